@@ -1,0 +1,225 @@
+import * as z from 'zod/mini';
+import { ErrorCode } from './codes.js';
+import { Id, parseId } from './ids.js';
+import { firstFailure, PARSE_OPTIONS } from './issues.js';
+import { PROTOCOL_VERSION } from './limits.js';
+import { ConversationSchema, MessageSchema, PeerSchema } from './objects.js';
+
+const nonNegativeInt = () => z.int().check(z.minimum(0));
+const ClientId = z.string().check(z.minLength(1), z.maxLength(128));
+
+// Client -> relay. Unknown keys are stripped, so a newer client never breaks an older relay.
+// Content is not checked here: the relay runs checkContent to answer EMPTY or TOO_LONG.
+
+export const AuthFrameSchema = z.object({
+  type: z.literal('AUTH'),
+  token: z.string().check(z.minLength(1), z.maxLength(8192)),
+});
+export const NewMessageFrameSchema = z.object({
+  type: z.literal('NEW_MESSAGE'),
+  conversationId: Id,
+  content: z.string(),
+  clientId: z.optional(ClientId),
+});
+export const TypingFrameSchema = z.object({
+  type: z.literal('TYPING'),
+  conversationId: Id,
+});
+export const ReadFrameSchema = z.object({
+  type: z.literal('READ'),
+  conversationId: Id,
+  upTo: nonNegativeInt(),
+});
+export const SyncFrameSchema = z.object({
+  type: z.literal('SYNC'),
+  conversationId: Id,
+  after: nonNegativeInt(),
+});
+export const PingFrameSchema = z.object({
+  type: z.literal('PING'),
+});
+
+export const ClientFrameSchema = z.discriminatedUnion('type', [
+  AuthFrameSchema,
+  NewMessageFrameSchema,
+  TypingFrameSchema,
+  ReadFrameSchema,
+  SyncFrameSchema,
+  PingFrameSchema,
+]);
+
+export type AuthFrame = z.infer<typeof AuthFrameSchema>;
+export type NewMessageFrame = z.infer<typeof NewMessageFrameSchema>;
+export type TypingFrame = z.infer<typeof TypingFrameSchema>;
+export type ReadFrame = z.infer<typeof ReadFrameSchema>;
+export type SyncFrame = z.infer<typeof SyncFrameSchema>;
+export type PingFrame = z.infer<typeof PingFrameSchema>;
+export type ClientFrame = z.infer<typeof ClientFrameSchema>;
+
+export const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([
+  'AUTH',
+  'NEW_MESSAGE',
+  'TYPING',
+  'READ',
+  'SYNC',
+  'PING',
+]);
+
+export type ClientFrameFailure = {
+  ok: false;
+  code: 'BAD_REQUEST';
+  message: string;
+  clientId?: string;
+  conversationId?: string;
+};
+export type ClientFrameResult = { ok: true; frame: ClientFrame } | ClientFrameFailure;
+
+type EchoedIds = { clientId?: string; conversationId?: string };
+
+// Only own properties are read: JSON.parse makes `__proto__` an own key, and reading through
+// the prototype chain would let a polluted Object.prototype answer for a missing field.
+function ownProperty(object: object, key: string): unknown {
+  return Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+}
+
+function echoedIds(raw: object): EchoedIds {
+  const echoed: EchoedIds = {};
+  const clientId = ownProperty(raw, 'clientId');
+  if (ClientId.safeParse(clientId).success) echoed.clientId = clientId as string;
+  const conversationId = parseId(ownProperty(raw, 'conversationId'));
+  if (conversationId !== null) echoed.conversationId = conversationId;
+  return echoed;
+}
+
+function refuse(message: string, echoed: EchoedIds = {}): ClientFrameFailure {
+  return { ok: false, code: 'BAD_REQUEST', message, ...echoed };
+}
+
+const MAX_QUOTED_TYPE_LENGTH = 64;
+
+/** Turns one text frame into a client frame or a BAD_REQUEST reason; never throws. */
+export function parseClientFrame(text: string): ClientFrameResult {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return refuse('Frame is not valid JSON.');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return refuse('Frame must be a JSON object.');
+  }
+  const echoed = echoedIds(raw);
+  const type = ownProperty(raw, 'type');
+  if (type === undefined) return refuse('Frame has no "type".', echoed);
+  if (typeof type !== 'string') return refuse('Frame "type" must be a string.', echoed);
+  if (!CLIENT_FRAME_TYPES.has(type)) {
+    return refuse(`Unknown frame type ${JSON.stringify(type.slice(0, MAX_QUOTED_TYPE_LENGTH))}.`, echoed);
+  }
+  const result = ClientFrameSchema.safeParse(raw, PARSE_OPTIONS);
+  if (result.success) return { ok: true, frame: result.data };
+  return refuse(firstFailure(result.error, type).message, echoed);
+}
+
+// Relay -> client.
+
+export const ReadyFrameSchema = z.object({
+  type: z.literal('READY'),
+  userId: z.string(),
+  protocol: z.literal(PROTOCOL_VERSION),
+  conversations: z.array(ConversationSchema),
+  unreadTotal: nonNegativeInt(),
+});
+export const AckFrameSchema = z.object({
+  type: z.literal('ACK'),
+  clientId: z.string(),
+  conversationId: z.string(),
+  id: z.string(),
+  seq: z.int().check(z.minimum(1)),
+  timestamp: z.string(),
+});
+export const MessageFrameSchema = z.object({
+  type: z.literal('NEW_MESSAGE'),
+  conversationId: z.string(),
+  id: z.string(),
+  seq: z.int().check(z.minimum(1)),
+  senderId: z.string(),
+  content: z.string(),
+  timestamp: z.string(),
+  clientId: z.optional(z.string()),
+});
+export const HistoryFrameSchema = z.object({
+  type: z.literal('HISTORY'),
+  conversationId: z.string(),
+  messages: z.array(MessageSchema),
+  hasMore: z.boolean(),
+});
+export const TypingNoticeSchema = z.object({
+  type: z.literal('TYPING'),
+  conversationId: z.string(),
+  senderId: z.string(),
+});
+export const ReadNoticeSchema = z.object({
+  type: z.literal('READ'),
+  conversationId: z.string(),
+  readerId: z.string(),
+  upTo: nonNegativeInt(),
+});
+export const ConversationFrameSchema = z.object({
+  type: z.literal('CONVERSATION'),
+  conversation: ConversationSchema,
+});
+export const RevealFrameSchema = z.object({
+  type: z.literal('REVEAL'),
+  conversationId: z.string(),
+  alias: z.string(),
+  participants: z.array(z.string()),
+  peer: PeerSchema,
+});
+export const ErrorFrameSchema = z.object({
+  type: z.literal('ERROR'),
+  code: z.enum(ErrorCode),
+  message: z.string(),
+  clientId: z.optional(z.string()),
+  conversationId: z.optional(z.string()),
+  retryAfterMs: z.optional(nonNegativeInt()),
+});
+export const PongFrameSchema = z.object({
+  type: z.literal('PONG'),
+});
+
+export const ServerFrameSchema = z.discriminatedUnion('type', [
+  ReadyFrameSchema,
+  AckFrameSchema,
+  MessageFrameSchema,
+  HistoryFrameSchema,
+  TypingNoticeSchema,
+  ReadNoticeSchema,
+  ConversationFrameSchema,
+  RevealFrameSchema,
+  ErrorFrameSchema,
+  PongFrameSchema,
+]);
+
+export type ReadyFrame = z.infer<typeof ReadyFrameSchema>;
+export type AckFrame = z.infer<typeof AckFrameSchema>;
+export type MessageFrame = z.infer<typeof MessageFrameSchema>;
+export type HistoryFrame = z.infer<typeof HistoryFrameSchema>;
+export type TypingNotice = z.infer<typeof TypingNoticeSchema>;
+export type ReadNotice = z.infer<typeof ReadNoticeSchema>;
+export type ConversationFrame = z.infer<typeof ConversationFrameSchema>;
+export type RevealFrame = z.infer<typeof RevealFrameSchema>;
+export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
+export type PongFrame = z.infer<typeof PongFrameSchema>;
+export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+
+/** The widget's side: a relay frame, or null for anything it does not understand; never throws. */
+export function parseServerFrame(text: string): ServerFrame | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const result = ServerFrameSchema.safeParse(raw);
+  return result.success ? result.data : null;
+}

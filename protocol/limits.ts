@@ -1,0 +1,23 @@
+export const PROTOCOL_VERSION = 1;
+
+/** Defaults of PROTOCOL.md; the relay may override some from its environment. */
+export const LIMITS = {
+  maxContentCodePoints: 500,
+  maxFrameBytes: 16 * 1024,
+  maxHttpBodyBytes: 64 * 1024,
+  maxAdminBodyBytes: 1024 * 1024,
+  historyPageDefault: 50,
+  historyPageMax: 200,
+  syncPageMax: 200,
+  rateMessages: 10,
+  rateWindowMs: 10_000,
+  typingIntervalMs: 2_000,
+  maxSocketsPerUser: 10,
+  authTimeoutMs: 10_000,
+  heartbeatIntervalMs: 30_000,
+  httpRequestsPerMinute: 60,
+  abuseRefusedFrames: 100,
+  abuseWindowMs: 10_000,
+  jwtLeewaySeconds: 30,
+  maxIdLength: 128,
+} as const;

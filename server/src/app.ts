@@ -1,0 +1,48 @@
+/**
+ * The relay's HTTP surface as a Hono app. It never listens: `relay-server.ts` serves it,
+ * and tests can call `app.request()` directly.
+ */
+import { readFile } from 'node:fs/promises';
+import { Hono } from 'hono';
+import { adminRoutes } from './http/admin-routes.js';
+import type { AppDependencies } from './http/context.js';
+import { createErrorHandler, errorBody } from './http/errors.js';
+import { participantRoutes } from './http/participant-routes.js';
+
+export function createApp(deps: AppDependencies): Hono {
+  const app = new Hono();
+  app.onError(createErrorHandler(deps.logger, deps.metrics));
+  app.notFound((c) => c.json(errorBody('NOT_FOUND', 'No such route.'), 404));
+
+  app.get('/healthz', async (c) => {
+    try {
+      await deps.store.ping();
+      return c.json({ ok: true, store: 'ok' });
+    } catch {
+      return c.json({ ok: false, store: 'unreachable' }, 503);
+    }
+  });
+
+  app.get('/metrics', async (c) => {
+    c.header('Content-Type', deps.metrics.contentType);
+    return c.body(await deps.metrics.text());
+  });
+
+  app.get('/santa-chat.js', async (c) => {
+    let bundle: string;
+    try {
+      bundle = await readFile(deps.widgetBundlePath, 'utf8');
+    } catch {
+      return c.json(errorBody('NOT_FOUND', 'The widget is not built yet: run `npm run build`.'), 404);
+    }
+    // Module scripts load in CORS mode, so host pages on other origins need this header.
+    c.header('Access-Control-Allow-Origin', '*');
+    c.header('Content-Type', 'text/javascript; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.body(bundle);
+  });
+
+  if (deps.adminToken !== undefined) app.route('/admin', adminRoutes({ ...deps, adminToken: deps.adminToken }));
+  app.route('/', participantRoutes(deps));
+  return app;
+}

@@ -1,0 +1,201 @@
+/**
+ * The participant operations, shared by the HTTP routes and the socket dispatcher: access
+ * checks, the content rule, rate limits, idempotent sends and fan-out. Returns stored
+ * records; callers render them for the viewer through `views.ts`.
+ */
+import { checkContent } from '../../protocol/index.js';
+import type { Bus } from './bus/bus.js';
+import type { RelayLimits } from './config.js';
+import { ChatError, notAParticipant } from './errors.js';
+import type { RelayMetrics } from './metrics.js';
+import { SlidingWindowLimiter, Throttle } from './relay/sliding-window.js';
+import type {
+  ConversationContext,
+  ConversationOverview,
+  HistoryPage,
+  HistoryPageQuery,
+  MessageRecord,
+  Store,
+} from './store/store.js';
+import { roleOf } from './views.js';
+
+export type Clock = () => number;
+
+export interface SendResult {
+  context: ConversationContext | null;
+  message: MessageRecord;
+  duplicate: boolean;
+}
+
+export interface ChatServiceOptions {
+  store: Store;
+  bus: Bus;
+  limits: RelayLimits;
+  metrics: RelayMetrics;
+  now?: Clock;
+}
+
+export class ChatService {
+  readonly store: Store;
+  readonly bus: Bus;
+  readonly now: Clock;
+  readonly #metrics: RelayMetrics;
+  readonly #messageLimiter: SlidingWindowLimiter;
+  readonly #typingThrottle: Throttle;
+  /** Sends being stored, by sender and clientId: a retry waits for the original. */
+  readonly #sendsInFlight = new Map<string, Promise<SendResult>>();
+  /** Every store write under way, so shutdown can let them commit before the store closes. */
+  readonly #writes = new Set<Promise<unknown>>();
+
+  constructor(options: ChatServiceOptions) {
+    this.store = options.store;
+    this.bus = options.bus;
+    this.now = options.now ?? Date.now;
+    this.#metrics = options.metrics;
+    this.#messageLimiter = new SlidingWindowLimiter(options.limits.rateMessages, options.limits.rateWindowMs);
+    this.#typingThrottle = new Throttle(options.limits.typingIntervalMs);
+  }
+
+  /** The conversation, if `userId` takes part in it and it is open; else `FORBIDDEN`. */
+  async requireParticipant(userId: string, conversationId: string): Promise<ConversationContext> {
+    const context = await this.store.getConversation(conversationId);
+    if (!context || context.conversation.closedAt !== null || roleOf(context, userId) === null) {
+      throw notAParticipant();
+    }
+    return context;
+  }
+
+  /** "Message Match": the caller's conversation with their giftee (or santa), created on first use. */
+  async openConversation(
+    userId: string,
+    groupId: string,
+    withRole: 'giftee' | 'santa',
+  ): Promise<{ overview: ConversationOverview; created: boolean }> {
+    const group = await this.store.getGroup(groupId);
+    if (!group || !group.members.some((member) => member.id === userId)) {
+      throw new ChatError('FORBIDDEN', 'You are not a member of this group.');
+    }
+    const assignment =
+      withRole === 'giftee'
+        ? group.assignments.find((pair) => pair.santa === userId)
+        : group.assignments.find((pair) => pair.giftee === userId);
+    if (!assignment) {
+      throw new ChatError(
+        'NO_MATCH',
+        withRole === 'giftee' ? 'The raffle has not given you a giftee yet.' : 'The raffle has not given you a santa yet.',
+      );
+    }
+    const opened = await this.store.openConversation(groupId, assignment.santa, assignment.giftee, this.now());
+    if (!opened) throw new ChatError('NO_MATCH', 'The raffle changed; try again.');
+    const overview = await this.store.getConversationOverview(opened.context.conversation.id, userId);
+    if (!overview) throw new Error('conversation vanished right after it was opened');
+    if (opened.created) await this.bus.publish({ type: 'conversation', context: opened.context });
+    return { overview, created: opened.created };
+  }
+
+  async listConversations(userId: string): Promise<{ overviews: ConversationOverview[]; unreadTotal: number }> {
+    const overviews = await this.store.listConversations(userId);
+    let unreadTotal = 0;
+    for (const overview of overviews) unreadTotal += overview.unread;
+    return { overviews, unreadTotal };
+  }
+
+  async history(
+    userId: string,
+    conversationId: string,
+    query: HistoryPageQuery,
+  ): Promise<{ context: ConversationContext; page: HistoryPage }> {
+    const context = await this.requireParticipant(userId, conversationId);
+    const page = await this.store.listMessages(conversationId, query);
+    return { context, page };
+  }
+
+  /**
+   * Stores a message and fans it out. Idempotent per (sender, clientId): a retry gets the
+   * original's result whatever its content, and is neither checked nor counted again.
+   */
+  async send(userId: string, conversationId: string, rawContent: string, clientId: string | null): Promise<SendResult> {
+    if (clientId === null) return this.#storeAndPublish(userId, conversationId, rawContent, null);
+    const key = `${userId}\u0000${clientId}`;
+    const inFlight = this.#sendsInFlight.get(key);
+    if (inFlight) return { ...(await inFlight), duplicate: true };
+    const attempt = this.#sendOnce(userId, conversationId, rawContent, clientId);
+    this.#sendsInFlight.set(key, attempt);
+    try {
+      return await attempt;
+    } finally {
+      this.#sendsInFlight.delete(key);
+    }
+  }
+
+  async #sendOnce(userId: string, conversationId: string, rawContent: string, clientId: string): Promise<SendResult> {
+    const original = await this.store.findMessageByClientId(userId, clientId);
+    if (original) return { context: null, message: original, duplicate: true };
+    return this.#storeAndPublish(userId, conversationId, rawContent, clientId);
+  }
+
+  async #storeAndPublish(
+    userId: string,
+    conversationId: string,
+    rawContent: string,
+    clientId: string | null,
+  ): Promise<SendResult> {
+    const context = await this.requireParticipant(userId, conversationId);
+    const checked = checkContent(rawContent);
+    if (!checked.ok) throw new ChatError(checked.code, checked.message);
+    const now = this.now();
+    const retryAfterMs = this.#messageLimiter.take(userId, now);
+    if (retryAfterMs > 0) {
+      throw new ChatError('RATE_LIMITED', `Too many messages; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
+        retryAfterMs,
+      });
+    }
+    const startedAt = performance.now();
+    const result = await this.#track(
+      this.store.appendMessage({ conversationId, senderId: userId, content: checked.content, clientId, now }),
+    ).catch((error: unknown) => {
+      this.#messageLimiter.release(userId, now);
+      throw error;
+    });
+    if (result.kind === 'closed') {
+      this.#messageLimiter.release(userId, now);
+      throw notAParticipant();
+    }
+    if (result.kind === 'duplicate') {
+      this.#messageLimiter.release(userId, now);
+      return { context, message: result.message, duplicate: true };
+    }
+    this.#metrics.messageStored((performance.now() - startedAt) / 1000);
+    const stored = { ...context, conversation: { ...context.conversation, lastSeq: result.message.seq } };
+    await this.bus.publish({ type: 'message', context: stored, message: result.message });
+    return { context: stored, message: result.message, duplicate: false };
+  }
+
+  /** Resolves once every write started so far has settled. */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.#writes]);
+  }
+
+  #track<T>(write: Promise<T>): Promise<T> {
+    this.#writes.add(write);
+    const forget = (): void => {
+      this.#writes.delete(write);
+    };
+    write.then(forget, forget);
+    return write;
+  }
+
+  async markRead(userId: string, conversationId: string, upTo: number): Promise<number> {
+    const context = await this.requireParticipant(userId, conversationId);
+    const cursor = await this.#track(this.store.markRead(conversationId, userId, upTo));
+    if (cursor.moved) await this.bus.publish({ type: 'read', context, readerId: userId, upTo: cursor.upTo });
+    return cursor.upTo;
+  }
+
+  /** Relays "is typing" to the other side, at most once per interval; the rest are dropped. */
+  async typing(userId: string, conversationId: string): Promise<void> {
+    const context = await this.requireParticipant(userId, conversationId);
+    if (!this.#typingThrottle.allow(`${userId}\u0000${conversationId}`, this.now())) return;
+    await this.bus.publish({ type: 'typing', context, senderId: userId });
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The relay's configuration, read from the environment of PROTOCOL.md §5. Every mistake is
+ * a `ConfigError` with a sentence a operator can act on, never a stack trace.
+ */
+import { LIMITS } from '../../protocol/index.js';
+import { parseOriginList } from './auth/origin.js';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface RelayLimits {
+  rateMessages: number;
+  rateWindowMs: number;
+  typingIntervalMs: number;
+  maxSocketsPerUser: number;
+  authTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxFrameBytes: number;
+  httpRequestsPerMinute: number;
+  abuseRefusedFrames: number;
+  abuseWindowMs: number;
+}
+
+export interface RelayConfig {
+  port: number;
+  host: string;
+  jwtSecret: string;
+  jwtIssuer: string | undefined;
+  jwtAudience: string | undefined;
+  jwtLeewaySeconds: number;
+  /** Admin API is off (404) when unset. */
+  adminToken: string | undefined;
+  /** `undefined`: only the relay's own origin. */
+  allowedOrigins: string[] | undefined;
+  databaseUrl: string;
+  redisUrl: string | undefined;
+  logLevel: string;
+  limits: RelayLimits;
+}
+
+export const DEFAULT_LIMITS: RelayLimits = {
+  rateMessages: LIMITS.rateMessages,
+  rateWindowMs: LIMITS.rateWindowMs,
+  typingIntervalMs: LIMITS.typingIntervalMs,
+  maxSocketsPerUser: LIMITS.maxSocketsPerUser,
+  authTimeoutMs: LIMITS.authTimeoutMs,
+  heartbeatIntervalMs: LIMITS.heartbeatIntervalMs,
+  maxFrameBytes: LIMITS.maxFrameBytes,
+  httpRequestsPerMinute: LIMITS.httpRequestsPerMinute,
+  abuseRefusedFrames: LIMITS.abuseRefusedFrames,
+  abuseWindowMs: LIMITS.abuseWindowMs,
+};
+
+type Env = Record<string, string | undefined>;
+
+function positiveInteger(env: Env, name: string, fallback: number, { allowZero = false } = {}): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || (!allowZero && Number(raw) === 0) || !Number.isSafeInteger(Number(raw))) {
+    throw new ConfigError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw}".`);
+  }
+  return Number(raw);
+}
+
+function optional(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+export function loadConfig(env: Env = process.env): RelayConfig {
+  const jwtSecret = optional(env, 'SANTA_CHAT_JWT_SECRET');
+  if (jwtSecret === undefined) {
+    throw new ConfigError(
+      'SANTA_CHAT_JWT_SECRET is not set. It is the HS256 key your site signs participant tokens with; ' +
+        'set it to a long random string (for example: openssl rand -base64 32).',
+    );
+  }
+  const port = positiveInteger(env, 'PORT', 8787, { allowZero: true });
+  if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}.`);
+  const origins = parseOriginList(env.SANTA_CHAT_ALLOWED_ORIGINS);
+  const databaseUrl = optional(env, 'DATABASE_URL') ?? 'sqlite:./data/santa-chat.db';
+  if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
+    throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:…".`);
+  }
+  return {
+    port,
+    host: optional(env, 'HOST') ?? '127.0.0.1',
+    jwtSecret,
+    jwtIssuer: optional(env, 'SANTA_CHAT_JWT_ISSUER'),
+    jwtAudience: optional(env, 'SANTA_CHAT_JWT_AUDIENCE'),
+    jwtLeewaySeconds: LIMITS.jwtLeewaySeconds,
+    adminToken: optional(env, 'SANTA_CHAT_ADMIN_TOKEN'),
+    allowedOrigins: origins.length > 0 ? origins : undefined,
+    databaseUrl,
+    redisUrl: optional(env, 'REDIS_URL'),
+    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    limits: {
+      ...DEFAULT_LIMITS,
+      rateMessages: positiveInteger(env, 'SANTA_CHAT_RATE_MESSAGES', DEFAULT_LIMITS.rateMessages),
+      rateWindowMs: positiveInteger(env, 'SANTA_CHAT_RATE_WINDOW_MS', DEFAULT_LIMITS.rateWindowMs),
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The participant API (PROTOCOL.md §2): bearer token, CORS for the allowed origins only,
+ * 64 KiB bodies, a per-user request rate. Every body is rendered for the caller by `views.ts`.
+ */
+import { Hono, type MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import {
+  LIMITS,
+  parseConversationRequest,
+  parseHistoryQuery,
+  type ConversationListResponse,
+  type ConversationResponse,
+  type HistoryResponse,
+} from '../../../protocol/index.js';
+import { readBearer } from '../auth/bearer.js';
+import { verifyParticipantToken } from '../auth/jwt.js';
+import { ChatError } from '../errors.js';
+import { SlidingWindowLimiter } from '../relay/sliding-window.js';
+import { viewConversation, viewMessage } from '../views.js';
+import { limitBody, readJsonBody } from './body.js';
+import type { AppDependencies, AppEnv } from './context.js';
+import { requireGroupId } from './params.js';
+
+export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
+  const { service } = deps;
+  const requestLimiter = new SlidingWindowLimiter(deps.limits.httpRequestsPerMinute, 60_000);
+  const routes = new Hono<AppEnv>();
+
+  const paths = ['/groups/*', '/conversations', '/conversations/*'];
+  const use = (...handlers: MiddlewareHandler<AppEnv>[]): void => {
+    for (const path of paths) for (const handler of handlers) routes.use(path, handler);
+  };
+
+  use(
+    cors({
+      origin: (origin) => (deps.originPolicy().allows(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    }),
+  );
+
+  use(async function refuseForeignOrigins(c, next) {
+    const origin = c.req.header('origin');
+    if (origin !== undefined && !deps.originPolicy().allows(origin)) {
+      throw new ChatError('FORBIDDEN', 'This origin is not allowed to use the relay.');
+    }
+    await next();
+  });
+
+  use(async function authenticate(c, next) {
+    const token = readBearer(c.req.header('authorization'));
+    if (token === null) throw new ChatError('UNAUTHENTICATED', 'Send your participant token as a Bearer token.');
+    const check = verifyParticipantToken(token, deps.jwt);
+    if (!check.ok) throw new ChatError('UNAUTHENTICATED', `Invalid token: ${check.reason}.`);
+    const retryAfterMs = requestLimiter.take(check.userId, Date.now());
+    if (retryAfterMs > 0) {
+      throw new ChatError('RATE_LIMITED', 'Too many requests; slow down.', { retryAfterMs });
+    }
+    c.set('userId', check.userId);
+    await next();
+  });
+
+  use(limitBody(LIMITS.maxHttpBodyBytes));
+
+  routes.post('/groups/:groupId/conversation', async (c) => {
+    const groupId = requireGroupId(c.req.param('groupId'));
+    const request = parseConversationRequest(await readJsonBody(c));
+    if (!request.ok) {
+      throw new ChatError('BAD_REQUEST', `${request.field || 'body'}: ${request.message}`, { field: request.field });
+    }
+    const userId = c.get('userId');
+    const { overview, created } = await service.openConversation(userId, groupId, request.value.with);
+    const body: ConversationResponse = { success: true, conversation: viewConversation(overview, userId, service.now()) };
+    return c.json(body, created ? 201 : 200);
+  });
+
+  routes.get('/conversations', async (c) => {
+    const userId = c.get('userId');
+    const { overviews, unreadTotal } = await service.listConversations(userId);
+    const now = service.now();
+    const body: ConversationListResponse = {
+      success: true,
+      conversations: overviews.map((overview) => viewConversation(overview, userId, now)),
+      unreadTotal,
+    };
+    return c.json(body);
+  });
+
+  routes.get('/conversations/:conversationId/messages', async (c) => {
+    const query = parseHistoryQuery(c.req.query());
+    if (!query.ok) throw new ChatError('BAD_REQUEST', `${query.field}: ${query.message}`, { field: query.field });
+    const userId = c.get('userId');
+    const { context, page } = await service.history(userId, c.req.param('conversationId'), query.value);
+    const now = service.now();
+    const body: HistoryResponse = {
+      success: true,
+      messages: page.messages.map((message) => viewMessage(context, message, userId, now)),
+      hasMore: page.hasMore,
+    };
+    return c.json(body);
+  });
+
+  return routes;
+}

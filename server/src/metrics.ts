@@ -1,0 +1,92 @@
+/**
+ * Prometheus metrics of one relay. Each relay owns its registry, so several relays in one
+ * process (tests, benchmarks) do not share counters.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class RelayMetrics {
+  readonly registry = new Registry();
+  readonly #connections: Gauge;
+  readonly #authenticatedConnections: Gauge;
+  readonly #messagesStored: Counter;
+  readonly #framesReceived: Counter;
+  readonly #errorsByCode: Counter<'code'>;
+  readonly #ackLatency: Histogram;
+  readonly #reveals: Counter;
+
+  constructor({ defaultMetrics = false }: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.#connections = new Gauge({ name: 'santa_chat_connections', help: 'Open WebSocket connections.', registers });
+    this.#authenticatedConnections = new Gauge({
+      name: 'santa_chat_authenticated_connections',
+      help: 'WebSocket connections that completed AUTH.',
+      registers,
+    });
+    this.#messagesStored = new Counter({
+      name: 'santa_chat_messages_stored_total',
+      help: 'Messages durably stored.',
+      registers,
+    });
+    this.#framesReceived = new Counter({
+      name: 'santa_chat_frames_received_total',
+      help: 'WebSocket frames received from clients.',
+      registers,
+    });
+    this.#errorsByCode = new Counter({
+      name: 'santa_chat_errors_total',
+      help: 'Refusals sent to clients (ERROR frames and HTTP error bodies), by code.',
+      labelNames: ['code'],
+      registers,
+    });
+    this.#ackLatency = new Histogram({
+      name: 'santa_chat_ack_latency_seconds',
+      help: 'Time from a message reaching the store to its durable commit (when the ACK can go).',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.#reveals = new Counter({
+      name: 'santa_chat_reveals_total',
+      help: 'REVEAL frames sent.',
+      registers,
+    });
+    if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
+  }
+
+  socketOpened(): void {
+    this.#connections.inc();
+  }
+
+  socketClosed(wasAuthenticated: boolean): void {
+    this.#connections.dec();
+    if (wasAuthenticated) this.#authenticatedConnections.dec();
+  }
+
+  socketAuthenticated(): void {
+    this.#authenticatedConnections.inc();
+  }
+
+  frameReceived(): void {
+    this.#framesReceived.inc();
+  }
+
+  messageStored(commitSeconds: number): void {
+    this.#messagesStored.inc();
+    this.#ackLatency.observe(commitSeconds);
+  }
+
+  refused(code: string): void {
+    this.#errorsByCode.inc({ code });
+  }
+
+  revealSent(): void {
+    this.#reveals.inc();
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Assembles and runs one relay: store, bus, HTTP app, WebSocket server, reveal timers.
+ * `main.ts` calls it with the environment's configuration; tests call it with port 0.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createApp } from './app.js';
+import { createOriginPolicy, type OriginPolicy } from './auth/origin.js';
+import type { JwtOptions } from './auth/jwt.js';
+import type { Bus } from './bus/bus.js';
+import { MemoryBus } from './bus/memory.js';
+import { ChatService } from './chat.js';
+import type { RelayConfig } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { RelayMetrics } from './metrics.js';
+import { Dispatcher } from './relay/dispatch.js';
+import { SocketHub } from './relay/hub.js';
+import { SocketServer } from './relay/socket-server.js';
+import { RevealScheduler } from './reveal.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/store.js';
+
+export interface RelayOverrides {
+  logger?: Logger;
+  now?: () => number;
+  store?: Store;
+  bus?: Bus;
+  widgetBundlePath?: string;
+}
+
+export interface RunningRelay {
+  url: string;
+  port: number;
+  app: Hono;
+  store: Store;
+  /** Graceful: stop accepting, close sockets 1001, let in-flight commits finish, close the store. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_BUNDLE = fileURLToPath(new URL('../../dist/santa-chat.js', import.meta.url));
+
+export async function startRelay(config: RelayConfig, overrides: RelayOverrides = {}): Promise<RunningRelay> {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const now = overrides.now ?? Date.now;
+  const store = overrides.store ?? (await openStore(config.databaseUrl));
+  const bus = overrides.bus ?? new MemoryBus();
+  const metrics = new RelayMetrics({ defaultMetrics: true });
+  const jwt: JwtOptions = {
+    secret: config.jwtSecret,
+    leewaySeconds: config.jwtLeewaySeconds,
+    now,
+    ...(config.jwtIssuer !== undefined ? { issuer: config.jwtIssuer } : {}),
+    ...(config.jwtAudience !== undefined ? { audience: config.jwtAudience } : {}),
+  };
+  const service = new ChatService({ store, bus, limits: config.limits, metrics, now });
+  const hub = new SocketHub(config.limits.maxSocketsPerUser);
+  const reveals = new RevealScheduler({ store, hub, metrics, logger, now });
+
+  let originPolicy: OriginPolicy = createOriginPolicy(config.allowedOrigins ?? []);
+  const app = createApp({
+    service,
+    store,
+    bus,
+    metrics,
+    logger,
+    jwt,
+    originPolicy: () => originPolicy,
+    adminToken: config.adminToken,
+    limits: config.limits,
+    widgetBundlePath: overrides.widgetBundlePath ?? DEFAULT_BUNDLE,
+  });
+  const dispatcher = new Dispatcher({
+    service,
+    hub,
+    jwt,
+    metrics,
+    logger,
+    abuseRefusedFrames: config.limits.abuseRefusedFrames,
+    abuseWindowMs: config.limits.abuseWindowMs,
+  });
+  const sockets = new SocketServer({
+    dispatcher,
+    hub,
+    originPolicy: () => originPolicy,
+    metrics,
+    logger,
+    maxFrameBytes: config.limits.maxFrameBytes,
+    authTimeoutMs: config.limits.authTimeoutMs,
+    heartbeatIntervalMs: config.limits.heartbeatIntervalMs,
+  });
+
+  const unsubscribe = bus.subscribe((event) => {
+    if (event.type === 'group') {
+      reveals.refresh(event.groupId).catch((error: unknown) => logger.error({ err: error }, 'reveal refresh failed'));
+      return;
+    }
+    hub.deliver(event, now());
+  });
+  await reveals.start();
+
+  const server = await listen(app, config.host, config.port);
+  sockets.attach(server);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (config.allowedOrigins === undefined) {
+    // The relay's own origin, under the names a browser on this machine may use for it.
+    originPolicy = createOriginPolicy([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+  }
+  logger.info({ url }, 'relay listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    app,
+    store,
+    close() {
+      closing ??= (async () => {
+        reveals.stop();
+        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await sockets.close();
+        server.closeAllConnections();
+        await httpClosed;
+        await service.drain();
+        unsubscribe();
+        if (!overrides.bus) await bus.close();
+        if (!overrides.store) await store.close();
+        logger.info('relay stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+function listen(app: Hono, hostname: string, port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server as Server));
+    server.once('error', reject);
+  });
+}

@@ -1,0 +1,88 @@
+/**
+ * One client socket: its state, who it belongs to, its timers, and a queue that handles its
+ * frames one at a time so a client's sends are stored in the order it sent them.
+ */
+import WebSocket from 'ws';
+import type { ServerFrame } from '../../../protocol/index.js';
+
+export const ConnectionState = {
+  AWAITING_AUTH: 'awaiting-auth',
+  READY: 'ready',
+  CLOSED: 'closed',
+} as const;
+export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
+
+/** A client that stops reading gets this much buffered, then it is dropped. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+let nextConnectionNumber = 1;
+
+export class Connection {
+  readonly socket: WebSocket;
+  readonly number = nextConnectionNumber++;
+  readonly openedAt: number;
+  state: ConnectionState = ConnectionState.AWAITING_AUTH;
+  userId: string | null = null;
+  /** Cleared by each heartbeat ping, set again by the pong. */
+  isAlive = true;
+  #queue: Promise<void> = Promise.resolve();
+  #cancelAuthTimeout: (() => void) | undefined;
+  #cancelExpiry: (() => void) | undefined;
+
+  constructor(socket: WebSocket, openedAt: number) {
+    this.socket = socket;
+    this.openedAt = openedAt;
+  }
+
+  get isClosed(): boolean {
+    return this.state === ConnectionState.CLOSED;
+  }
+
+  get isReady(): boolean {
+    return this.state === ConnectionState.READY;
+  }
+
+  /** Sends an already serialized frame (one serialization per audience, not per socket). */
+  sendText(text: string): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.socket.terminate();
+      return;
+    }
+    this.socket.send(text);
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendText(JSON.stringify(frame));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.state === ConnectionState.CLOSED) return;
+    this.markClosed();
+    this.socket.close(code, reason);
+  }
+
+  /** Runs `task` after every task queued before it; a failing task does not stop the queue. */
+  enqueue(task: () => Promise<void>): void {
+    this.#queue = this.#queue.then(task, task);
+  }
+
+  /** The 4401 close for a socket that never authenticates. */
+  setAuthTimeout(cancel: (() => void) | undefined): void {
+    this.#cancelAuthTimeout?.();
+    this.#cancelAuthTimeout = cancel;
+  }
+
+  /** The 4403 close for the current token's expiry; a renewed token replaces it. */
+  setExpiry(cancel: (() => void) | undefined): void {
+    this.#cancelExpiry?.();
+    this.#cancelExpiry = cancel;
+  }
+
+  markClosed(): void {
+    if (this.state === ConnectionState.CLOSED) return;
+    this.state = ConnectionState.CLOSED;
+    this.setAuthTimeout(undefined);
+    this.setExpiry(undefined);
+  }
+}

@@ -1,0 +1,191 @@
+/**
+ * Handles the frames of one socket, per PROTOCOL.md §3. A bad frame is answered with an
+ * `ERROR` frame and the socket stays open; only the contract's close codes close it.
+ */
+import {
+  CloseCode,
+  LIMITS,
+  PROTOCOL_VERSION,
+  parseClientFrame,
+  type ClientFrame,
+  type ErrorCode,
+  type ServerFrame,
+} from '../../../protocol/index.js';
+import { verifyParticipantToken, type JwtOptions } from '../auth/jwt.js';
+import type { ChatService } from '../chat.js';
+import { ChatError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { setTimeoutAt } from '../long-timeout.js';
+import type { RelayMetrics } from '../metrics.js';
+import { viewConversation, viewMessage } from '../views.js';
+import { ConnectionState, type Connection } from './connection.js';
+import type { SocketHub } from './hub.js';
+import { SlidingWindowLimiter } from './sliding-window.js';
+
+export interface DispatcherOptions {
+  service: ChatService;
+  hub: SocketHub;
+  jwt: JwtOptions;
+  metrics: RelayMetrics;
+  logger: Logger;
+  abuseRefusedFrames: number;
+  abuseWindowMs: number;
+}
+
+export class Dispatcher {
+  readonly #service: ChatService;
+  readonly #hub: SocketHub;
+  readonly #jwt: JwtOptions;
+  readonly #metrics: RelayMetrics;
+  readonly #logger: Logger;
+  /** Refused frames per socket: a client that keeps sending garbage is closed 1008. */
+  readonly #refusals: SlidingWindowLimiter;
+
+  constructor(options: DispatcherOptions) {
+    this.#service = options.service;
+    this.#hub = options.hub;
+    this.#jwt = options.jwt;
+    this.#metrics = options.metrics;
+    this.#logger = options.logger;
+    this.#refusals = new SlidingWindowLimiter(options.abuseRefusedFrames, options.abuseWindowMs);
+  }
+
+  /** Entry point for each text frame; frames of one socket are handled in arrival order. */
+  receive(connection: Connection, text: string): void {
+    this.#metrics.frameReceived();
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) {
+      this.#refuse(connection, 'BAD_REQUEST', parsed.message, parsed);
+      return;
+    }
+    const frame = parsed.frame;
+    if (frame.type === 'PING') {
+      connection.send({ type: 'PONG' });
+      return;
+    }
+    connection.enqueue(() => this.#handle(connection, frame));
+  }
+
+  async #handle(connection: Connection, frame: Exclude<ClientFrame, { type: 'PING' }>): Promise<void> {
+    if (connection.isClosed) return;
+    if (frame.type === 'AUTH') return this.#authenticate(connection, frame.token);
+    const userId = connection.userId;
+    if (!connection.isReady || userId === null) {
+      this.#refuse(connection, 'UNAUTHENTICATED', 'Send an AUTH frame with your token first.', {});
+      return;
+    }
+    const about = { conversationId: frame.conversationId, ...('clientId' in frame && frame.clientId !== undefined ? { clientId: frame.clientId } : {}) };
+    try {
+      switch (frame.type) {
+        case 'NEW_MESSAGE': {
+          const result = await this.#service.send(userId, frame.conversationId, frame.content, frame.clientId ?? null);
+          const { message } = result;
+          if (message.clientId !== null) {
+            connection.send({
+              type: 'ACK',
+              clientId: message.clientId,
+              conversationId: message.conversationId,
+              id: message.id,
+              seq: message.seq,
+              timestamp: new Date(message.createdAt).toISOString(),
+            });
+          }
+          return;
+        }
+        case 'TYPING':
+          return await this.#service.typing(userId, frame.conversationId);
+        case 'READ':
+          await this.#service.markRead(userId, frame.conversationId, frame.upTo);
+          return;
+        case 'SYNC': {
+          const { context, page } = await this.#service.history(userId, frame.conversationId, {
+            after: frame.after,
+            limit: LIMITS.syncPageMax,
+          });
+          const now = this.#service.now();
+          connection.send({
+            type: 'HISTORY',
+            conversationId: frame.conversationId,
+            messages: page.messages.map((message) => viewMessage(context, message, userId, now)),
+            hasMore: page.hasMore,
+          });
+          return;
+        }
+      }
+    } catch (error) {
+      this.#refuseError(connection, error, about);
+    }
+  }
+
+  async #authenticate(connection: Connection, token: string): Promise<void> {
+    const check = verifyParticipantToken(token, this.#jwt);
+    if (!check.ok) {
+      this.#metrics.refused('UNAUTHENTICATED');
+      connection.close(CloseCode.UNAUTHENTICATED, `Invalid token: ${check.reason}.`);
+      return;
+    }
+    if (connection.userId !== null && connection.userId !== check.userId) {
+      this.#metrics.refused('UNAUTHENTICATED');
+      connection.close(CloseCode.UNAUTHENTICATED, 'A renewed token must be for the same user.');
+      return;
+    }
+    const firstAuth = connection.state === ConnectionState.AWAITING_AUTH;
+    connection.userId = check.userId;
+    connection.state = ConnectionState.READY;
+    connection.setAuthTimeout(undefined);
+    connection.setExpiry(
+      setTimeoutAt(check.expiresAt + (this.#jwt.leewaySeconds ?? LIMITS.jwtLeewaySeconds) * 1000, () =>
+        connection.close(CloseCode.TOKEN_EXPIRED, 'Token expired; reconnect with a new one.'),
+      ),
+    );
+    if (firstAuth) {
+      this.#metrics.socketAuthenticated();
+      for (const evicted of this.#hub.add(connection, check.userId)) {
+        evicted.close(CloseCode.TOO_MANY_SOCKETS, 'Too many connections for this user; closed the oldest.');
+      }
+    }
+    try {
+      const { overviews, unreadTotal } = await this.#service.listConversations(check.userId);
+      if (connection.isClosed) return;
+      const now = this.#service.now();
+      connection.send({
+        type: 'READY',
+        userId: check.userId,
+        protocol: PROTOCOL_VERSION,
+        conversations: overviews.map((overview) => viewConversation(overview, check.userId, now)),
+        unreadTotal,
+      });
+    } catch (error) {
+      this.#refuseError(connection, error, {});
+    }
+  }
+
+  #refuseError(connection: Connection, error: unknown, about: { clientId?: string; conversationId?: string }): void {
+    if (error instanceof ChatError) {
+      this.#refuse(connection, error.code, error.message, {
+        ...about,
+        ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+      });
+      return;
+    }
+    this.#logger.error({ err: error, connection: connection.number }, 'frame handling failed');
+    this.#refuse(connection, 'INTERNAL', 'The relay could not handle this frame; try again.', about);
+  }
+
+  #refuse(
+    connection: Connection,
+    code: ErrorCode,
+    message: string,
+    details: { clientId?: string; conversationId?: string; retryAfterMs?: number },
+  ): void {
+    this.#metrics.refused(code);
+    const frame: ServerFrame = { type: 'ERROR', code, message };
+    if (details.clientId !== undefined) frame.clientId = details.clientId;
+    if (details.conversationId !== undefined) frame.conversationId = details.conversationId;
+    if (details.retryAfterMs !== undefined) frame.retryAfterMs = details.retryAfterMs;
+    connection.send(frame);
+    if (this.#refusals.take(String(connection.number), Date.now()) > 0) {
+      connection.close(CloseCode.POLICY_VIOLATION, 'Too many refused frames.');
+    }
+  }
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { groupWrite, idsOf, openPair, send, withStore, type OpenStore } from './conformance-fixtures.js';
+
+export function conversationCases(openStore: OpenStore): void {
+  it('openConversation creates the conversation of an assignment once, then returns it', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite({ revealAt: 9000 }), 100);
+      const first = await store.openConversation('g1', 'a', 'b', 200);
+      assert.ok(first);
+      assert.equal(first.created, true);
+      const { conversation } = first.context;
+      assert.match(conversation.id, /^c_[A-Za-z0-9_-]{16}$/);
+      assert.match(conversation.alias, /^s_[A-Za-z0-9_-]{22}$/);
+      assert.deepEqual(first.context, {
+        conversation: {
+          id: conversation.id,
+          groupId: 'g1',
+          santaId: 'a',
+          gifteeId: 'b',
+          alias: conversation.alias,
+          createdAt: 200,
+          closedAt: null,
+          lastSeq: 0,
+        },
+        group: { id: 'g1', name: 'Office 2026', revealAt: 9000, revealedAt: null },
+        santa: { id: 'a', name: 'Alice' },
+        giftee: { id: 'b', name: 'Bob' },
+      });
+
+      const again = await store.openConversation('g1', 'a', 'b', 300);
+      assert.deepEqual(again, { context: first.context, created: false });
+      assert.deepEqual(await store.getConversation(conversation.id), first.context);
+
+      const [left, right] = await Promise.all([
+        store.openConversation('g1', 'b', 'c', 400),
+        store.openConversation('g1', 'b', 'c', 400),
+      ]);
+      assert.equal(left?.context.conversation.id, right?.context.conversation.id);
+      assert.deepEqual([left?.created, right?.created].sort(), [false, true]);
+      assert.notEqual(left?.context.conversation.alias, conversation.alias);
+    });
+  });
+
+  it('openConversation is null for anything that is not an assignment', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite(), 100);
+      assert.equal(await store.openConversation('g1', 'b', 'a', 200), null, 'reversed pair');
+      assert.equal(await store.openConversation('g1', 'a', 'c', 200), null);
+      assert.equal(await store.openConversation('g1', 'a', 'zed', 200), null);
+      assert.equal(await store.openConversation('nope', 'a', 'b', 200), null);
+      await store.putGroup('g1', groupWrite({ assignments: [] }), 300);
+      assert.equal(await store.openConversation('g1', 'a', 'b', 400), null, 'raffle not drawn yet');
+      assert.equal(await store.getConversation('c_doesnotexist0000'), null);
+      assert.equal(await store.getConversationOverview('c_doesnotexist0000', 'a'), null);
+    });
+  });
+
+  it('a re-draw closes exactly the open conversations of vanished pairs; a pair drawn back gets a new one', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite(), 100);
+      const aliceToBob = await openPair(store, 'g1', 'a', 'b', 200);
+      const bobToCleo = await openPair(store, 'g1', 'b', 'c', 200);
+      const cleoToDan = await openPair(store, 'g1', 'c', 'd', 200);
+      await send(store, bobToCleo.conversation.id, 'b', 'before the re-draw', 250);
+
+      const redraw = [
+        { santa: 'a', giftee: 'b' },
+        { santa: 'b', giftee: 'd' },
+        { santa: 'd', giftee: 'c' },
+        { santa: 'c', giftee: 'a' },
+      ];
+      const result = await store.putGroup('g1', groupWrite({ assignments: redraw }), 500);
+      assert.equal(result.created, false);
+      assert.deepEqual(idsOf(result.closed), [bobToCleo.conversation.id, cleoToDan.conversation.id].sort());
+      for (const closed of result.closed) {
+        assert.equal(closed.conversation.closedAt, 500);
+        assert.equal(closed.group.id, 'g1');
+      }
+      const closedBobToCleo = result.closed.find((context) => context.conversation.id === bobToCleo.conversation.id);
+      assert.deepEqual(closedBobToCleo?.santa, { id: 'b', name: 'Bob' });
+      assert.deepEqual(closedBobToCleo?.giftee, { id: 'c', name: 'Cleo' });
+      assert.equal(closedBobToCleo?.conversation.lastSeq, 1);
+      assert.equal(closedBobToCleo?.conversation.alias, bobToCleo.conversation.alias);
+
+      assert.equal((await store.getConversation(aliceToBob.conversation.id))?.conversation.closedAt, null);
+      assert.equal((await store.getConversation(bobToCleo.conversation.id))?.conversation.closedAt, 500);
+      assert.equal((await store.getConversationOverview(bobToCleo.conversation.id, 'c'))?.conversation.closedAt, 500);
+      assert.deepEqual(await store.listConversations('c'), []);
+      assert.deepEqual(
+        (await store.listConversations('b')).map((overview) => overview.conversation.id),
+        [aliceToBob.conversation.id],
+      );
+      assert.equal(await store.openConversation('g1', 'b', 'c', 600), null);
+      const bobToDan = await openPair(store, 'g1', 'b', 'd', 600);
+
+      const same = await store.putGroup('g1', groupWrite({ assignments: redraw }), 650);
+      assert.deepEqual(same.closed, [], 'an unchanged raffle closes nothing');
+
+      const back = await store.putGroup('g1', groupWrite(), 700);
+      assert.deepEqual(idsOf(back.closed), [bobToDan.conversation.id], 'already closed ones are not reported again');
+      const reopened = await store.openConversation('g1', 'b', 'c', 800);
+      assert.equal(reopened?.created, true);
+      assert.notEqual(reopened?.context.conversation.id, bobToCleo.conversation.id);
+      assert.notEqual(reopened?.context.conversation.alias, bobToCleo.conversation.alias);
+      assert.equal(reopened?.context.conversation.lastSeq, 0);
+      assert.equal((await store.getConversation(bobToCleo.conversation.id))?.conversation.closedAt, 500);
+    });
+  });
+
+  it('closed contexts name a removed member as before the write and a kept one as after', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite(), 100);
+      const bobToCleo = await openPair(store, 'g1', 'b', 'c', 200);
+      const cleoToDan = await openPair(store, 'g1', 'c', 'd', 200);
+      const withoutDan = groupWrite({
+        name: 'Office 2026 (redrawn)',
+        members: [
+          { id: 'a', name: 'Alice' },
+          { id: 'b', name: 'Bob' },
+          { id: 'c', name: 'Cleo Renamed' },
+        ],
+        assignments: [
+          { santa: 'a', giftee: 'c' },
+          { santa: 'c', giftee: 'b' },
+          { santa: 'b', giftee: 'a' },
+        ],
+      });
+      const result = await store.putGroup('g1', withoutDan, 300);
+      const byId = new Map(result.closed.map((context) => [context.conversation.id, context]));
+      assert.equal(byId.size, 2);
+      assert.deepEqual(byId.get(bobToCleo.conversation.id)?.giftee, { id: 'c', name: 'Cleo Renamed' });
+      assert.deepEqual(byId.get(cleoToDan.conversation.id)?.santa, { id: 'c', name: 'Cleo Renamed' });
+      assert.deepEqual(byId.get(cleoToDan.conversation.id)?.giftee, { id: 'd', name: 'Dan' });
+      assert.equal(byId.get(cleoToDan.conversation.id)?.group.name, 'Office 2026 (redrawn)');
+
+      const later = await store.getConversation(cleoToDan.conversation.id);
+      assert.equal(later?.giftee.id, 'd');
+      assert.equal(later?.santa.name, 'Cleo Renamed');
+    });
+  });
+
+  it('listGroupConversations lists the open conversations of one group only', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite(), 100);
+      await store.putGroup('g2', groupWrite(), 100);
+      const first = (await openPair(store, 'g1', 'a', 'b', 100)).conversation.id;
+      const second = (await openPair(store, 'g1', 'b', 'c', 100)).conversation.id;
+      await openPair(store, 'g2', 'a', 'b', 100);
+      const listed = await store.listGroupConversations('g1');
+      assert.deepEqual(listed.map((context) => context.conversation.id).sort(), [first, second].sort());
+      await store.putGroup('g1', groupWrite({ assignments: [{ santa: 'b', giftee: 'c' }] }), 200);
+      assert.deepEqual((await store.listGroupConversations('g1')).map((context) => context.conversation.id), [second]);
+      assert.deepEqual(await store.listGroupConversations('missing'), []);
+    });
+  });
+
+  it('listConversations lists the open conversations of a user, most recent activity first', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite(), 100);
+      assert.deepEqual(await store.listConversations('b'), []);
+      const aliceToBob = await openPair(store, 'g1', 'a', 'b', 10);
+      const bobToCleo = await openPair(store, 'g1', 'b', 'c', 20);
+      await openPair(store, 'g1', 'c', 'd', 30);
+      const idsFor = async (userId: string) =>
+        (await store.listConversations(userId)).map((overview) => overview.conversation.id);
+
+      assert.deepEqual(await idsFor('b'), [bobToCleo.conversation.id, aliceToBob.conversation.id]);
+      await send(store, aliceToBob.conversation.id, 'a', 'hello', 40);
+      assert.deepEqual(await idsFor('b'), [aliceToBob.conversation.id, bobToCleo.conversation.id]);
+      assert.deepEqual(await idsFor('a'), [aliceToBob.conversation.id]);
+      assert.deepEqual(await idsFor('zed'), []);
+
+      const [listed] = await store.listConversations('a');
+      assert.deepEqual(listed, await store.getConversationOverview(aliceToBob.conversation.id, 'a'));
+
+      await store.putGroup('g2', groupWrite(), 100);
+      const tiedLeft = await openPair(store, 'g2', 'a', 'b', 50);
+      const tiedRight = await openPair(store, 'g2', 'd', 'a', 50);
+      const tiedIds = [tiedLeft.conversation.id, tiedRight.conversation.id].sort();
+      assert.deepEqual(await idsFor('a'), [...tiedIds, aliceToBob.conversation.id], 'ties ordered by id');
+    });
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * The SQLite schema as an append-only list: a released version is never edited, a change is a
+ * new entry, so a database file created by any earlier relay upgrades in place at open.
+ */
+
+export interface SqliteMigration {
+  version: number;
+  sql: string;
+}
+
+export const sqliteMigrations: readonly SqliteMigration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE groups (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        reveal_at INTEGER NOT NULL,
+        revealed_at INTEGER,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE members (
+        group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (group_id, user_id)
+      );
+
+      CREATE TABLE assignments (
+        group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        santa_id TEXT NOT NULL,
+        giftee_id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        UNIQUE (group_id, santa_id),
+        UNIQUE (group_id, giftee_id)
+      );
+
+      CREATE TABLE conversations (
+        id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        santa_id TEXT NOT NULL,
+        giftee_id TEXT NOT NULL,
+        alias TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        closed_at INTEGER,
+        last_seq INTEGER NOT NULL DEFAULT 0,
+        last_activity_at INTEGER NOT NULL
+      );
+      -- Closed conversations stay (history, erasure by group), so only open ones are unique:
+      -- a pair drawn again after a re-draw gets a fresh conversation.
+      CREATE UNIQUE INDEX conversations_open_pair
+        ON conversations (group_id, santa_id, giftee_id) WHERE closed_at IS NULL;
+      CREATE INDEX conversations_santa ON conversations (santa_id);
+      CREATE INDEX conversations_giftee ON conversations (giftee_id);
+
+      CREATE TABLE messages (
+        id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        sender_id TEXT NOT NULL,
+        content TEXT NOT NULL,
+        client_id TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (conversation_id, seq)
+      );
+      -- Dedupe is per sender, not per conversation: a retry is the same send wherever it lands.
+      CREATE UNIQUE INDEX messages_sender_client
+        ON messages (sender_id, client_id) WHERE client_id IS NOT NULL;
+
+      CREATE TABLE read_cursors (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        up_to INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, user_id)
+      );
+    `,
+  },
+];

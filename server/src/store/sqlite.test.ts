@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { runStoreConformance } from './conformance.js';
+import { groupWrite, openPair, send } from './conformance-fixtures.js';
+import { openSqliteStore, type SqliteStore } from './sqlite.js';
+import { sqliteMigrations } from './sqlite-migrations.js';
+
+/** A database file in a fresh temp directory, under a folder that does not exist yet. */
+async function tempDatabasePath(): Promise<{ path: string; removeDirectory: () => Promise<void> }> {
+  const directory = await mkdtemp(join(tmpdir(), 'santa-chat-sqlite-'));
+  return {
+    path: join(directory, 'data', 'santa-chat.db'),
+    removeDirectory: () => rm(directory, { recursive: true, force: true }),
+  };
+}
+
+async function withDatabasePath(work: (path: string) => Promise<void>): Promise<void> {
+  const { path, removeDirectory } = await tempDatabasePath();
+  try {
+    await work(path);
+  } finally {
+    await removeDirectory();
+  }
+}
+
+runStoreConformance('sqlite', async () => {
+  const { path, removeDirectory } = await tempDatabasePath();
+  const store = openSqliteStore(path);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await removeDirectory();
+    },
+  };
+});
+
+describe('SQLite store', () => {
+  it('runs with WAL, FULL sync, foreign keys, secure_delete and a busy timeout', async () => {
+    await withDatabasePath(async (path) => {
+      const store = openSqliteStore(path);
+      try {
+        assert.deepEqual(store.connectionSettings(), {
+          journalMode: 'wal',
+          synchronous: 2,
+          foreignKeys: true,
+          secureDelete: true,
+          busyTimeoutMs: 5000,
+        });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('opens in memory for quick use', async () => {
+    const store = openSqliteStore(':memory:');
+    await store.putGroup('g1', groupWrite(), 100);
+    assert.equal((await store.getGroup('g1'))?.name, 'Office 2026');
+    await store.close();
+  });
+
+  it('keeps everything across close and reopen', async () => {
+    await withDatabasePath(async (path) => {
+      const first = openSqliteStore(path);
+      const put = await first.putGroup('g1', groupWrite({ revealAt: 1000 }), 100);
+      await first.putGroup('g1', groupWrite({ revealAt: 9000 }), 2000);
+      const context = await openPair(first, 'g1', 'a', 'b', 200);
+      const conversationId = context.conversation.id;
+      const original = await send(first, conversationId, 'a', 'survives', 300, 'client-1');
+      await send(first, conversationId, 'a', 'me too', 310);
+      await first.markRead(conversationId, 'b', 1);
+      await first.close();
+
+      const second = openSqliteStore(path);
+      try {
+        const group = await second.getGroup('g1');
+        assert.equal(group?.createdAt, put.group.createdAt);
+        assert.equal(group?.revealedAt, 1000);
+        assert.deepEqual(group?.members, put.group.members);
+        assert.deepEqual(await second.openConversation('g1', 'a', 'b', 400), {
+          context: {
+            ...context,
+            conversation: { ...context.conversation, lastSeq: 2 },
+            group: { id: 'g1', name: 'Office 2026', revealAt: 9000, revealedAt: 1000 },
+          },
+          created: false,
+        });
+        assert.equal((await second.getConversationOverview(conversationId, 'b'))?.unread, 1);
+        const retry = await second.appendMessage({ conversationId, senderId: 'a', content: 'x', clientId: 'client-1', now: 500 });
+        assert.deepEqual(retry, { kind: 'duplicate', message: original });
+        assert.equal((await send(second, conversationId, 'b', 'next', 600)).seq, 3);
+      } finally {
+        await second.close();
+      }
+    });
+  });
+
+  it('records each migration once and does not re-apply it on reopen', async () => {
+    await withDatabasePath(async (path) => {
+      await openSqliteStore(path).close();
+      const readMigrations = () => {
+        const raw = new Database(path, { readonly: true });
+        try {
+          return raw
+            .prepare<[], { version: number; applied_at: number }>('SELECT version, applied_at FROM schema_migrations ORDER BY version')
+            .all();
+        } finally {
+          raw.close();
+        }
+      };
+      const recorded = readMigrations();
+      assert.deepEqual(
+        recorded.map((row) => row.version),
+        sqliteMigrations.map((migration) => migration.version),
+      );
+
+      const reopened: SqliteStore = openSqliteStore(path);
+      await reopened.ping();
+      await reopened.close();
+      assert.deepEqual(readMigrations(), recorded);
+    });
+  });
+
+  it('deleteGroup leaves no trace of content or names in the database and WAL files', async () => {
+    await withDatabasePath(async (path) => {
+      const secretContent = 'purple-walrus-whispers-at-midnight';
+      const secretName = 'Zebulon Quixotic-Marchbanks';
+      const store = openSqliteStore(path);
+      try {
+        const members = [
+          { id: 'a', name: secretName },
+          { id: 'b', name: 'Bob' },
+        ];
+        const assignments = [
+          { santa: 'a', giftee: 'b' },
+          { santa: 'b', giftee: 'a' },
+        ];
+        await store.putGroup('kept', groupWrite({ name: 'Kept group' }), 100);
+        const kept = await openPair(store, 'kept', 'a', 'b', 100);
+        await store.putGroup('erased', groupWrite({ members, assignments }), 100);
+        const erased = await openPair(store, 'erased', 'a', 'b', 100);
+        // Enough rows to spread over many pages and interleave with the group that stays.
+        for (let index = 0; index < 300; index += 1) {
+          await send(store, erased.conversation.id, 'a', `${secretContent} #${index} ${'x'.repeat(index % 50)}`, 200 + index);
+          await send(store, kept.conversation.id, 'b', `harmless #${index}`, 200 + index);
+        }
+        const filesContain = (needle: string): boolean =>
+          [path, `${path}-wal`, `${path}-journal`].some(
+            (file) => existsSync(file) && readFileSync(file).includes(Buffer.from(needle, 'utf8')),
+          );
+        assert.equal(filesContain(secretContent), true, 'the check must be able to see the content');
+        assert.equal(filesContain(secretName), true, 'the check must be able to see the name');
+
+        const deleted = await store.deleteGroup('erased');
+        assert.equal(deleted.deleted, true);
+        assert.equal(filesContain(secretContent), false);
+        assert.equal(filesContain(secretName), false);
+        assert.equal((await store.listMessages(kept.conversation.id, { limit: 500 })).messages.length, 300);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});

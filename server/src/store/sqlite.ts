@@ -1,0 +1,297 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { newConversationId, newMessageId, newSantaAlias } from './ids.js';
+import { applySqliteMigrations } from './sqlite-migrate.js';
+import { sqliteMigrations } from './sqlite-migrations.js';
+import {
+  toConversationContext,
+  toConversationOverview,
+  toConversationRecord,
+  toGroupMeta,
+  toMessageRecord,
+} from './sqlite-rows.js';
+import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
+import type {
+  AppendMessageInput,
+  AppendMessageResult,
+  ConversationContext,
+  ConversationOverview,
+  DeleteGroupResult,
+  GroupMeta,
+  GroupRecord,
+  GroupWrite,
+  HistoryPage,
+  HistoryPageQuery,
+  MemberRecord,
+  MessageRecord,
+  PutGroupResult,
+  RevealScheduleEntry,
+  Store,
+} from './store.js';
+
+/** What the connection actually runs with, as SQLite reports it (for tests and diagnostics). */
+export interface SqliteConnectionSettings {
+  journalMode: string;
+  synchronous: number;
+  foreignKeys: boolean;
+  secureDelete: boolean;
+  busyTimeoutMs: number;
+}
+
+/** Opens (creating when missing) the database file at `path`, or `:memory:`, and migrates it. */
+export function openSqliteStore(path: string): SqliteStore {
+  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
+  const database = new Database(path);
+  try {
+    // WAL lets readers run beside the writer; with it, FULL syncs the WAL at every commit, so
+    // an ACK sent after a commit survives a power cut, not only a crash.
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    // Right to erasure: deleted rows are overwritten with zeros instead of left in free space.
+    database.pragma('secure_delete = ON');
+    database.pragma('busy_timeout = 5000');
+    applySqliteMigrations(database, sqliteMigrations, Date.now());
+    return new SqliteStore(database);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+function pairKey(santaId: string, gifteeId: string): string {
+  return JSON.stringify([santaId, gifteeId]);
+}
+
+/**
+ * better-sqlite3 is synchronous and this process is its only writer, so each method runs to the
+ * end without interleaving: concurrent appends cannot race for a seq. Writes still take an
+ * IMMEDIATE transaction so that a second process on the same file waits (busy_timeout) instead
+ * of failing halfway through an upgrade from reader to writer.
+ */
+export class SqliteStore implements Store {
+  readonly #database: Database.Database;
+  readonly #statements: SqliteStatements;
+
+  constructor(database: Database.Database) {
+    this.#database = database;
+    this.#statements = prepareSqliteStatements(database);
+  }
+
+  async putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
+    return this.#write(() => {
+      const statements = this.#statements;
+      const existing = statements.selectGroup.get(groupId);
+      // Read before the write: a member removed by it still has a name for the closed context.
+      const openBefore = statements.selectOpenContextsOfGroup.all(groupId);
+      const revealedAt =
+        existing === undefined
+          ? null
+          : (existing.revealed_at ?? (existing.reveal_at <= now ? existing.reveal_at : null));
+      statements.upsertGroup.run({ id: groupId, name: write.name, revealAt: write.revealAt, revealedAt, now });
+
+      statements.deleteMembers.run(groupId);
+      write.members.forEach((member, position) => {
+        statements.insertMember.run(groupId, member.id, member.name, position);
+      });
+      statements.deleteAssignments.run(groupId);
+      write.assignments.forEach((assignment, position) => {
+        statements.insertAssignment.run(groupId, assignment.santa, assignment.giftee, position);
+      });
+
+      const group: GroupMeta = { id: groupId, name: write.name, revealAt: write.revealAt, revealedAt };
+      const namesNow = new Map(write.members.map((member) => [member.id, member.name]));
+      const memberNow = (id: string, nameBefore: string | null): MemberRecord => ({
+        id,
+        name: namesNow.get(id) ?? nameBefore ?? '',
+      });
+      const keptPairs = new Set(write.assignments.map((pair) => pairKey(pair.santa, pair.giftee)));
+      const closed: ConversationContext[] = [];
+      for (const row of openBefore) {
+        if (keptPairs.has(pairKey(row.santa_id, row.giftee_id))) continue;
+        statements.closeConversation.run(now, row.id);
+        closed.push({
+          conversation: toConversationRecord({ ...row, closed_at: now }),
+          group,
+          santa: memberNow(row.santa_id, row.santa_name),
+          giftee: memberNow(row.giftee_id, row.giftee_name),
+        });
+      }
+
+      return {
+        created: existing === undefined,
+        group: {
+          ...group,
+          members: write.members.map((member) => ({ id: member.id, name: member.name })),
+          assignments: write.assignments.map((pair) => ({ santa: pair.santa, giftee: pair.giftee })),
+          createdAt: existing?.created_at ?? now,
+          updatedAt: now,
+        },
+        closed,
+      };
+    });
+  }
+
+  async getGroup(groupId: string): Promise<GroupRecord | null> {
+    return this.#read(() => {
+      const row = this.#statements.selectGroup.get(groupId);
+      if (row === undefined) return null;
+      return {
+        ...toGroupMeta(row),
+        members: this.#statements.selectMembers.all(groupId).map((member) => ({ id: member.user_id, name: member.name })),
+        assignments: this.#statements.selectAssignments
+          .all(groupId)
+          .map((pair) => ({ santa: pair.santa_id, giftee: pair.giftee_id })),
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      };
+    });
+  }
+
+  async deleteGroup(groupId: string): Promise<DeleteGroupResult> {
+    const result = this.#write((): DeleteGroupResult => {
+      if (this.#statements.selectGroup.get(groupId) === undefined) return { deleted: false, closed: [] };
+      const closed = this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext);
+      this.#statements.deleteGroup.run(groupId);
+      return { deleted: true, closed };
+    });
+    // secure_delete zeroes the rows in the pages, but the WAL still holds the frames that wrote
+    // them; copying the WAL back and truncating it removes those too.
+    if (result.deleted) this.#statements.walCheckpointTruncate.get();
+    return result;
+  }
+
+  async listRevealSchedule(): Promise<RevealScheduleEntry[]> {
+    return this.#statements.selectAllGroups
+      .all()
+      .map((row) => ({ groupId: row.id, revealAt: row.reveal_at, revealedAt: row.revealed_at }));
+  }
+
+  async openConversation(
+    groupId: string,
+    santaId: string,
+    gifteeId: string,
+    now: number,
+  ): Promise<{ context: ConversationContext; created: boolean } | null> {
+    return this.#write(() => {
+      const statements = this.#statements;
+      if (statements.isAssignment.get(groupId, santaId, gifteeId) === undefined) return null;
+      const openId = statements.selectOpenConversationIdOfPair.get(groupId, santaId, gifteeId);
+      if (openId !== undefined) return { context: this.#requireContext(openId), created: false };
+      const id = newConversationId();
+      statements.insertConversation.run({ id, groupId, santaId, gifteeId, alias: newSantaAlias(), now });
+      return { context: this.#requireContext(id), created: true };
+    });
+  }
+
+  async getConversation(conversationId: string): Promise<ConversationContext | null> {
+    const row = this.#statements.selectContext.get(conversationId);
+    return row === undefined ? null : toConversationContext(row);
+  }
+
+  async listGroupConversations(groupId: string): Promise<ConversationContext[]> {
+    return this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext);
+  }
+
+  async listConversations(userId: string): Promise<ConversationOverview[]> {
+    return this.#statements.selectOverviewsOfUser.all({ viewerId: userId }).map(toConversationOverview);
+  }
+
+  async getConversationOverview(conversationId: string, viewerId: string): Promise<ConversationOverview | null> {
+    const row = this.#statements.selectOverview.get({ conversationId, viewerId });
+    return row === undefined ? null : toConversationOverview(row);
+  }
+
+  async appendMessage(input: AppendMessageInput): Promise<AppendMessageResult> {
+    return this.#write((): AppendMessageResult => {
+      const statements = this.#statements;
+      if (input.clientId !== null) {
+        const original = statements.selectMessageByClientId.get(input.senderId, input.clientId);
+        if (original !== undefined) return { kind: 'duplicate', message: toMessageRecord(original) };
+      }
+      const conversation = statements.selectConversation.get(input.conversationId);
+      if (conversation === undefined || conversation.closed_at !== null) return { kind: 'closed' };
+      const message: MessageRecord = {
+        id: newMessageId(),
+        conversationId: input.conversationId,
+        seq: conversation.last_seq + 1,
+        senderId: input.senderId,
+        content: input.content,
+        clientId: input.clientId,
+        createdAt: input.now,
+      };
+      statements.insertMessage.run({ ...message, now: input.now });
+      statements.recordAppend.run(message.seq, input.now, input.conversationId);
+      return { kind: 'stored', message };
+    });
+  }
+
+  async findMessageByClientId(senderId: string, clientId: string): Promise<MessageRecord | null> {
+    const row = this.#statements.selectMessageByClientId.get(senderId, clientId);
+    return row === undefined ? null : toMessageRecord(row);
+  }
+
+  async listMessages(conversationId: string, query: HistoryPageQuery): Promise<HistoryPage> {
+    const limit = Math.max(0, query.limit);
+    // One row past the limit: its presence is `hasMore`, without a COUNT.
+    const probe = { conversationId, limit: limit + 1 };
+    if (query.after !== undefined) {
+      const rows = this.#statements.selectMessagesAfter.all({ ...probe, seq: query.after });
+      return { messages: rows.slice(0, limit).map(toMessageRecord), hasMore: rows.length > limit };
+    }
+    const newestFirst =
+      query.before !== undefined
+        ? this.#statements.selectMessagesBefore.all({ ...probe, seq: query.before })
+        : this.#statements.selectNewestMessages.all(probe);
+    return {
+      messages: newestFirst.slice(0, limit).reverse().map(toMessageRecord),
+      hasMore: newestFirst.length > limit,
+    };
+  }
+
+  async markRead(conversationId: string, userId: string, upTo: number): Promise<{ upTo: number; moved: boolean }> {
+    return this.#write(() => {
+      const conversation = this.#statements.selectConversation.get(conversationId);
+      if (conversation === undefined) return { upTo: 0, moved: false };
+      const current = this.#statements.selectReadCursor.get(conversationId, userId) ?? 0;
+      const target = Math.min(Math.max(upTo, 0), conversation.last_seq);
+      if (target <= current) return { upTo: current, moved: false };
+      this.#statements.upsertReadCursor.run(conversationId, userId, target);
+      return { upTo: target, moved: true };
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.#statements.ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#database.open) this.#database.close();
+  }
+
+  connectionSettings(): SqliteConnectionSettings {
+    const pragma = (name: string): unknown => this.#database.pragma(name, { simple: true });
+    return {
+      journalMode: String(pragma('journal_mode')),
+      synchronous: Number(pragma('synchronous')),
+      foreignKeys: Number(pragma('foreign_keys')) === 1,
+      secureDelete: Number(pragma('secure_delete')) === 1,
+      busyTimeoutMs: Number(pragma('busy_timeout')),
+    };
+  }
+
+  #write<T>(work: () => T): T {
+    return this.#database.transaction(work).immediate();
+  }
+
+  #read<T>(work: () => T): T {
+    return this.#database.transaction(work).deferred();
+  }
+
+  #requireContext(conversationId: string): ConversationContext {
+    const row = this.#statements.selectContext.get(conversationId);
+    if (row === undefined) throw new Error(`conversation ${conversationId} vanished inside its transaction`);
+    return toConversationContext(row);
+  }
+}
