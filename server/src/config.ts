@@ -3,7 +3,7 @@
  * a `ConfigError` with a sentence a operator can act on, never a stack trace.
  */
 import { LIMITS } from '../../protocol/index.js';
-import { parseOriginList } from './auth/origin.js';
+import { createOriginPolicy, parseOriginList } from './auth/origin.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -82,6 +82,11 @@ export function loadConfig(env: Env = process.env): RelayConfig {
   const port = positiveInteger(env, 'PORT', 8787, { allowZero: true });
   if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}.`);
   const origins = parseOriginList(env.SANTA_CHAT_ALLOWED_ORIGINS);
+  try {
+    createOriginPolicy(origins);
+  } catch (error) {
+    throw new ConfigError(`SANTA_CHAT_ALLOWED_ORIGINS: ${error instanceof Error ? error.message : String(error)}`);
+  }
   const databaseUrl = optional(env, 'DATABASE_URL') ?? 'sqlite:./data/santa-chat.db';
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:…".`);

@@ -6,7 +6,11 @@ import { ChatError } from '../errors.js';
 export function limitBody(maxBytes: number) {
   return bodyLimit({
     maxSize: maxBytes,
-    onError: () => {
+    onError: (c) => {
+      // The unread rest of the body is drained with a timer that can destroy the socket
+      // while a keep-alive client already reuses it for its next request (a spurious
+      // "other side closed"); closing after the 413 keeps the next request on a new socket.
+      c.header('Connection', 'close');
       throw new ChatError('TOO_LARGE', `The request body is over ${maxBytes} bytes.`);
     },
   });

@@ -26,7 +26,9 @@ export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
   const requestLimiter = new SlidingWindowLimiter(deps.limits.httpRequestsPerMinute, 60_000);
   const routes = new Hono<AppEnv>();
 
-  const paths = ['/groups/*', '/conversations', '/conversations/*'];
+  // Hono's `/conversations/*` also matches `/conversations`: listing it again would run every
+  // middleware twice there, and count each list call twice against the request rate.
+  const paths = ['/groups/*', '/conversations/*'];
   const use = (...handlers: MiddlewareHandler<AppEnv>[]): void => {
     for (const path of paths) for (const handler of handlers) routes.use(path, handler);
   };

@@ -55,6 +55,10 @@ export class Dispatcher {
     this.#metrics.frameReceived();
     const parsed = parseClientFrame(text);
     if (!parsed.ok) {
+      if (claimsToBeAuth(text)) {
+        connection.enqueue(async () => this.#refuseTokenless(connection));
+        return;
+      }
       this.#refuse(connection, 'BAD_REQUEST', parsed.message, parsed);
       return;
     }
@@ -160,6 +164,13 @@ export class Dispatcher {
     }
   }
 
+  /** PROTOCOL.md §3: an AUTH frame without a usable token closes 4401, like a bad token. */
+  #refuseTokenless(connection: Connection): void {
+    if (connection.isClosed) return;
+    this.#metrics.refused('UNAUTHENTICATED');
+    connection.close(CloseCode.UNAUTHENTICATED, 'Invalid token: the AUTH frame has no usable token.');
+  }
+
   #refuseError(connection: Connection, error: unknown, about: { clientId?: string; conversationId?: string }): void {
     if (error instanceof ChatError) {
       this.#refuse(connection, error.code, error.message, {
@@ -187,5 +198,15 @@ export class Dispatcher {
     if (this.#refusals.take(String(connection.number), Date.now()) > 0) {
       connection.close(CloseCode.POLICY_VIOLATION, 'Too many refused frames.');
     }
+  }
+}
+
+/** A frame whose `type` is AUTH, whatever else is wrong with it (missing or non-string token). */
+function claimsToBeAuth(text: string): boolean {
+  try {
+    const raw: unknown = JSON.parse(text);
+    return typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'type') && (raw as { type: unknown }).type === 'AUTH';
+  } catch {
+    return false;
   }
 }

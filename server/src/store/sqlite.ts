@@ -101,6 +101,11 @@ export class SqliteStore implements Store {
       });
 
       const group: GroupMeta = { id: groupId, name: write.name, revealAt: write.revealAt, revealedAt };
+      // A conversation closed by this write ends as its pair knew it: revealed only if the group
+      // was revealed before the write. A PUT that re-draws and moves revealAt into the past at
+      // once must not reveal the pairs it closes (PROTOCOL.md §1: nothing of the old pair leaks).
+      const closedGroup: GroupMeta =
+        existing === undefined ? group : { ...group, revealAt: existing.reveal_at, revealedAt };
       const namesNow = new Map(write.members.map((member) => [member.id, member.name]));
       const memberNow = (id: string, nameBefore: string | null): MemberRecord => ({
         id,
@@ -113,7 +118,7 @@ export class SqliteStore implements Store {
         statements.closeConversation.run(now, row.id);
         closed.push({
           conversation: toConversationRecord({ ...row, closed_at: now }),
-          group,
+          group: closedGroup,
           santa: memberNow(row.santa_id, row.santa_name),
           giftee: memberNow(row.giftee_id, row.giftee_name),
         });

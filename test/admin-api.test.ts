@@ -1,0 +1,400 @@
+/**
+ * The host's admin API (PROTOCOL.md §1) over real HTTP: create, replace, read and erase a
+ * group, every validation rule with the field it names, body limits, the admin token, and
+ * no CORS.
+ */
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ConversationResponse, GroupResponse } from '../protocol/index.js';
+import { TestClient } from './helpers/client.js';
+import { asHost, asParticipant, assertError, request, sendMessage } from './helpers/http.js';
+import { startTestRelay, TEST_ADMIN_TOKEN, threeGroup, type TestRelay } from './helpers/relay.js';
+
+describe('admin API', () => {
+  let relay: TestRelay;
+  let host: ReturnType<typeof asHost>;
+
+  before(async () => {
+    relay = await startTestRelay({ limits: { httpRequestsPerMinute: 10_000 } });
+    host = asHost(relay.url);
+  });
+  after(() => relay.stop());
+
+  describe('PUT /admin/groups/:groupId', () => {
+    it('answers 201 when it creates the group and echoes the group as stored', async () => {
+      const input = threeGroup({ revealAt: '2026-12-24T18:00:00Z' });
+      const created = await host.put<GroupResponse>('office-create', input);
+      assert.equal(created.status, 201, created.text);
+      assert.deepEqual(created.body, {
+        success: true,
+        group: {
+          id: 'office-create',
+          name: 'Office 2026',
+          revealAt: '2026-12-24T18:00:00.000Z',
+          members: input.members,
+          assignments: input.assignments,
+        },
+      });
+    });
+
+    it('answers 200 when it replaces the group, with the new contents', async () => {
+      assert.equal((await host.put('office-replace', threeGroup())).status, 201);
+      const replacement = {
+        name: '  Office party  ',
+        revealAt: '2027-01-06T09:30:00+01:00',
+        members: [
+          { id: 'alice', name: 'Alice A.' },
+          { id: 'bob', name: 'Bob' },
+          { id: 'dan', name: 'Dan' },
+        ],
+        assignments: [
+          { santa: 'alice', giftee: 'dan' },
+          { santa: 'dan', giftee: 'alice' },
+        ],
+      };
+      const replaced = await host.put<GroupResponse>('office-replace', replacement);
+      assert.equal(replaced.status, 200, replaced.text);
+      assert.deepEqual(replaced.body, {
+        success: true,
+        group: {
+          id: 'office-replace',
+          name: 'Office party',
+          revealAt: '2027-01-06T08:30:00.000Z',
+          members: replacement.members,
+          assignments: replacement.assignments,
+        },
+      });
+      const fetched = await host.get<GroupResponse>('office-replace');
+      assert.deepEqual(fetched.body, replaced.body);
+    });
+
+    it('accepts an empty assignments list (the raffle has not happened yet)', async () => {
+      const created = await host.put<GroupResponse>('office-undrawn', threeGroup({ assignments: [] }));
+      assert.equal(created.status, 201, created.text);
+      assert.deepEqual(created.body.group.assignments, []);
+    });
+
+    it('accepts integer ids and returns them as decimal strings', async () => {
+      const input = {
+        name: 'Numbers',
+        revealAt: '2026-12-24T18:00:00Z',
+        members: [
+          { id: 1, name: 'One' },
+          { id: 2, name: 'Two' },
+          { id: 30, name: 'Thirty' },
+        ],
+        assignments: [
+          { santa: 1, giftee: 2 },
+          { santa: 2, giftee: 30 },
+          { santa: 30, giftee: 1 },
+        ],
+      };
+      const created = await host.put<GroupResponse>('42', input);
+      assert.equal(created.status, 201, created.text);
+      assert.deepEqual(created.body.group, {
+        id: '42',
+        name: 'Numbers',
+        revealAt: '2026-12-24T18:00:00.000Z',
+        members: [
+          { id: '1', name: 'One' },
+          { id: '2', name: 'Two' },
+          { id: '30', name: 'Thirty' },
+        ],
+        assignments: [
+          { santa: '1', giftee: '2' },
+          { santa: '2', giftee: '30' },
+          { santa: '30', giftee: '1' },
+        ],
+      });
+      // The member "1" is the same person as a participant whose token says sub "1".
+      const opened = await asParticipant(relay.url, relay.token('1')).post<ConversationResponse>('/groups/42/conversation');
+      assert.equal(opened.status, 201, opened.text);
+      assert.deepEqual(opened.body.conversation.participants, ['1', '2']);
+    });
+
+    it('takes bodies up to 1 MiB, beyond the participant API 64 KiB', async () => {
+      const members = Array.from({ length: 1500 }, (_, index) => ({ id: `member-${index}`, name: `Member ${'x'.repeat(80)} ${index}` }));
+      const body = JSON.stringify({ ...threeGroup(), members, assignments: [] });
+      assert.ok(body.length > 128 * 1024 && body.length < 1024 * 1024, `body is ${body.length} bytes`);
+      const created = await host.put<GroupResponse>('office-big', body);
+      assert.equal(created.status, 201, created.text.slice(0, 200));
+      assert.equal(created.body.group.members.length, 1500);
+    });
+
+    it('refuses a body over 1 MiB with 413 TOO_LARGE and stores nothing', async () => {
+      const members = Array.from({ length: 6000 }, (_, index) => ({ id: `member-${index}`, name: 'n'.repeat(190) }));
+      const body = JSON.stringify({ ...threeGroup(), members, assignments: [] });
+      assert.ok(body.length > 1024 * 1024, `body is ${body.length} bytes`);
+      assertError(await host.put('office-huge', body), 413, 'TOO_LARGE');
+      assertError(await host.get('office-huge'), 404, 'NOT_FOUND');
+    });
+
+    it('keeps answering the same keep-alive client after refusing an oversized body', async () => {
+      assert.equal((await host.put('office-alive', threeGroup())).status, 201);
+      assertError(await host.put('office-huge', 'x'.repeat(2 * 1024 * 1024)), 413, 'TOO_LARGE');
+      // Back to back, past the moment the relay gives up draining the refused body.
+      const startedAt = Date.now();
+      let calls = 0;
+      while (Date.now() - startedAt < 800) {
+        const fetched = await host.get('office-alive');
+        assert.equal(fetched.status, 200, fetched.text);
+        calls += 1;
+      }
+      assert.ok(calls > 10, `only ${calls} calls in 800 ms`);
+    });
+
+    it('refuses a body that is not JSON with 400', async () => {
+      assertError(await host.put('office-json', '{"name": "Office",'), 400, 'BAD_REQUEST');
+      assertError(await host.get('office-json'), 404, 'NOT_FOUND');
+    });
+
+    it('refuses a group id over 128 characters with 400 naming groupId', async () => {
+      assertError(await host.put('g'.repeat(129), threeGroup()), 400, 'BAD_REQUEST', 'groupId');
+    });
+
+    const members = threeGroup().members;
+    const invalidBodies: { rule: string; body: unknown; field: string }[] = [
+      { rule: 'a missing body', body: '', field: '' },
+      { rule: 'a body that is not an object', body: [threeGroup()], field: '' },
+      { rule: 'a missing name', body: threeGroup({ name: undefined }), field: 'name' },
+      { rule: 'a blank name', body: threeGroup({ name: '   ' }), field: 'name' },
+      { rule: 'a missing revealAt', body: threeGroup({ revealAt: undefined }), field: 'revealAt' },
+      { rule: 'a revealAt that is not a date', body: threeGroup({ revealAt: 'Christmas eve' }), field: 'revealAt' },
+      { rule: 'a revealAt on a day that does not exist', body: threeGroup({ revealAt: '2026-02-30T18:00:00Z' }), field: 'revealAt' },
+      { rule: 'a revealAt without a timezone', body: threeGroup({ revealAt: '2026-12-24T18:00:00' }), field: 'revealAt' },
+      { rule: 'a revealAt given as a number', body: threeGroup({ revealAt: 1798135200000 }), field: 'revealAt' },
+      { rule: 'no members', body: threeGroup({ members: [], assignments: [] }), field: 'members' },
+      { rule: 'a member without a name', body: threeGroup({ members: [members[0], { id: 'bob' }, members[2]] }), field: 'members[1].name' },
+      { rule: 'a member id over 128 characters', body: threeGroup({ members: [...members, { id: 'x'.repeat(129), name: 'Long' }] }), field: 'members[3].id' },
+      { rule: 'a fractional member id', body: threeGroup({ members: [...members, { id: 1.5, name: 'Half' }] }), field: 'members[3].id' },
+      {
+        rule: 'a duplicate member id',
+        body: threeGroup({ members: [...members, { id: 'bob', name: 'Other Bob' }] }),
+        field: 'members[3].id',
+      },
+      { rule: 'missing assignments', body: threeGroup({ assignments: undefined }), field: 'assignments' },
+      {
+        rule: 'a giftee who is not a member',
+        body: threeGroup({ assignments: [{ santa: 'alice', giftee: 'bob' }, { santa: 'bob', giftee: 'zoe' }] }),
+        field: 'assignments[1].giftee',
+      },
+      {
+        rule: 'a santa who is not a member',
+        body: threeGroup({ assignments: [{ santa: 'zoe', giftee: 'bob' }] }),
+        field: 'assignments[0].santa',
+      },
+      {
+        rule: 'somebody who is their own santa',
+        body: threeGroup({ assignments: [{ santa: 'alice', giftee: 'bob' }, { santa: 'cleo', giftee: 'cleo' }] }),
+        field: 'assignments[1].giftee',
+      },
+      {
+        rule: 'a member who is santa twice',
+        body: threeGroup({
+          assignments: [
+            { santa: 'alice', giftee: 'bob' },
+            { santa: 'bob', giftee: 'cleo' },
+            { santa: 'alice', giftee: 'cleo' },
+          ],
+        }),
+        field: 'assignments[2].santa',
+      },
+      {
+        rule: 'a member who is giftee twice',
+        body: threeGroup({
+          assignments: [
+            { santa: 'alice', giftee: 'bob' },
+            { santa: 'bob', giftee: 'cleo' },
+            { santa: 'cleo', giftee: 'bob' },
+          ],
+        }),
+        field: 'assignments[2].giftee',
+      },
+      {
+        rule: 'an assignment without a giftee',
+        body: threeGroup({ assignments: [{ santa: 'alice' }] }),
+        field: 'assignments[0].giftee',
+      },
+    ];
+    for (const { rule, body, field } of invalidBodies) {
+      it(`refuses ${rule} with 400 naming ${field === '' ? 'the body' : field}`, async () => {
+        const groupId = `invalid-${invalidBodies.findIndex((entry) => entry.rule === rule)}`;
+        assertError(await host.put(groupId, body), 400, 'BAD_REQUEST', field);
+        assertError(await host.get(groupId), 404, 'NOT_FOUND');
+      });
+    }
+
+    it('leaves the stored group unchanged when a replacement is refused', async () => {
+      const original = await host.put<GroupResponse>('office-keep', threeGroup());
+      assert.equal(original.status, 201);
+      assertError(await host.put('office-keep', threeGroup({ assignments: [{ santa: 'alice', giftee: 'alice' }] })), 400, 'BAD_REQUEST', 'assignments[0].giftee');
+      assert.deepEqual((await host.get('office-keep')).body, original.body);
+    });
+  });
+
+  describe('GET /admin/groups/:groupId', () => {
+    it('returns the stored group', async () => {
+      const stored = await host.put<GroupResponse>('office-get', threeGroup());
+      const fetched = await host.get<GroupResponse>('office-get');
+      assert.equal(fetched.status, 200);
+      assert.deepEqual(fetched.body, stored.body);
+    });
+
+    it('is 404 NOT_FOUND for an unknown group', async () => {
+      assertError(await host.get('no-such-group'), 404, 'NOT_FOUND');
+    });
+  });
+
+  describe('DELETE /admin/groups/:groupId', () => {
+    it('erases the group: GET is 404 and its conversations are 403 for both sides', async () => {
+      assert.equal((await host.put('office-delete', threeGroup())).status, 201);
+      const alice = asParticipant(relay.url, relay.token('alice'));
+      const bob = asParticipant(relay.url, relay.token('bob'));
+      const opened = await alice.post<ConversationResponse>('/groups/office-delete/conversation', {});
+      assert.equal(opened.status, 201, opened.text);
+      const conversationId = opened.body.conversation.id;
+
+      const deleted = await host.delete('office-delete');
+      assert.equal(deleted.status, 200, deleted.text);
+      assert.deepEqual(deleted.body, { success: true, deleted: true });
+
+      assertError(await host.get('office-delete'), 404, 'NOT_FOUND');
+      for (const participant of [alice, bob]) {
+        assertError(await participant.get(`/conversations/${conversationId}/messages`), 403, 'FORBIDDEN');
+        assertError(await participant.post('/groups/office-delete/conversation', { with: 'santa' }), 403, 'FORBIDDEN');
+        const list = await participant.get<{ conversations: { id: string }[] }>('/conversations');
+        assert.equal(list.status, 200);
+        assert.ok(!list.body.conversations.some((conversation) => conversation.id === conversationId));
+      }
+    });
+
+    it('erases the group\'s names and messages from the database files too', async () => {
+      const canary = {
+        name: 'Erasure-canary group 7f3a',
+        revealAt: '2026-12-24T18:00:00Z',
+        members: [
+          { id: 'erasure-santa-7f3a', name: 'Erasure-canary Santa 7f3a' },
+          { id: 'erasure-giftee-7f3a', name: 'Erasure-canary Giftee 7f3a' },
+        ],
+        assignments: [{ santa: 'erasure-santa-7f3a', giftee: 'erasure-giftee-7f3a' }],
+      };
+      assert.equal((await host.put('erasure-7f3a', canary)).status, 201);
+      const santa = asParticipant(relay.url, relay.token('erasure-santa-7f3a'));
+      const { conversation } = (await santa.post<ConversationResponse>('/groups/erasure-7f3a/conversation')).body;
+      const { client } = await TestClient.ready(relay.wsUrl, relay.token('erasure-santa-7f3a'));
+      try {
+        await sendMessage(client, conversation.id, 'Erasure-canary message 7f3a');
+      } finally {
+        await client.close();
+      }
+      const databaseBytes = async (): Promise<string> => {
+        const files = await readdir(relay.dataDir);
+        const contents = await Promise.all(files.map((file) => readFile(join(relay.dataDir, file))));
+        return Buffer.concat(contents).toString('latin1');
+      };
+      assert.ok((await databaseBytes()).includes('Erasure-canary message 7f3a'), 'the scan sees stored messages');
+
+      assert.equal((await host.delete('erasure-7f3a')).status, 200);
+      const remaining = await databaseBytes();
+      for (const secret of ['Erasure-canary message 7f3a', 'Erasure-canary Santa 7f3a', 'Erasure-canary Giftee 7f3a', 'Erasure-canary group 7f3a']) {
+        assert.ok(!remaining.includes(secret), `"${secret}" is still in the database files`);
+      }
+    });
+
+    it('is 404 NOT_FOUND for a group that does not exist (or no longer does)', async () => {
+      assertError(await host.delete('never-existed'), 404, 'NOT_FOUND');
+    });
+  });
+
+  describe('admin token', () => {
+    const calls = (url: string) => [
+      { name: 'PUT', init: { method: 'PUT', body: JSON.stringify(threeGroup()), headers: { 'content-type': 'application/json' } } },
+      { name: 'GET', init: { method: 'GET' } },
+      { name: 'DELETE', init: { method: 'DELETE' } },
+    ].map(({ name, init }) => ({ name, url: `${url}/admin/groups/office-auth`, init }));
+
+    it('is required: missing, wrong, another scheme or a participant token get 401 UNAUTHENTICATED', async () => {
+      assert.equal((await host.put('office-auth', threeGroup())).status, 201);
+      const badAuthorizations: (string | undefined)[] = [
+        undefined,
+        'Bearer',
+        `Bearer ${TEST_ADMIN_TOKEN}x`,
+        `Bearer ${TEST_ADMIN_TOKEN.slice(0, -1)}`,
+        `Basic ${Buffer.from(`admin:${TEST_ADMIN_TOKEN}`).toString('base64')}`,
+        TEST_ADMIN_TOKEN,
+        `Bearer ${relay.token('alice')}`,
+      ];
+      for (const authorization of badAuthorizations) {
+        for (const call of calls(relay.url)) {
+          const headers = { ...(call.init.headers ?? {}), ...(authorization === undefined ? {} : { authorization }) };
+          const result = await request(call.url, { ...call.init, headers });
+          assertError(result, 401, 'UNAUTHENTICATED');
+        }
+      }
+      // Nothing above changed or erased the group.
+      assert.equal((await host.get('office-auth')).status, 200);
+    });
+
+    it('refuses before reading the body: a wrong token with a huge body is still 401', async () => {
+      const result = await request(`${relay.url}/admin/groups/office-auth`, {
+        method: 'PUT',
+        headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' },
+        body: 'x'.repeat(2 * 1024 * 1024),
+      });
+      assertError(result, 401, 'UNAUTHENTICATED');
+    });
+  });
+
+  describe('CORS', () => {
+    it('puts no Access-Control-Allow-Origin on admin responses, even for an allowed origin', async () => {
+      const origin = { origin: 'http://host.example' };
+      const responses = [
+        await host.put('office-cors', threeGroup(), origin),
+        await host.get('office-cors', origin),
+        await host.get('office-cors-missing', origin),
+        await request(`${relay.url}/admin/groups/office-cors`, { headers: origin }),
+        await request(`${relay.url}/admin/groups/office-cors`, {
+          method: 'OPTIONS',
+          headers: { ...origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization' },
+        }),
+        await host.delete('office-cors', origin),
+      ];
+      assert.deepEqual(
+        responses.map((response) => response.status),
+        [201, 200, 404, 401, 401, 200],
+      );
+      for (const response of responses) {
+        assert.equal(response.headers.get('access-control-allow-origin'), null);
+        assert.equal(response.headers.get('access-control-allow-credentials'), null);
+      }
+    });
+  });
+});
+
+describe('admin API without SANTA_CHAT_ADMIN_TOKEN', () => {
+  let relay: TestRelay;
+
+  before(async () => {
+    relay = await startTestRelay({ config: { adminToken: undefined } });
+  });
+  after(() => relay.stop());
+
+  it('does not exist: every admin route is 404 NOT_FOUND, whatever the token', async () => {
+    const url = `${relay.url}/admin/groups/office`;
+    for (const authorization of [`Bearer ${TEST_ADMIN_TOKEN}`, 'Bearer ', undefined]) {
+      const headers: Record<string, string> = authorization === undefined ? {} : { authorization };
+      const put = { method: 'PUT', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(threeGroup()) };
+      assertError(await request(url, put), 404, 'NOT_FOUND');
+      assertError(await request(url, { headers }), 404, 'NOT_FOUND');
+      assertError(await request(url, { method: 'DELETE', headers }), 404, 'NOT_FOUND');
+    }
+  });
+
+  it('still serves the participant API', async () => {
+    const list = await asParticipant(relay.url, relay.token('alice')).get('/conversations');
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.body, { success: true, conversations: [], unreadTotal: 0 });
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Gives the browser tests a real relay: started on port 0 when the dev server starts,
+ * allowing the dev server's origin, and a few dev-server routes under `/__relay/` that the
+ * tests call (from the page) to mint tokens, register groups and stop or restart the relay.
+ * Only for tests: none of this exists in the product.
+ */
+import type { Context, Next } from 'koa';
+import { startTestRelay, type TestRelay } from '../helpers/relay.js';
+
+interface RelayHandle {
+  relay: TestRelay | undefined;
+  port: number;
+  dataDir: string | undefined;
+  allowedOrigins: string[];
+}
+
+const handle: RelayHandle = { relay: undefined, port: 0, dataDir: undefined, allowedOrigins: [] };
+
+async function start(): Promise<TestRelay> {
+  const relay = await startTestRelay({
+    config: { port: handle.port, allowedOrigins: handle.allowedOrigins },
+    ...(handle.dataDir ? { dataDir: handle.dataDir } : {}),
+  });
+  handle.relay = relay;
+  handle.port = relay.port;
+  handle.dataDir = relay.dataDir;
+  return relay;
+}
+
+export function relayPlugin() {
+  return {
+    name: 'santa-chat-relay',
+    async serverStart({ config }: { config: { port?: number; hostname?: string } }) {
+      const port = config.port ?? 8000;
+      handle.allowedOrigins = [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+      if (config.hostname) handle.allowedOrigins.push(`http://${config.hostname}:${port}`);
+      await start();
+    },
+    async serverStop() {
+      await handle.relay?.stop();
+      handle.relay = undefined;
+    },
+  };
+}
+
+async function readBody(context: Context): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of context.req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text === '' ? undefined : (JSON.parse(text) as unknown);
+}
+
+export async function relayMiddleware(context: Context, next: Next): Promise<void> {
+  if (!context.path.startsWith('/__relay/')) return next();
+  const route = context.path.slice('/__relay/'.length);
+  const relay = handle.relay;
+  if (route === 'info') {
+    context.body = { url: relay?.url ?? `http://127.0.0.1:${handle.port}`, running: relay !== undefined };
+  } else if (route === 'token') {
+    const body = (await readBody(context)) as { userId: string; seconds?: number };
+    if (!relay) throw new Error('relay is stopped');
+    context.body = { token: relay.token(body.userId, body.seconds) };
+  } else if (route.startsWith('group/')) {
+    if (!relay) throw new Error('relay is stopped');
+    const response = await relay.putGroup(decodeURIComponent(route.slice('group/'.length)), await readBody(context));
+    context.status = response.status;
+    context.body = await response.json();
+  } else if (route === 'stop') {
+    await relay?.close();
+    handle.relay = undefined;
+    context.body = { stopped: true };
+  } else if (route === 'start') {
+    const started = handle.relay ?? (await start());
+    context.body = { url: started.url };
+  } else {
+    context.status = 404;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * What operators and host pages get from the relay besides the API (PROTOCOL.md §5):
+ * `/healthz`, Prometheus `/metrics`, the widget bundle at `/santa-chat.js`, and JSON 404s.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { ConversationResponse } from '../protocol/index.js';
+import { TestClient } from './helpers/client.js';
+import { asParticipant, assertError, request, sendMessage } from './helpers/http.js';
+import { startTestRelay, TEST_ADMIN_TOKEN, threeGroup, type TestRelay } from './helpers/relay.js';
+
+const BUNDLE = 'export class SantaChat extends HTMLElement {}\ncustomElements.define("santa-chat", SantaChat);\n';
+
+/** The value of one Prometheus sample, e.g. `santa_chat_errors_total{code="FORBIDDEN"}`; 0 when absent. */
+function sample(metrics: string, name: string): number {
+  const line = metrics.split('\n').find((entry) => entry.startsWith(`${name} `));
+  return line === undefined ? 0 : Number(line.slice(name.length + 1));
+}
+
+describe('operations endpoints', () => {
+  let relay: TestRelay;
+  let bundleDir: string;
+
+  before(async () => {
+    bundleDir = await mkdtemp(join(tmpdir(), 'santa-chat-bundle-'));
+    await writeFile(join(bundleDir, 'santa-chat.js'), BUNDLE);
+    relay = await startTestRelay({ widgetBundlePath: join(bundleDir, 'santa-chat.js') });
+  });
+  after(async () => {
+    await relay.stop();
+    await rm(bundleDir, { recursive: true, force: true });
+  });
+
+  it('GET /healthz answers 200 { ok: true } without a token', async () => {
+    const health = await request<{ ok: boolean }>(`${relay.url}/healthz`);
+    assert.equal(health.status, 200);
+    assert.match(health.headers.get('content-type') ?? '', /^application\/json/);
+    assert.equal(health.body.ok, true);
+  });
+
+  it('GET /metrics is Prometheus text with stored messages and refusals by code', async () => {
+    const before = await request(`${relay.url}/metrics`);
+    assert.equal(before.status, 200);
+    assert.match(before.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
+    assert.match(before.text, /^# HELP santa_chat_messages_stored_total /m);
+    assert.match(before.text, /^# TYPE santa_chat_messages_stored_total counter$/m);
+    assert.match(before.text, /^# TYPE santa_chat_errors_total counter$/m);
+
+    assert.equal((await relay.putGroup('office', threeGroup())).status, 201);
+    const alice = asParticipant(relay.url, relay.token('alice'));
+    const { conversation } = (await alice.post<ConversationResponse>('/groups/office/conversation')).body;
+    const { client } = await TestClient.ready(relay.wsUrl, relay.token('alice'));
+    try {
+      await sendMessage(client, conversation.id, 'counted');
+    } finally {
+      await client.close();
+    }
+    assertError(await alice.get('/conversations/c_not-mine/messages'), 403, 'FORBIDDEN');
+    assertError(await request(`${relay.url}/conversations`), 401, 'UNAUTHENTICATED');
+    assertError(await request(`${relay.url}/conversations`), 401, 'UNAUTHENTICATED');
+
+    const afterwards = (await request(`${relay.url}/metrics`)).text;
+    const delta = (name: string) => sample(afterwards, name) - sample(before.text, name);
+    assert.equal(delta('santa_chat_messages_stored_total'), 1);
+    assert.equal(delta('santa_chat_errors_total{code="FORBIDDEN"}'), 1);
+    assert.equal(delta('santa_chat_errors_total{code="UNAUTHENTICATED"}'), 2);
+  });
+
+  it('GET /santa-chat.js serves the widget bundle as JavaScript that any host page may load', async () => {
+    const bundle = await request(`${relay.url}/santa-chat.js`, { headers: { origin: 'https://any-host.example' } });
+    assert.equal(bundle.status, 200);
+    assert.equal(bundle.text, BUNDLE);
+    assert.match(bundle.headers.get('content-type') ?? '', /^text\/javascript/);
+    assert.equal(bundle.headers.get('access-control-allow-origin'), '*');
+  });
+
+  it('answers unknown routes with 404 NOT_FOUND in the error body', async () => {
+    assertError(await request(`${relay.url}/nope`), 404, 'NOT_FOUND');
+    assertError(await request(`${relay.url}/admin/nope`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } }), 404, 'NOT_FOUND');
+    assertError(await request(`${relay.url}/healthz`, { method: 'POST' }), 404, 'NOT_FOUND');
+    const authenticated = asParticipant(relay.url, relay.token('alice'));
+    assertError(await authenticated.get('/conversations/c_x/attachments'), 404, 'NOT_FOUND');
+    assertError(await authenticated.get('/groups/office/conversation'), 404, 'NOT_FOUND');
+  });
+});
+
+describe('GET /santa-chat.js before the widget is built', () => {
+  let relay: TestRelay;
+
+  before(async () => {
+    relay = await startTestRelay({ widgetBundlePath: join(tmpdir(), 'santa-chat-missing', 'santa-chat.js') });
+  });
+  after(() => relay.stop());
+
+  it('is 404 NOT_FOUND with a message that says how to build it', async () => {
+    const error = assertError(await request(`${relay.url}/santa-chat.js`), 404, 'NOT_FOUND');
+    assert.match(error.message, /npm run build/);
+  });
+});

@@ -1,0 +1,21 @@
+// Runs every Node test file (node's runner through tsx). Node 20 does not expand globs
+// given to `--test`, so the files are collected here; extra arguments are passed on.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['protocol', 'server/src', 'widget/src/client', 'widget/src/storage', 'test'];
+// Browser tests run in Chromium (web-test-runner), not here.
+const skip = (path) => path.startsWith('test/browser/') || path.endsWith('.browser.test.ts');
+
+const files = roots
+  .flatMap((root) => readdirSync(root, { recursive: true }).map((entry) => join(root, String(entry))))
+  .filter((path) => path.endsWith('.test.ts') && !skip(path) && !path.includes('node_modules'))
+  .sort();
+
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-concurrency=1', ...process.argv.slice(2), ...files],
+  { stdio: 'inherit' },
+);
+process.exit(result.status ?? 1);

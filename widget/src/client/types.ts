@@ -1,0 +1,88 @@
+/**
+ * The headless client's public shapes. `SantaChatClient` (client.ts) implements them; the
+ * `<santa-chat>` element and host pages that skip the element code against these.
+ */
+import type { Conversation, ErrorCode, Message, Peer } from '../../../protocol/index.js';
+
+export const ConnectionState = {
+  DISCONNECTED: 'disconnected',
+  CONNECTING: 'connecting',
+  CONNECTED: 'connected',
+} as const;
+export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
+
+/** Why the client is disconnected, grouped by what follows (as centrifuge-js does). */
+export const DisconnectReason = {
+  /** Network trouble or a relay restart: the client reconnects by itself with backoff. */
+  TRANSPORT: 'transport',
+  /** The browser says it is offline: the client waits for `online`. */
+  OFFLINE: 'offline',
+  /** The token was refused or expired and no `tokenProvider` could renew it: stops. */
+  UNAUTHORIZED: 'unauthorized',
+  /** `disconnect()` or `logout()` was called: stops. */
+  CLIENT: 'client',
+  /**
+   * The relay closed this socket as the user's oldest over the per-user socket limit (4409):
+   * stops, because reconnecting would push out another tab's socket in turn. `connect()`
+   * starts again.
+   */
+  REPLACED: 'replaced',
+} as const;
+export type DisconnectReason = (typeof DisconnectReason)[keyof typeof DisconnectReason];
+
+export type OutgoingState = 'sending' | 'failed';
+
+/** A stored message as the client caches it: one's own keep the `clientId` they were sent with. */
+export type StoredMessage = Message & { clientId?: string };
+
+/** A message as the UI shows it: stored (with `seq`) or still in the outbox. */
+export type ChatMessage =
+  | (Message & { status: 'sent'; clientId?: string })
+  | {
+      status: OutgoingState;
+      clientId: string;
+      conversationId: string;
+      senderId: string;
+      content: string;
+      /** Client clock, ISO 8601, when the user pressed Send. */
+      timestamp: string;
+      /** Why a `failed` message was refused. */
+      error?: { code: ErrorCode | 'OFFLINE'; message: string };
+    };
+
+/** A message still in the outbox, as `send()` returns it. */
+export type OutgoingMessage = Extract<ChatMessage, { status: OutgoingState }>;
+
+export interface UnreadCounts {
+  total: number;
+  byConversation: Record<string, number>;
+}
+
+export interface OutboxEntry {
+  clientId: string;
+  conversationId: string;
+  senderId: string;
+  content: string;
+  createdAt: number;
+  status: OutgoingState;
+  error?: { code: ErrorCode | 'OFFLINE'; message: string };
+}
+
+/** Event map of `SantaChatClient` (an EventTarget; `detail` of each CustomEvent). */
+export interface ClientEventMap {
+  /** Connection state changed. */
+  state: { state: ConnectionState; previous: ConnectionState; reason?: DisconnectReason };
+  /** The conversation list or any conversation's fields changed. */
+  conversations: { conversations: Conversation[] };
+  /** A conversation's message list (stored or outgoing) changed. */
+  messages: { conversationId: string };
+  /** A message from the other side arrived (not for one's own, not for catch-up of old ones). */
+  message: { conversationId: string; message: Message };
+  unread: UnreadCounts;
+  /** The other side is typing (cleared by the UI after a few seconds or on their message). */
+  typing: { conversationId: string; senderId: string };
+  /** The other side read up to `upTo` (read receipts; one's own reads show in `unread`). */
+  read: { conversationId: string; readerId: string; upTo: number };
+  reveal: { conversationId: string; alias: string; peer: Peer; participants: string[] };
+  error: { code: string; message: string; conversationId?: string; clientId?: string };
+}

@@ -1,0 +1,160 @@
+/**
+ * Binds a `SantaChatClient` to the element: creates it when `server` and a token (or a
+ * `tokenProvider`) are known, re-renders the host on every client event, re-emits them as
+ * the element's `santa-chat-*` events, and disconnects when the element leaves the page.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { SantaChatClient } from '../client/client.js';
+import { ConnectionState, type ClientEventMap, type DisconnectReason, type UnreadCounts } from '../client/types.js';
+import { emit } from '../events.js';
+
+export interface ChatHost extends ReactiveControllerHost, HTMLElement {
+  server: string;
+  token: string;
+  tokenProvider: (() => Promise<string>) | undefined;
+}
+
+type Listener<K extends keyof ClientEventMap> = (detail: ClientEventMap[K]) => void;
+
+export class ChatController implements ReactiveController {
+  readonly #host: ChatHost;
+  client: SantaChatClient | null = null;
+  #server = '';
+  #unsubscribes: Array<() => void> = [];
+  readonly #listeners: { [K in keyof ClientEventMap]?: Array<Listener<K>> } = {};
+  /** True once this client has been connected at least once (to tell "reconnecting"). */
+  everConnected = false;
+  lastReason: DisconnectReason | undefined;
+
+  constructor(host: ChatHost) {
+    this.#host = host;
+    host.addController(this);
+  }
+
+  get state(): ConnectionState {
+    return this.client?.state ?? ConnectionState.DISCONNECTED;
+  }
+
+  get unread(): UnreadCounts {
+    return this.client?.unread ?? { total: 0, byConversation: {} };
+  }
+
+  /** Lets the element react to client events beyond re-rendering. */
+  on<K extends keyof ClientEventMap>(type: K, listener: Listener<K>): void {
+    const listeners = (this.#listeners[type] ??= []) as Array<Listener<K>>;
+    listeners.push(listener);
+  }
+
+  hostConnected(): void {
+    this.sync();
+  }
+
+  hostUpdated(): void {
+    this.sync();
+  }
+
+  hostDisconnected(): void {
+    this.#teardown();
+  }
+
+  /** Creates, re-points or renews the client to match the host's current properties. */
+  sync(): void {
+    const { server, token, tokenProvider } = this.#host;
+    const hasCredentials = token !== '' || tokenProvider !== undefined;
+    if (!server || !hasCredentials || !this.#host.isConnected) {
+      if (this.client && (!server || !hasCredentials)) this.#teardown();
+      return;
+    }
+    if (this.client && this.#server !== server) this.#teardown();
+    if (!this.client) {
+      this.#create(server, token, tokenProvider);
+      return;
+    }
+    if (token !== '' && token !== this.#currentToken) {
+      this.#currentToken = token;
+      this.client.setToken(token);
+    }
+  }
+
+  #currentToken = '';
+
+  #create(server: string, token: string, tokenProvider: (() => Promise<string>) | undefined): void {
+    const client = new SantaChatClient({
+      server,
+      ...(token !== '' ? { token } : {}),
+      // Read the property at call time, so a provider set later is used.
+      ...(tokenProvider !== undefined ? { tokenProvider: () => (this.#host.tokenProvider ?? tokenProvider)() } : {}),
+    });
+    this.client = client;
+    this.#server = server;
+    this.#currentToken = token;
+    this.everConnected = false;
+    const host = this.#host;
+    const rerender = (): void => host.requestUpdate();
+    this.#unsubscribes = [
+      client.on('state', (detail) => {
+        if (detail.state === ConnectionState.CONNECTED) this.everConnected = true;
+        this.lastReason = detail.reason;
+        emit(host, 'santa-chat-connection', detail.reason ? { state: detail.state, reason: detail.reason } : { state: detail.state });
+        this.#notify('state', detail);
+        rerender();
+      }),
+      client.on('conversations', (detail) => {
+        this.#notify('conversations', detail);
+        rerender();
+      }),
+      client.on('messages', (detail) => {
+        this.#notify('messages', detail);
+        rerender();
+      }),
+      client.on('unread', (detail) => {
+        emit(host, 'santa-chat-unread', detail);
+        rerender();
+      }),
+      client.on('message', (detail) => {
+        emit(host, 'santa-chat-message', detail);
+        this.#notify('message', detail);
+        rerender();
+      }),
+      client.on('typing', (detail) => {
+        this.#notify('typing', detail);
+        rerender();
+      }),
+      client.on('reveal', (detail) => {
+        emit(host, 'santa-chat-reveal', { conversationId: detail.conversationId, peer: detail.peer });
+        this.#notify('reveal', detail);
+        rerender();
+      }),
+      client.on('error', (detail) => {
+        emit(host, 'santa-chat-error', detail);
+        rerender();
+      }),
+    ];
+    client.connect().catch((error: unknown) => {
+      emit(host, 'santa-chat-error', { code: 'CONNECT_FAILED', message: error instanceof Error ? error.message : String(error) });
+    });
+  }
+
+  #notify<K extends keyof ClientEventMap>(type: K, detail: ClientEventMap[K]): void {
+    for (const listener of (this.#listeners[type] ?? []) as Array<Listener<K>>) listener(detail);
+  }
+
+  #teardown(): void {
+    for (const unsubscribe of this.#unsubscribes) unsubscribe();
+    this.#unsubscribes = [];
+    this.client?.disconnect();
+    this.client = null;
+    this.#server = '';
+  }
+
+  /** `logout()`: closes the socket and erases this user's cache and outbox. */
+  async logout(): Promise<void> {
+    const client = this.client;
+    for (const unsubscribe of this.#unsubscribes) unsubscribe();
+    this.#unsubscribes = [];
+    this.client = null;
+    this.#server = '';
+    await client?.logout();
+    this.#host.requestUpdate();
+  }
+}

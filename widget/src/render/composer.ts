@@ -1,0 +1,54 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { LIMITS, checkContent } from '../../../protocol/index.js';
+import { format, type Strings } from '../strings.js';
+
+export interface ComposerView {
+  draft: string;
+  peerName: string;
+  strings: Strings;
+  confirmingSelfOuting: boolean;
+  disabled: boolean;
+  onInput: (event: InputEvent) => void;
+  onKeydown: (event: KeyboardEvent) => void;
+  onSubmit: (event: Event) => void;
+  onConfirm: () => void;
+  onCancelConfirm: () => void;
+}
+
+/** What the counter says and whether Send is allowed, by the shared content rule. */
+export function draftStatus(draft: string): { sendable: boolean; left: number } {
+  const checked = checkContent(draft);
+  if (checked.ok) return { sendable: true, left: LIMITS.maxContentCodePoints - checked.codePoints };
+  const used = checked.codePoints ?? 0;
+  return { sendable: false, left: checked.code === 'TOO_LONG' ? LIMITS.maxContentCodePoints - used : LIMITS.maxContentCodePoints };
+}
+
+export function renderComposer(view: ComposerView): TemplateResult {
+  const { strings } = view;
+  const status = draftStatus(view.draft);
+  const over = status.left < 0;
+  return html`<form class="composer" part="composer" @submit=${view.onSubmit}>
+    <textarea
+      id="composer-input"
+      rows="1"
+      aria-label=${format(strings.messageLabel, { name: view.peerName })}
+      aria-describedby="composer-counter"
+      placeholder=${strings.placeholder}
+      .value=${view.draft}
+      ?disabled=${view.disabled}
+      @input=${view.onInput}
+      @keydown=${view.onKeydown}
+    ></textarea>
+    <button class="send" type="submit" ?disabled=${view.disabled || !status.sendable}>${strings.send}</button>
+    <div id="composer-counter" class="counter ${over ? 'over' : ''}">
+      ${over ? format(strings.tooLong, { count: -status.left }) : format(strings.charactersLeft, { count: status.left })}
+    </div>
+    ${view.confirmingSelfOuting
+      ? html`<div class="confirm" role="alertdialog" aria-labelledby="confirm-question">
+          <p id="confirm-question">${strings.selfOutingQuestion}</p>
+          <button type="button" class="danger" @click=${view.onConfirm}>${strings.sendAnyway}</button>
+          <button type="button" @click=${view.onCancelConfirm}>${strings.edit}</button>
+        </div>`
+      : nothing}
+  </form>`;
+}

@@ -1,0 +1,28 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Conversation } from '../../../protocol/index.js';
+import { format, type Strings } from '../strings.js';
+import { conversationTitle } from './labels.js';
+
+export function renderConversationList(
+  conversations: readonly Conversation[],
+  unreadByConversation: Readonly<Record<string, number>>,
+  strings: Strings,
+  onOpen: (conversationId: string) => void,
+): TemplateResult {
+  if (conversations.length === 0) return html`<p class="empty">${strings.noConversations}</p>`;
+  return html`<ul class="list" aria-label=${strings.conversations}>
+    ${conversations.map((conversation) => {
+      const unread = unreadByConversation[conversation.id] ?? 0;
+      const title = conversationTitle(conversation, strings);
+      return html`<li>
+        <button type="button" data-conversation-id=${conversation.id} @click=${() => onOpen(conversation.id)}>
+          <span class="name">${title}</span>
+          ${unread > 0
+            ? html`<span class="badge" part="badge" aria-label=${format(strings.unreadCount, { count: unread })}>${unread}</span>`
+            : html`<span></span>`}
+          <span class="last">${conversation.lastMessage?.content ?? nothing}</span>
+        </button>
+      </li>`;
+    })}
+  </ul>`;
+}
