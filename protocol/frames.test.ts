@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { parseClientFrame, parseServerFrame } from './frames.js';
-import type { ServerFrame } from './frames.js';
+import { parseClientFrame, parseServerFrame } from './index.js';
+import type { ServerFrame } from './index.js';
 import type { Conversation, Message } from './objects.js';
 
 function refusal(text: string) {

@@ -1,8 +1,11 @@
+export * from './client-frames.js';
 export * from './codes.js';
 export * from './content.js';
-export * from './frames.js';
-export * from './http.js';
+export * from './group-input.js';
 export * from './ids.js';
 export * from './limits.js';
 export * from './objects.js';
+export * from './requests.js';
+export * from './responses.js';
+export * from './server-frames.js';
 export { formatPath } from './issues.js';

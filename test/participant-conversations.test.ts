@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Conversation, ConversationListResponse, ConversationResponse, ReadFrame } from '../protocol/index.js';
+import type { Conversation, ConversationListResponse, ConversationResponse, ReadNotice } from '../protocol/index.js';
 import { sleep, TestClient } from './helpers/client.js';
 import { asHost, asParticipant, assertError, sendMessage } from './helpers/http.js';
 import { startTestRelay, threeGroup, type TestRelay } from './helpers/relay.js';
@@ -250,7 +250,7 @@ describe('participant conversations', () => {
 
     it('moves unread with the read cursor and reorders on new activity', async () => {
       alice.send({ type: 'READ', conversationId: cleoToAlice.id, upTo: 1 });
-      await alice.next('READ', (frame: ReadFrame) => frame.conversationId === cleoToAlice.id && frame.upTo === 1);
+      await alice.next('READ', (frame: ReadNotice) => frame.conversationId === cleoToAlice.id && frame.upTo === 1);
       const afterRead = await as('alice').get<ConversationListResponse>('/conversations');
       assert.equal(afterRead.body.conversations.find((conversation) => conversation.id === cleoToAlice.id)?.unread, 1);
       assert.equal(afterRead.body.unreadTotal, 1);
@@ -266,7 +266,7 @@ describe('participant conversations', () => {
       assert.equal(afterMessage.body.unreadTotal, 2);
 
       alice.send({ type: 'READ', conversationId: cleoToAlice.id, upTo: 3 });
-      await alice.next('READ', (frame: ReadFrame) => frame.conversationId === cleoToAlice.id && frame.upTo === 3);
+      await alice.next('READ', (frame: ReadNotice) => frame.conversationId === cleoToAlice.id && frame.upTo === 3);
       const allRead = await as('alice').get<ConversationListResponse>('/conversations');
       assert.equal(allRead.body.unreadTotal, 0);
       assert.ok(allRead.body.conversations.every((conversation) => conversation.unread === 0));

@@ -1,9 +1,11 @@
 /**
  * Browser-side helpers for tests against the real relay (see relay-plugin.ts): tokens,
- * groups with unique ids per test, stopping and restarting the relay, waiting for a state.
+ * groups with unique ids per test, stopping and restarting the relay, waiting for a state,
+ * driving the composer and reading what the widget shows and caches.
  */
 import '../../widget/src/santa-chat.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
+import { databaseName } from '../../widget/src/storage/history-store.js';
 
 export async function relayInfo(): Promise<{ url: string; running: boolean }> {
   return (await fetch('/__relay/info')).json() as Promise<{ url: string; running: boolean }>;
@@ -16,13 +18,21 @@ export async function tokenFor(userId: string, seconds?: number): Promise<string
 
 let counter = 0;
 
-/** A fresh three-person raffle (santa -> giftee -> third -> santa) with unique ids and names. */
-export async function createGroup(options: { revealInMs?: number } = {}) {
+export interface Member {
+  id: string;
+  name: string;
+}
+
+/**
+ * A fresh three-person raffle (santa -> giftee -> third -> santa) with unique ids and names.
+ * `santaName` / `gifteeName` replace the default names (a unique tag is still appended).
+ */
+export async function createGroup(options: { revealInMs?: number; santaName?: string; gifteeName?: string } = {}) {
   counter += 1;
   const tag = `${Date.now().toString(36)}${counter}${Math.random().toString(36).slice(2, 6)}`;
-  const santa = { id: `santa-${tag}`, name: `Alice${tag}` };
-  const giftee = { id: `giftee-${tag}`, name: `Bob${tag}` };
-  const third = { id: `third-${tag}`, name: `Cleo${tag}` };
+  const santa: Member = { id: `santa-${tag}`, name: options.santaName ? `${options.santaName} ${tag}` : `Alice${tag}` };
+  const giftee: Member = { id: `giftee-${tag}`, name: options.gifteeName ? `${options.gifteeName} ${tag}` : `Bob${tag}` };
+  const third: Member = { id: `third-${tag}`, name: `Cleo${tag}` };
   const groupId = `group-${tag}`;
   const body = {
     name: 'Office 2026',
@@ -36,7 +46,7 @@ export async function createGroup(options: { revealInMs?: number } = {}) {
   };
   const response = await fetch(`/__relay/group/${groupId}`, { method: 'PUT', body: JSON.stringify(body) });
   if (!response.ok) throw new Error(`group PUT failed: ${response.status}`);
-  return { groupId, santa, giftee, third, body };
+  return { groupId, santa, giftee, third, body, tag };
 }
 
 export async function putGroup(groupId: string, body: unknown): Promise<Response> {
@@ -51,16 +61,31 @@ export async function startRelay(): Promise<void> {
   await fetch('/__relay/start', { method: 'POST' });
 }
 
-/** Creates a `<santa-chat>` for `userId` in the document (removed by `cleanup`). */
+/** Runs `body` with the relay stopped, and always starts it again. */
+export async function whileRelayStopped<T>(body: () => Promise<T>): Promise<T> {
+  await stopRelay();
+  try {
+    return await body();
+  } finally {
+    await startRelay();
+  }
+}
+
+/**
+ * Creates a `<santa-chat>` for `userId` in the document (removed by `cleanup`). A token is
+ * minted unless `attributes.token` is given (an empty string: no token attribute at all);
+ * `properties` are assigned before the element is connected.
+ */
 export async function chatFor(
   userId: string,
   attributes: Record<string, string> = {},
+  properties: Partial<Pick<SantaChat, 'tokenProvider' | 'strings'>> = {},
 ): Promise<SantaChat> {
-  const { url } = await relayInfo();
   const element = document.createElement('santa-chat');
-  element.setAttribute('server', url);
-  element.setAttribute('token', await tokenFor(userId));
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  if (!('server' in attributes)) element.setAttribute('server', (await relayInfo()).url);
+  if (!('token' in attributes)) element.setAttribute('token', await tokenFor(userId));
+  for (const [name, value] of Object.entries(attributes)) if (value !== '') element.setAttribute(name, value);
+  Object.assign(element, properties);
   document.body.append(element);
   created.push(element);
   await element.updateComplete;
@@ -70,6 +95,8 @@ export async function chatFor(
 const created: HTMLElement[] = [];
 
 export async function cleanup(): Promise<void> {
+  // A test that failed half-way must not leave the next one without a relay.
+  await startRelay();
   for (const element of created.splice(0)) {
     const chat = element as SantaChat;
     await chat.logout().catch(() => {});
@@ -86,6 +113,10 @@ export async function until(predicate: () => boolean, what: string, timeoutMs = 
   }
 }
 
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 export function shadow(element: SantaChat): ShadowRoot {
   if (!element.shadowRoot) throw new Error('no shadow root');
   return element.shadowRoot;
@@ -94,4 +125,95 @@ export function shadow(element: SantaChat): ShadowRoot {
 /** Visible text of the element's shadow tree (what a user could read). */
 export function shadowText(element: SantaChat): string {
   return shadow(element).textContent ?? '';
+}
+
+export function connected(...elements: SantaChat[]): Promise<void> {
+  return until(() => elements.every((element) => element.connectionState === 'connected'), 'connected', 8000);
+}
+
+/** Opens the conversation with one's giftee (default) or santa and waits for the thread. */
+export async function openMatch(element: SantaChat, groupId: string, withRole: 'giftee' | 'santa' = 'giftee') {
+  const conversation = await element.messageMatch(groupId, withRole);
+  await element.updateComplete;
+  await until(() => shadow(element).querySelector('.log') !== null, 'the thread is shown');
+  return conversation;
+}
+
+export function textarea(element: SantaChat): HTMLTextAreaElement {
+  const input = shadow(element).querySelector<HTMLTextAreaElement>('#composer-input');
+  if (!input) throw new Error('no composer');
+  return input;
+}
+
+export function sendButton(element: SantaChat): HTMLButtonElement {
+  const button = shadow(element).querySelector<HTMLButtonElement>('.send');
+  if (!button) throw new Error('no send button');
+  return button;
+}
+
+/** Types `text` into the composer as a user would (value + input event). */
+export async function type(element: SantaChat, text: string): Promise<void> {
+  const input = textarea(element);
+  input.value = text;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+  await element.updateComplete;
+}
+
+/** Types `text` and clicks Send. */
+export async function send(element: SantaChat, text: string): Promise<void> {
+  await type(element, text);
+  sendButton(element).click();
+  await element.updateComplete;
+}
+
+export function messageElements(element: SantaChat): HTMLElement[] {
+  return [...shadow(element).querySelectorAll<HTMLElement>('.log .message')];
+}
+
+/** The text of each message bubble in the open thread, in order. */
+export function bubbles(element: SantaChat): string[] {
+  return messageElements(element).map((message) => message.querySelector('.bubble')?.textContent ?? '');
+}
+
+/** Waits until the open thread shows `count` messages (and no more appear for a moment when `settle`). */
+export async function untilMessages(element: SantaChat, count: number, timeoutMs = 5000): Promise<string[]> {
+  await until(() => bubbles(element).length >= count, `${count} messages shown`, timeoutMs);
+  return bubbles(element);
+}
+
+/** The name of the IndexedDB database that caches `userId`'s chat on the test relay. */
+export async function cacheName(userId: string): Promise<string> {
+  return databaseName((await relayInfo()).url, userId);
+}
+
+/** Every record of every store of the database `name` (opened without creating it). */
+export async function readDatabase(name: string): Promise<Record<string, unknown[]>> {
+  const names = (await indexedDB.databases()).map((database) => database.name);
+  if (!names.includes(name)) throw new Error(`no database ${name}`);
+  const database = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    const result: Record<string, unknown[]> = {};
+    for (const storeName of [...database.objectStoreNames]) {
+      result[storeName] = await new Promise<unknown[]>((resolve, reject) => {
+        const request = database.transaction(storeName, 'readonly').objectStore(storeName).getAll();
+        request.onsuccess = () => resolve(request.result as unknown[]);
+        request.onerror = () => reject(request.error);
+      });
+    }
+    return result;
+  } finally {
+    database.close();
+  }
+}
+
+/** Collects the `type` events that reach `document` until `stop()` is called. */
+export function recordEvents<T = unknown>(eventType: string): { events: CustomEvent<T>[]; stop: () => void } {
+  const events: CustomEvent<T>[] = [];
+  const listener = (event: Event): void => void events.push(event as CustomEvent<T>);
+  document.addEventListener(eventType, listener);
+  return { events, stop: () => document.removeEventListener(eventType, listener) };
 }

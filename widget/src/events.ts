@@ -3,7 +3,7 @@
  * listen on any ancestor, typed in one place.
  */
 import type { ConnectionState, DisconnectReason, UnreadCounts } from './client/types.js';
-import type { Message, Peer } from '../../protocol/index.js';
+import type { Message, Peer } from '../../protocol/browser.js';
 
 export interface SantaChatEventMap {
   /** A message from the other side arrived. */

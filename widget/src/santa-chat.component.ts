@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { Conversation, Message } from '../../protocol/index.js';
+import type { Conversation, Message } from '../../protocol/browser.js';
 import { ConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from './client/types.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { ClockController } from './controllers/clock-controller.js';

@@ -3,7 +3,7 @@
  * each one's stored messages (by `seq`), the outbox, unread counts and read cursors. It emits
  * `conversations`, `messages` and `unread` whenever those change; the socket lives elsewhere.
  */
-import type { Conversation, RevealFrame } from '../../../protocol/index.js';
+import type { Conversation, RevealFrame } from '../../../protocol/browser.js';
 import type { HistoryStore } from '../storage/history-store.js';
 import { countUnreadAbove, highestSeq, mergeMessages, relabelMessages } from './message-list.js';
 import type { ChatMessage, ClientEventMap, OutboxEntry, OutgoingMessage, StoredMessage, UnreadCounts } from './types.js';

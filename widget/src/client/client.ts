@@ -23,7 +23,7 @@ import {
   type Conversation,
   type ErrorFrame,
   type ServerFrame,
-} from '../../../protocol/index.js';
+} from '../../../protocol/browser.js';
 import { openHistoryStore, type HistoryStore } from '../storage/history-store.js';
 import { MemoryHistoryStore } from '../storage/memory-store.js';
 import { backoffDelay } from './backoff.js';

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../protocol/index.js';
+import type { ErrorCode } from '../../../protocol/browser.js';
 
 /** `NETWORK`: the relay could not be reached at all (no HTTP answer). */
 export type ChatErrorCode = ErrorCode | 'NETWORK';

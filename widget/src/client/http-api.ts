@@ -2,7 +2,7 @@
  * The participant HTTP API (PROTOCOL.md §2), parsed with the contract's response schemas.
  * Failures become `ChatError`s with the relay's `code` and the HTTP `status`.
  */
-import { ApiErrorSchema } from '../../../protocol/index.js';
+import { ApiErrorSchema } from '../../../protocol/browser.js';
 import { ChatError } from './errors.js';
 
 /** A protocol response schema (zod mini); only `safeParse` is used, so zod stays in protocol/. */

@@ -3,7 +3,7 @@
  * close with a code) that records every frame the client sends, and protocol fixtures. No
  * Node APIs, so browser tests can use it too.
  */
-import type { ClientFrame, Conversation, Message, ServerFrame } from '../../../protocol/index.js';
+import type { ClientFrame, Conversation, Message, ServerFrame } from '../../../protocol/browser.js';
 
 class FakeCloseEvent extends Event {
   readonly code: number;

@@ -2,7 +2,7 @@
  * One WebSocket to the relay, speaking JSON frames. The client makes a new one per attempt
  * and tags it with a number; callbacks of a socket that is no longer current are dropped there.
  */
-import { parseServerFrame, type ClientFrame, type ServerFrame } from '../../../protocol/index.js';
+import { parseServerFrame, type ClientFrame, type ServerFrame } from '../../../protocol/browser.js';
 
 export interface TransportHandlers {
   open(): void;

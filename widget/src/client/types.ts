@@ -2,7 +2,7 @@
  * The headless client's public shapes. `SantaChatClient` (client.ts) implements them; the
  * `<santa-chat>` element and host pages that skip the element code against these.
  */
-import type { Conversation, ErrorCode, Message, Peer } from '../../../protocol/index.js';
+import type { Conversation, ErrorCode, Message, Peer } from '../../../protocol/browser.js';
 
 export const ConnectionState = {
   DISCONNECTED: 'disconnected',

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { LIMITS, checkContent } from '../../../protocol/index.js';
+import { LIMITS, checkContent } from '../../../protocol/browser.js';
 import { format, type Strings } from '../strings.js';
 
 export interface ComposerView {

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Conversation } from '../../../protocol/index.js';
+import type { Conversation } from '../../../protocol/browser.js';
 import { format, type Strings } from '../strings.js';
 import { conversationTitle } from './labels.js';
 

@@ -1,4 +1,4 @@
-import type { Conversation } from '../../../protocol/index.js';
+import type { Conversation } from '../../../protocol/browser.js';
 import { format, type Strings } from '../strings.js';
 
 /** "Your giftee: Bob", "Your Secret Santa", or after the reveal "Your Secret Santa: Alice". */

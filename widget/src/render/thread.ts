@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Conversation } from '../../../protocol/index.js';
+import type { Conversation } from '../../../protocol/browser.js';
 import type { ChatMessage } from '../client/types.js';
 import { format, type Strings } from '../strings.js';
 import { linkify } from '../text.js';

@@ -3,7 +3,7 @@
  * browser runner on the IndexedDB store, so both behave the same. The runner passes its own
  * `it` and a deep-equality assertion, which keeps this file free of either test framework.
  */
-import type { Conversation, Message } from '../../../protocol/index.js';
+import type { Conversation, Message } from '../../../protocol/browser.js';
 import type { OutboxEntry } from '../client/types.js';
 import { MAX_CACHED_PER_CONVERSATION, type HistoryStore } from './history-store.js';
 

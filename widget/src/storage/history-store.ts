@@ -3,7 +3,7 @@
  * of unacknowledged sends. History renders from it before the socket connects, and the
  * outbox survives page reloads. IndexedDB when the browser allows it, memory otherwise.
  */
-import type { Conversation } from '../../../protocol/index.js';
+import type { Conversation } from '../../../protocol/browser.js';
 import type { OutboxEntry, StoredMessage } from '../client/types.js';
 import { openIndexedDbStore } from './indexeddb-store.js';
 import { MemoryHistoryStore } from './memory-store.js';

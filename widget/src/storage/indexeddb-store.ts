@@ -1,6 +1,6 @@
 /** `HistoryStore` on IndexedDB through `idb`. */
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Conversation } from '../../../protocol/index.js';
+import type { Conversation } from '../../../protocol/browser.js';
 import type { OutboxEntry, StoredMessage } from '../client/types.js';
 import { MAX_CACHED_PER_CONVERSATION } from './cache-limit.js';
 import type { HistoryStore } from './history-store.js';

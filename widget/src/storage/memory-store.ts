@@ -3,7 +3,7 @@
  * storage) and for tests. It behaves like the IndexedDB store, copies included (IndexedDB
  * stores structured clones), but forgets everything with the page.
  */
-import type { Conversation } from '../../../protocol/index.js';
+import type { Conversation } from '../../../protocol/browser.js';
 import { mergeMessages, relabelMessages } from '../client/message-list.js';
 import type { OutboxEntry, StoredMessage } from '../client/types.js';
 import { MAX_CACHED_PER_CONVERSATION } from './cache-limit.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseConversationRequest, parseGroupInput, parseHistoryQuery } from './http.js';
+import { parseConversationRequest, parseGroupInput, parseHistoryQuery } from './index.js';
 
 const office = {
   name: 'Office 2026',

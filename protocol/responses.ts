@@ -1,0 +1,46 @@
+/** HTTP response bodies (PROTOCOL.md §1-2), so the widget parses what the relay sends. */
+import * as z from 'zod/mini';
+import { ErrorCode } from './codes.js';
+import { ConversationSchema, MessageSchema } from './objects.js';
+
+export const ApiErrorSchema = z.object({
+  success: z.literal(false),
+  error: z.object({
+    code: z.enum(ErrorCode),
+    message: z.string(),
+    field: z.optional(z.string()),
+  }),
+});
+export type ApiError = z.infer<typeof ApiErrorSchema>;
+
+export const ConversationResponseSchema = z.object({
+  success: z.literal(true),
+  conversation: ConversationSchema,
+});
+export type ConversationResponse = z.infer<typeof ConversationResponseSchema>;
+
+export const ConversationListResponseSchema = z.object({
+  success: z.literal(true),
+  conversations: z.array(ConversationSchema),
+  unreadTotal: z.int().check(z.minimum(0)),
+});
+export type ConversationListResponse = z.infer<typeof ConversationListResponseSchema>;
+
+export const HistoryResponseSchema = z.object({
+  success: z.literal(true),
+  messages: z.array(MessageSchema),
+  hasMore: z.boolean(),
+});
+export type HistoryResponse = z.infer<typeof HistoryResponseSchema>;
+
+export const GroupResponseSchema = z.object({
+  success: z.literal(true),
+  group: z.object({
+    id: z.string(),
+    name: z.string(),
+    revealAt: z.string(),
+    members: z.array(z.object({ id: z.string(), name: z.string() })),
+    assignments: z.array(z.object({ santa: z.string(), giftee: z.string() })),
+  }),
+});
+export type GroupResponse = z.infer<typeof GroupResponseSchema>;
