@@ -3,6 +3,8 @@
  * bundlers cannot drop unused ones; importing this instead of `index.ts` keeps the relay's
  * request and admin schemas out of the widget bundle.
  */
+import './jitless.js';
+
 export type { ClientFrame } from './client-frames.js';
 export * from './codes.js';
 export * from './content.js';

@@ -69,6 +69,8 @@ export type ClientFrameFailure = {
   message: string;
   clientId?: string;
   conversationId?: string;
+  /** The frame's type when it is a known one, so the relay can treat a broken AUTH as AUTH. */
+  type?: ClientFrame['type'];
 };
 export type ClientFrameResult = { ok: true; frame: ClientFrame } | ClientFrameFailure;
 
@@ -115,5 +117,5 @@ export function parseClientFrame(text: string): ClientFrameResult {
   }
   const result = ClientFrameSchema.safeParse(raw, PARSE_OPTIONS);
   if (result.success) return { ok: true, frame: result.data };
-  return refuse(firstFailure(result.error, type).message, echoed);
+  return { ...refuse(firstFailure(result.error, type).message, echoed), type: type as ClientFrame['type'] };
 }

@@ -13,7 +13,7 @@ import type { Store } from '../server/src/store/store.js';
 import { errorFor, sendMessage, settle, withRelay } from './helpers/ws-harness.js';
 
 type Vector = { name: string; input: string; result: 'ok' | 'EMPTY' | 'BAD_REQUEST' | 'TOO_LONG'; content?: string };
-const vectorsUrl = new URL('../../shared/content-rule-vectors.json', import.meta.url);
+const vectorsUrl = new URL('../protocol/content-rule-vectors.json', import.meta.url);
 const { vectors } = JSON.parse(readFileSync(vectorsUrl, 'utf8')) as { vectors: Vector[] };
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;

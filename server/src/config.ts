@@ -2,8 +2,10 @@
  * The relay's configuration, read from the environment of PROTOCOL.md §5. Every mistake is
  * a `ConfigError` with a sentence a operator can act on, never a stack trace.
  */
+import { join } from 'node:path';
 import { LIMITS } from '../../protocol/index.js';
 import { createOriginPolicy, parseOriginList } from './auth/origin.js';
+import { DemoSecretsError, loadDemoSecrets } from './demo/secrets.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -25,6 +27,13 @@ export interface RelayLimits {
   abuseWindowMs: number;
 }
 
+/** Demo mode (`SANTA_CHAT_DEMO=1`, what `npm start` runs). Never on outside the demo. */
+export interface DemoConfig {
+  /** Where the demo keeps its database and generated secrets (`SANTA_CHAT_DATA_DIR`, default `./data`). */
+  dataDir: string;
+  secretsPath: string;
+}
+
 export interface RelayConfig {
   port: number;
   host: string;
@@ -40,6 +49,8 @@ export interface RelayConfig {
   redisUrl: string | undefined;
   logLevel: string;
   limits: RelayLimits;
+  /** Set in demo mode only: the seeded group, the demo site and its token endpoint. */
+  demo?: DemoConfig | undefined;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -71,8 +82,18 @@ function optional(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+function demoFlag(env: Env): boolean {
+  const raw = optional(env, 'SANTA_CHAT_DEMO')?.toLowerCase();
+  if (raw === undefined || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`SANTA_CHAT_DEMO must be 1 (demo mode) or unset, got "${raw}".`);
+}
+
 export function loadConfig(env: Env = process.env): RelayConfig {
-  const jwtSecret = optional(env, 'SANTA_CHAT_JWT_SECRET');
+  const demo = demoFlag(env) ? demoConfig(env) : undefined;
+  const { jwtSecret, adminToken } = demo
+    ? demoSecrets(demo, env)
+    : { jwtSecret: optional(env, 'SANTA_CHAT_JWT_SECRET'), adminToken: optional(env, 'SANTA_CHAT_ADMIN_TOKEN') };
   if (jwtSecret === undefined) {
     throw new ConfigError(
       'SANTA_CHAT_JWT_SECRET is not set. It is the HS256 key your site signs participant tokens with; ' +
@@ -87,7 +108,8 @@ export function loadConfig(env: Env = process.env): RelayConfig {
   } catch (error) {
     throw new ConfigError(`SANTA_CHAT_ALLOWED_ORIGINS: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const databaseUrl = optional(env, 'DATABASE_URL') ?? 'sqlite:./data/santa-chat.db';
+  const databaseUrl =
+    optional(env, 'DATABASE_URL') ?? (demo ? `sqlite:${join(demo.dataDir, 'demo.db')}` : 'sqlite:./data/santa-chat.db');
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:…".`);
   }
@@ -98,15 +120,44 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     jwtIssuer: optional(env, 'SANTA_CHAT_JWT_ISSUER'),
     jwtAudience: optional(env, 'SANTA_CHAT_JWT_AUDIENCE'),
     jwtLeewaySeconds: LIMITS.jwtLeewaySeconds,
-    adminToken: optional(env, 'SANTA_CHAT_ADMIN_TOKEN'),
+    adminToken,
     allowedOrigins: origins.length > 0 ? origins : undefined,
     databaseUrl,
     redisUrl: optional(env, 'REDIS_URL'),
-    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
+    // The demo's terminal shows its URL, not a log line per request.
+    logLevel: optional(env, 'LOG_LEVEL') ?? (demo ? 'warn' : 'info'),
     limits: {
       ...DEFAULT_LIMITS,
       rateMessages: positiveInteger(env, 'SANTA_CHAT_RATE_MESSAGES', DEFAULT_LIMITS.rateMessages),
       rateWindowMs: positiveInteger(env, 'SANTA_CHAT_RATE_WINDOW_MS', DEFAULT_LIMITS.rateWindowMs),
     },
+    demo,
   };
+}
+
+function demoFlag(env: Env): boolean {
+  const raw = optional(env, 'SANTA_CHAT_DEMO')?.toLowerCase();
+  if (raw === undefined || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`SANTA_CHAT_DEMO must be 1 (demo mode) or unset, got "${raw}".`);
+}
+
+function demoConfig(env: Env): DemoConfig {
+  const dataDir = optional(env, 'SANTA_CHAT_DATA_DIR') ?? './data';
+  return { dataDir, secretsPath: join(dataDir, 'demo-secrets.json') };
+}
+
+/** The environment's secrets, else the ones the demo generated and keeps in its data folder. */
+function demoSecrets(demo: DemoConfig, env: Env): { jwtSecret: string; adminToken: string } {
+  const jwtSecret = optional(env, 'SANTA_CHAT_JWT_SECRET');
+  const adminToken = optional(env, 'SANTA_CHAT_ADMIN_TOKEN');
+  try {
+    return loadDemoSecrets(demo.secretsPath, {
+      ...(jwtSecret !== undefined ? { jwtSecret } : {}),
+      ...(adminToken !== undefined ? { adminToken } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof DemoSecretsError)) throw error;
+    throw new ConfigError(`SANTA_CHAT_DEMO: ${error.message}`);
+  }
 }

@@ -55,7 +55,7 @@ export class Dispatcher {
     this.#metrics.frameReceived();
     const parsed = parseClientFrame(text);
     if (!parsed.ok) {
-      if (claimsToBeAuth(text)) {
+      if (parsed.type === 'AUTH') {
         connection.enqueue(async () => this.#refuseTokenless(connection));
         return;
       }
@@ -198,15 +198,5 @@ export class Dispatcher {
     if (this.#refusals.take(String(connection.number), Date.now()) > 0) {
       connection.close(CloseCode.POLICY_VIOLATION, 'Too many refused frames.');
     }
-  }
-}
-
-/** A frame whose `type` is AUTH, whatever else is wrong with it (missing or non-string token). */
-function claimsToBeAuth(text: string): boolean {
-  try {
-    const raw: unknown = JSON.parse(text);
-    return typeof raw === 'object' && raw !== null && Object.hasOwn(raw, 'type') && (raw as { type: unknown }).type === 'AUTH';
-  } catch {
-    return false;
   }
 }
