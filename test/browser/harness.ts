@@ -61,16 +61,6 @@ export async function startRelay(): Promise<void> {
   await fetch('/__relay/start', { method: 'POST' });
 }
 
-/** Runs `body` with the relay stopped, and always starts it again. */
-export async function whileRelayStopped<T>(body: () => Promise<T>): Promise<T> {
-  await stopRelay();
-  try {
-    return await body();
-  } finally {
-    await startRelay();
-  }
-}
-
 /**
  * Creates a `<santa-chat>` for `userId` in the document (removed by `cleanup`). A token is
  * minted unless `attributes.token` is given (an empty string: no token attribute at all);
@@ -84,7 +74,9 @@ export async function chatFor(
   const element = document.createElement('santa-chat');
   if (!('server' in attributes)) element.setAttribute('server', (await relayInfo()).url);
   if (!('token' in attributes)) element.setAttribute('token', await tokenFor(userId));
-  for (const [name, value] of Object.entries(attributes)) if (value !== '') element.setAttribute(name, value);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (!((name === 'token' || name === 'server') && value === '')) element.setAttribute(name, value);
+  }
   Object.assign(element, properties);
   document.body.append(element);
   created.push(element);
@@ -175,7 +167,7 @@ export function bubbles(element: SantaChat): string[] {
   return messageElements(element).map((message) => message.querySelector('.bubble')?.textContent ?? '');
 }
 
-/** Waits until the open thread shows `count` messages (and no more appear for a moment when `settle`). */
+/** Waits until the open thread shows at least `count` messages; returns their texts. */
 export async function untilMessages(element: SantaChat, count: number, timeoutMs = 5000): Promise<string[]> {
   await until(() => bubbles(element).length >= count, `${count} messages shown`, timeoutMs);
   return bubbles(element);

@@ -111,6 +111,32 @@ describe('messaging', () => {
     expect(await relayUnread(giftee.id)).to.equal(0);
   });
 
+  it("shows a message sent in one tab in the sender's other tab, as their own and without an event", async () => {
+    const { groupId, santa, giftee } = await createGroup();
+    const tabA = await chatFor(santa.id, { mode: 'inline' });
+    const tabB = await chatFor(santa.id, { mode: 'inline' });
+    const gifteeChat = await chatFor(giftee.id, { mode: 'inline' });
+    await connected(tabA, tabB, gifteeChat);
+    const conversation = await openMatch(tabA, groupId);
+    await openMatch(tabB, groupId);
+    await openMatch(gifteeChat, groupId, 'santa');
+    const heard: Event[] = [];
+    const listener = (event: Event): void => void heard.push(event);
+    document.addEventListener('santa-chat-message', listener);
+    try {
+      await send(tabA, 'sent from tab A');
+      await until(() => bubbles(tabB).length === 1, 'tab B shows it');
+      expect(messageElements(tabB)[0]!.classList.contains('own')).to.equal(true);
+      await untilMessages(gifteeChat, 1);
+      await sleep(200);
+      expect(bubbles(tabA)).to.deep.equal(['sent from tab A']);
+      expect(tabB.unread.byConversation[conversation.id] ?? 0).to.equal(0);
+      expect(heard.map((event) => event.target)).to.deep.equal([gifteeChat]);
+    } finally {
+      document.removeEventListener('santa-chat-message', listener);
+    }
+  });
+
   it('sends READ only while the thread is visible: closed it stays unread, opening clears it', async () => {
     const { groupId, santa, giftee } = await createGroup();
     const santaChat = await chatFor(santa.id, { mode: 'inline' });

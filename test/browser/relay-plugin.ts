@@ -50,7 +50,26 @@ async function readBody(context: Context): Promise<unknown> {
   return text === '' ? undefined : (JSON.parse(text) as unknown);
 }
 
+/** The page of the CSP test (security-csp.test.ts), served with a strict policy. */
+export const CSP_PAGE_PATH = '/test/browser/csp-page.html';
+
+/**
+ * The policy of a host page that only allows itself and the relay. The socket's URL is listed
+ * beside the relay's http(s) origin: in CSP 3 an `http:`/`https:` source does not match a
+ * `ws:`/`wss:` URL (only `'self'` does for the page's own origin).
+ */
+export function strictPolicy(relayUrl: string): string {
+  const socketOrigin = relayUrl.replace(/^http/, 'ws');
+  return `default-src 'self'; connect-src 'self' ${relayUrl} ${socketOrigin}`;
+}
+
 export async function relayMiddleware(context: Context, next: Next): Promise<void> {
+  if (context.path === CSP_PAGE_PATH) {
+    await next();
+    context.set('Content-Security-Policy', strictPolicy(handle.relay?.url ?? `http://127.0.0.1:${handle.port}`));
+    context.set('Cache-Control', 'no-store');
+    return;
+  }
   if (!context.path.startsWith('/__relay/')) return next();
   const route = context.path.slice('/__relay/'.length);
   const relay = handle.relay;

@@ -105,7 +105,10 @@ export class SantaChat extends LitElement {
     return this.renderRoot.querySelector('.log');
   }
 
-  readonly #chat = new ChatController(this);
+  readonly #chat = new ChatController(this, {
+    unread: () => this.unread,
+    shows: (conversationId) => !this.groupId || this.#conversations().some((conversation) => conversation.id === conversationId),
+  });
   readonly #page = new PageController(this);
   readonly #typingUntil = new Map<string, number>();
   #previewTimer: ReturnType<typeof setTimeout> | undefined;
@@ -219,7 +222,9 @@ export class SantaChat extends LitElement {
     if (changed.has('open') && this.open) this.#focusOnRender = true;
   }
 
-  override updated(): void {
+  override updated(changed: PropertyValues<this>): void {
+    // Another group: the counts the element reports changed (not on the first render).
+    if (changed.has('groupId') && changed.get('groupId') !== undefined) this.#chat.reportUnread();
     const log = this.#logElement;
     if (log && this.#stickToEnd) log.scrollTop = log.scrollHeight;
     this.#markVisibleRead();

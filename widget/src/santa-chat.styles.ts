@@ -295,9 +295,10 @@ export const styles = css`
     background: var(--_own-bubble);
     color: var(--_own-text);
   }
+  /* Not faded: the text must keep its contrast (WCAG 1.4.3); the outline and the reason say it failed. */
   .own.failed .bubble {
-    opacity: 0.7;
-    outline: 2px solid var(--_danger);
+    outline: 2px dashed var(--_danger);
+    outline-offset: 2px;
   }
   .meta {
     font-size: 11px;

@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SantaChatClient } from '../client/client.js';
-import { ConnectionState, type ClientEventMap, type DisconnectReason, type UnreadCounts } from '../client/types.js';
+import { ConnectionState, DisconnectReason, type ClientEventMap, type UnreadCounts } from '../client/types.js';
 import { emit } from '../events.js';
 
 export interface ChatHost extends ReactiveControllerHost, HTMLElement {
@@ -15,6 +15,14 @@ export interface ChatHost extends ReactiveControllerHost, HTMLElement {
 }
 
 type Listener<K extends keyof ClientEventMap> = (detail: ClientEventMap[K]) => void;
+
+/** What the element shows (its `group-id`): events about other conversations are not its own. */
+export interface ChatScope {
+  /** The unread counts the element reports (its `unread` property). */
+  unread(): UnreadCounts;
+  /** Whether the element shows this conversation. */
+  shows(conversationId: string): boolean;
+}
 
 export class ChatController implements ReactiveController {
   readonly #host: ChatHost;
@@ -26,9 +34,23 @@ export class ChatController implements ReactiveController {
   everConnected = false;
   lastReason: DisconnectReason | undefined;
 
-  constructor(host: ChatHost) {
+  readonly #scope: ChatScope;
+  /** The counts last reported as `santa-chat-unread`, so a change elsewhere reports nothing. */
+  #reportedUnread = '';
+
+  constructor(host: ChatHost, scope: ChatScope) {
     this.#host = host;
+    this.#scope = scope;
     host.addController(this);
+  }
+
+  /** Emits `santa-chat-unread` with the element's counts when they changed since the last one. */
+  reportUnread(): void {
+    const counts = this.#scope.unread();
+    const key = JSON.stringify(counts);
+    if (key === this.#reportedUnread) return;
+    this.#reportedUnread = key;
+    emit(this.#host, 'santa-chat-unread', counts);
   }
 
   get state(): ConnectionState {
@@ -96,23 +118,29 @@ export class ChatController implements ReactiveController {
         if (detail.state === ConnectionState.CONNECTED) this.everConnected = true;
         this.lastReason = detail.reason;
         emit(host, 'santa-chat-connection', detail.reason ? { state: detail.state, reason: detail.reason } : { state: detail.state });
+        if (detail.state === ConnectionState.DISCONNECTED && detail.reason === DisconnectReason.UNAUTHORIZED) {
+          // The chat stopped for its token: the host has to mint a new one.
+          emit(host, 'santa-chat-error', { code: 'UNAUTHENTICATED', message: 'The token was refused or has expired; set a new one.' });
+        }
         this.#notify('state', detail);
         rerender();
       }),
       client.on('conversations', (detail) => {
         this.#notify('conversations', detail);
+        // A conversation of the element's group may have appeared or gone.
+        this.reportUnread();
         rerender();
       }),
       client.on('messages', (detail) => {
         this.#notify('messages', detail);
         rerender();
       }),
-      client.on('unread', (detail) => {
-        emit(host, 'santa-chat-unread', detail);
+      client.on('unread', () => {
+        this.reportUnread();
         rerender();
       }),
       client.on('message', (detail) => {
-        emit(host, 'santa-chat-message', detail);
+        if (this.#scope.shows(detail.conversationId)) emit(host, 'santa-chat-message', detail);
         this.#notify('message', detail);
         rerender();
       }),
@@ -121,7 +149,7 @@ export class ChatController implements ReactiveController {
         rerender();
       }),
       client.on('reveal', (detail) => {
-        emit(host, 'santa-chat-reveal', { conversationId: detail.conversationId, peer: detail.peer });
+        if (this.#scope.shows(detail.conversationId)) emit(host, 'santa-chat-reveal', { conversationId: detail.conversationId, peer: detail.peer });
         this.#notify('reveal', detail);
         rerender();
       }),
@@ -150,11 +178,18 @@ export class ChatController implements ReactiveController {
   /** `logout()`: closes the socket and erases this user's cache and outbox. */
   async logout(): Promise<void> {
     const client = this.client;
+    const wasDisconnected = this.state === ConnectionState.DISCONNECTED;
     for (const unsubscribe of this.#unsubscribes) unsubscribe();
     this.#unsubscribes = [];
     this.client = null;
     this.#server = '';
     await client?.logout();
+    // The client's own events were unsubscribed above; the host still hears the outcome.
+    if (client && !wasDisconnected) {
+      this.lastReason = DisconnectReason.CLIENT;
+      emit(this.#host, 'santa-chat-connection', { state: ConnectionState.DISCONNECTED, reason: DisconnectReason.CLIENT });
+    }
+    this.reportUnread();
     this.#host.requestUpdate();
   }
 }

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { LIMITS, checkContent } from '../../../protocol/browser.js';
+import { LIMITS, checkContent, countCodePoints } from '../../../protocol/browser.js';
 import { format, type Strings } from '../strings.js';
 
 export interface ComposerView {
@@ -15,18 +15,24 @@ export interface ComposerView {
   onCancelConfirm: () => void;
 }
 
-/** What the counter says and whether Send is allowed, by the shared content rule. */
-export function draftStatus(draft: string): { sendable: boolean; left: number } {
+/**
+ * What the counter says and whether Send is allowed, by the shared content rule: code points
+ * left of the normalized text, and `invalid` when it holds a character the rule refuses.
+ */
+export function draftStatus(draft: string): { sendable: boolean; left: number; invalid: boolean } {
+  const max = LIMITS.maxContentCodePoints;
   const checked = checkContent(draft);
-  if (checked.ok) return { sendable: true, left: LIMITS.maxContentCodePoints - checked.codePoints };
-  const used = checked.codePoints ?? 0;
-  return { sendable: false, left: checked.code === 'TOO_LONG' ? LIMITS.maxContentCodePoints - used : LIMITS.maxContentCodePoints };
+  if (checked.ok) return { sendable: true, left: max - checked.codePoints, invalid: false };
+  if (checked.code === 'EMPTY') return { sendable: false, left: max, invalid: false };
+  // BAD_REQUEST is found before the length is counted: count the normalized text here.
+  const used = checked.codePoints ?? countCodePoints(draft.replace(/\r\n?/g, '\n').trim());
+  return { sendable: false, left: max - used, invalid: checked.code === 'BAD_REQUEST' };
 }
 
 export function renderComposer(view: ComposerView): TemplateResult {
   const { strings } = view;
   const status = draftStatus(view.draft);
-  const over = status.left < 0;
+  const over = status.left < 0 || status.invalid;
   return html`<form class="composer" part="composer" @submit=${view.onSubmit}>
     <textarea
       id="composer-input"
@@ -41,7 +47,11 @@ export function renderComposer(view: ComposerView): TemplateResult {
     ></textarea>
     <button class="send" type="submit" ?disabled=${view.disabled || !status.sendable}>${strings.send}</button>
     <div id="composer-counter" class="counter ${over ? 'over' : ''}">
-      ${over ? format(strings.tooLong, { count: -status.left }) : format(strings.charactersLeft, { count: status.left })}
+      ${status.invalid
+        ? strings.errorInvalid
+        : over
+          ? format(strings.tooLong, { count: -status.left })
+          : format(strings.charactersLeft, { count: status.left })}
     </div>
     ${view.confirmingSelfOuting
       ? html`<div class="confirm" role="alertdialog" aria-labelledby="confirm-question">
