@@ -123,10 +123,17 @@ describe('parseClientFrame: refusals', () => {
       message: 'NEW_MESSAGE.content: expected a string, got 7',
       clientId: 'u-1',
       conversationId: 'c9',
+      type: 'NEW_MESSAGE',
     });
     const unknown = refusal('{"type":"EDIT","conversationId":12,"clientId":"u-2"}');
     assert.equal(unknown.clientId, 'u-2');
     assert.equal(unknown.conversationId, '12');
+    assert.equal(unknown.type, undefined, 'an unknown type is not echoed as a frame type');
+  });
+
+  test('names the type of a known frame with broken fields, so a broken AUTH can be treated as AUTH', () => {
+    assert.equal(refusal('{"type":"AUTH"}').type, 'AUTH');
+    assert.equal(refusal('{"type":"AUTH","token":5}').type, 'AUTH');
   });
 
   test('echoes nothing that is not itself a valid id', () => {

@@ -8,8 +8,10 @@ import { adminRoutes } from './http/admin-routes.js';
 import type { AppDependencies } from './http/context.js';
 import { createErrorHandler, errorBody } from './http/errors.js';
 import { participantRoutes } from './http/participant-routes.js';
+import { mountDemo } from './demo/routes.js';
 
-export function createApp(deps: AppDependencies): Hono {
+/** `demo`: mount the demo site and its token endpoint (`SANTA_CHAT_DEMO=1` only). */
+export function createApp(deps: AppDependencies & { demo?: boolean }): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger, deps.metrics));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', 'No such route.'), 404));
@@ -44,5 +46,7 @@ export function createApp(deps: AppDependencies): Hono {
 
   if (deps.adminToken !== undefined) app.route('/admin', adminRoutes({ ...deps, adminToken: deps.adminToken }));
   app.route('/', participantRoutes(deps));
+  // Last: the demo's pages live at `/`, after every route of the relay itself.
+  if (deps.demo === true && deps.adminToken !== undefined) mountDemo(app, { ...deps, adminToken: deps.adminToken });
   return app;
 }

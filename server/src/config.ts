@@ -82,13 +82,6 @@ function optional(env: Env, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-function demoFlag(env: Env): boolean {
-  const raw = optional(env, 'SANTA_CHAT_DEMO')?.toLowerCase();
-  if (raw === undefined || raw === '0' || raw === 'false') return false;
-  if (raw === '1' || raw === 'true') return true;
-  throw new ConfigError(`SANTA_CHAT_DEMO must be 1 (demo mode) or unset, got "${raw}".`);
-}
-
 export function loadConfig(env: Env = process.env): RelayConfig {
   const demo = demoFlag(env) ? demoConfig(env) : undefined;
   const { jwtSecret, adminToken } = demo

@@ -8,7 +8,12 @@ import { startRelay } from './relay-server.js';
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const relay = await startRelay(config);
-  process.stdout.write(`santa-chat relay listening on ${relay.url}\n`);
+  // One write, so whoever reads the first line also has the demo's address.
+  const demoLine = relay.demoUrl !== undefined ? `santa-chat demo: ${relay.demoUrl}\n` : '';
+  process.stdout.write(`santa-chat relay listening on ${relay.url}\n${demoLine}`);
+  if (relay.demoUrl !== undefined && !['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
+    process.stderr.write('santa-chat demo: warning: HOST is not local, so anyone who can reach it can mint demo tokens.\n');
+  }
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;

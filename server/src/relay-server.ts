@@ -14,6 +14,8 @@ import type { Bus } from './bus/bus.js';
 import { MemoryBus } from './bus/memory.js';
 import { ChatService } from './chat.js';
 import type { RelayConfig } from './config.js';
+import { adminApi } from './demo/admin-api.js';
+import { seedDemoGroup } from './demo/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { RelayMetrics } from './metrics.js';
 import { Dispatcher } from './relay/dispatch.js';
@@ -33,6 +35,8 @@ export interface RelayOverrides {
 
 export interface RunningRelay {
   url: string;
+  /** Demo mode only: the demo site's address, as a person on this machine opens it. */
+  demoUrl: string | undefined;
   port: number;
   app: Hono;
   store: Store;
@@ -71,6 +75,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     adminToken: config.adminToken,
     limits: config.limits,
     widgetBundlePath: overrides.widgetBundlePath ?? DEFAULT_BUNDLE,
+    demo: config.demo !== undefined,
   });
   const dispatcher = new Dispatcher({
     service,
@@ -100,6 +105,10 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     hub.deliver(event, now());
   });
   await reveals.start();
+  if (config.demo !== undefined && config.adminToken !== undefined) {
+    const seeded = await seedDemoGroup(adminApi(app, config.adminToken), now());
+    logger.info({ groupId: seeded.group.id, created: seeded.created }, 'demo group ready');
+  }
 
   const server = await listen(app, config.host, config.port);
   sockets.attach(server);
@@ -114,6 +123,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   let closing: Promise<void> | undefined;
   return {
     url,
+    demoUrl: config.demo !== undefined ? demoUrlFor(config.host, port) : undefined,
     port,
     app,
     store,
@@ -133,6 +143,12 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
       return closing;
     },
   };
+}
+
+/** `localhost` when the relay listens on this machine, so the printed link opens as-is. */
+function demoUrlFor(host: string, port: number): string {
+  const local = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host);
+  return `http://${local ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}/`;
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<Server> {
