@@ -1,10 +1,9 @@
 /**
- * The part of the contract the widget needs. Schemas are built when their module loads, so
- * bundlers cannot drop unused ones; importing this instead of `index.ts` keeps the relay's
- * request and admin schemas out of the widget bundle.
+ * The part of the contract the widget needs: the relay -> client shapes (written with the
+ * small validator in schema.ts), the content rule, codes and limits. Importing this instead
+ * of `index.ts` keeps zod and the relay's request and admin schemas out of the bundle, and
+ * nothing here uses `eval`, so the widget works under a strict CSP.
  */
-import './jitless.js';
-
 export type { ClientFrame } from './client-frames.js';
 export * from './codes.js';
 export * from './content.js';

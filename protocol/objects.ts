@@ -1,16 +1,14 @@
-import * as z from 'zod/mini';
-
-const nonNegativeInt = () => z.int().check(z.minimum(0));
+import * as z from './schema.js';
 
 export const MessageSchema = z.object({
   id: z.string(),
   conversationId: z.string(),
-  seq: z.int().check(z.minimum(1)),
+  seq: z.integerAtLeast(1),
   senderId: z.string(),
   content: z.string(),
   timestamp: z.string(),
 });
-export type Message = z.infer<typeof MessageSchema>;
+export type Message = z.Infer<typeof MessageSchema>;
 
 /** What the caller may know of the other side; before the reveal a giftee sees only the alias. */
 export const PeerSchema = z.object({
@@ -18,13 +16,13 @@ export const PeerSchema = z.object({
   name: z.string(),
   anonymous: z.boolean(),
 });
-export type Peer = z.infer<typeof PeerSchema>;
+export type Peer = z.Infer<typeof PeerSchema>;
 
 export const SelfSchema = z.object({
   id: z.string(),
   name: z.string(),
 });
-export type Self = z.infer<typeof SelfSchema>;
+export type Self = z.Infer<typeof SelfSchema>;
 
 export const ConversationRole = { SANTA: 'santa', GIFTEE: 'giftee' } as const;
 export type ConversationRole = (typeof ConversationRole)[keyof typeof ConversationRole];
@@ -35,13 +33,13 @@ export const ConversationSchema = z.object({
   groupName: z.string(),
   participants: z.array(z.string()),
   createdAt: z.string(),
-  role: z.enum(ConversationRole),
+  role: z.literal(Object.values(ConversationRole)),
   self: SelfSchema,
   peer: PeerSchema,
   revealAt: z.string(),
   revealed: z.boolean(),
-  unread: nonNegativeInt(),
+  unread: z.integerAtLeast(0),
   lastMessage: z.nullable(MessageSchema),
   closed: z.boolean(),
 });
-export type Conversation = z.infer<typeof ConversationSchema>;
+export type Conversation = z.Infer<typeof ConversationSchema>;

@@ -1,37 +1,37 @@
 /** HTTP response bodies (PROTOCOL.md §1-2), so the widget parses what the relay sends. */
-import * as z from 'zod/mini';
+import * as z from './schema.js';
 import { ErrorCode } from './codes.js';
 import { ConversationSchema, MessageSchema } from './objects.js';
 
 export const ApiErrorSchema = z.object({
   success: z.literal(false),
   error: z.object({
-    code: z.enum(ErrorCode),
+    code: z.literal(Object.values(ErrorCode)),
     message: z.string(),
     field: z.optional(z.string()),
   }),
 });
-export type ApiError = z.infer<typeof ApiErrorSchema>;
+export type ApiError = z.Infer<typeof ApiErrorSchema>;
 
 export const ConversationResponseSchema = z.object({
   success: z.literal(true),
   conversation: ConversationSchema,
 });
-export type ConversationResponse = z.infer<typeof ConversationResponseSchema>;
+export type ConversationResponse = z.Infer<typeof ConversationResponseSchema>;
 
 export const ConversationListResponseSchema = z.object({
   success: z.literal(true),
   conversations: z.array(ConversationSchema),
-  unreadTotal: z.int().check(z.minimum(0)),
+  unreadTotal: z.integerAtLeast(0),
 });
-export type ConversationListResponse = z.infer<typeof ConversationListResponseSchema>;
+export type ConversationListResponse = z.Infer<typeof ConversationListResponseSchema>;
 
 export const HistoryResponseSchema = z.object({
   success: z.literal(true),
   messages: z.array(MessageSchema),
   hasMore: z.boolean(),
 });
-export type HistoryResponse = z.infer<typeof HistoryResponseSchema>;
+export type HistoryResponse = z.Infer<typeof HistoryResponseSchema>;
 
 export const GroupResponseSchema = z.object({
   success: z.literal(true),
@@ -43,4 +43,4 @@ export const GroupResponseSchema = z.object({
     assignments: z.array(z.object({ santa: z.string(), giftee: z.string() })),
   }),
 });
-export type GroupResponse = z.infer<typeof GroupResponseSchema>;
+export type GroupResponse = z.Infer<typeof GroupResponseSchema>;

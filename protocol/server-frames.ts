@@ -1,31 +1,29 @@
 /** Relay -> client frames (PROTOCOL.md §3), parsed by the widget. */
-import * as z from 'zod/mini';
+import * as z from './schema.js';
 import { ErrorCode } from './codes.js';
 import { PROTOCOL_VERSION } from './limits.js';
 import { ConversationSchema, MessageSchema, PeerSchema } from './objects.js';
-
-const nonNegativeInt = () => z.int().check(z.minimum(0));
 
 export const ReadyFrameSchema = z.object({
   type: z.literal('READY'),
   userId: z.string(),
   protocol: z.literal(PROTOCOL_VERSION),
   conversations: z.array(ConversationSchema),
-  unreadTotal: nonNegativeInt(),
+  unreadTotal: z.integerAtLeast(0),
 });
 export const AckFrameSchema = z.object({
   type: z.literal('ACK'),
   clientId: z.string(),
   conversationId: z.string(),
   id: z.string(),
-  seq: z.int().check(z.minimum(1)),
+  seq: z.integerAtLeast(1),
   timestamp: z.string(),
 });
 export const MessageFrameSchema = z.object({
   type: z.literal('NEW_MESSAGE'),
   conversationId: z.string(),
   id: z.string(),
-  seq: z.int().check(z.minimum(1)),
+  seq: z.integerAtLeast(1),
   senderId: z.string(),
   content: z.string(),
   timestamp: z.string(),
@@ -46,7 +44,7 @@ export const ReadNoticeSchema = z.object({
   type: z.literal('READ'),
   conversationId: z.string(),
   readerId: z.string(),
-  upTo: nonNegativeInt(),
+  upTo: z.integerAtLeast(0),
 });
 export const ConversationFrameSchema = z.object({
   type: z.literal('CONVERSATION'),
@@ -61,40 +59,45 @@ export const RevealFrameSchema = z.object({
 });
 export const ErrorFrameSchema = z.object({
   type: z.literal('ERROR'),
-  code: z.enum(ErrorCode),
+  code: z.literal(Object.values(ErrorCode)),
   message: z.string(),
   clientId: z.optional(z.string()),
   conversationId: z.optional(z.string()),
-  retryAfterMs: z.optional(nonNegativeInt()),
+  retryAfterMs: z.optional(z.integerAtLeast(0)),
 });
 export const PongFrameSchema = z.object({
   type: z.literal('PONG'),
 });
 
-export const ServerFrameSchema = z.discriminatedUnion('type', [
-  ReadyFrameSchema,
-  AckFrameSchema,
-  MessageFrameSchema,
-  HistoryFrameSchema,
-  TypingNoticeSchema,
-  ReadNoticeSchema,
-  ConversationFrameSchema,
-  RevealFrameSchema,
-  ErrorFrameSchema,
-  PongFrameSchema,
-]);
+/**
+ * Each relay frame's schema by its `type`. The widget looks a frame's schema up by `type`
+ * rather than through `z.discriminatedUnion`, which accepts and refuses the same frames and
+ * would add the union machinery to the widget bundle.
+ */
+export const ServerFrameSchemas = {
+  READY: ReadyFrameSchema,
+  ACK: AckFrameSchema,
+  NEW_MESSAGE: MessageFrameSchema,
+  HISTORY: HistoryFrameSchema,
+  TYPING: TypingNoticeSchema,
+  READ: ReadNoticeSchema,
+  CONVERSATION: ConversationFrameSchema,
+  REVEAL: RevealFrameSchema,
+  ERROR: ErrorFrameSchema,
+  PONG: PongFrameSchema,
+} as const;
 
-export type ReadyFrame = z.infer<typeof ReadyFrameSchema>;
-export type AckFrame = z.infer<typeof AckFrameSchema>;
-export type MessageFrame = z.infer<typeof MessageFrameSchema>;
-export type HistoryFrame = z.infer<typeof HistoryFrameSchema>;
-export type TypingNotice = z.infer<typeof TypingNoticeSchema>;
-export type ReadNotice = z.infer<typeof ReadNoticeSchema>;
-export type ConversationFrame = z.infer<typeof ConversationFrameSchema>;
-export type RevealFrame = z.infer<typeof RevealFrameSchema>;
-export type ErrorFrame = z.infer<typeof ErrorFrameSchema>;
-export type PongFrame = z.infer<typeof PongFrameSchema>;
-export type ServerFrame = z.infer<typeof ServerFrameSchema>;
+export type ReadyFrame = z.Infer<typeof ReadyFrameSchema>;
+export type AckFrame = z.Infer<typeof AckFrameSchema>;
+export type MessageFrame = z.Infer<typeof MessageFrameSchema>;
+export type HistoryFrame = z.Infer<typeof HistoryFrameSchema>;
+export type TypingNotice = z.Infer<typeof TypingNoticeSchema>;
+export type ReadNotice = z.Infer<typeof ReadNoticeSchema>;
+export type ConversationFrame = z.Infer<typeof ConversationFrameSchema>;
+export type RevealFrame = z.Infer<typeof RevealFrameSchema>;
+export type ErrorFrame = z.Infer<typeof ErrorFrameSchema>;
+export type PongFrame = z.Infer<typeof PongFrameSchema>;
+export type ServerFrame = z.Infer<(typeof ServerFrameSchemas)[keyof typeof ServerFrameSchemas]>;
 
 /** The widget's side: a relay frame, or null for anything it does not understand; never throws. */
 export function parseServerFrame(text: string): ServerFrame | null {
@@ -104,6 +107,9 @@ export function parseServerFrame(text: string): ServerFrame | null {
   } catch {
     return null;
   }
-  const result = ServerFrameSchema.safeParse(raw);
+  const type = (raw as { type?: unknown } | null)?.type;
+  // Own keys only: a `type` of "constructor" or "__proto__" names no frame.
+  if (typeof type !== 'string' || !Object.hasOwn(ServerFrameSchemas, type)) return null;
+  const result = ServerFrameSchemas[type as keyof typeof ServerFrameSchemas].safeParse(raw);
   return result.success ? result.data : null;
 }

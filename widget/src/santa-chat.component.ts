@@ -97,17 +97,11 @@ export class SantaChat extends LitElement {
   declare confirmingSelfOuting: boolean;
   declare preview: { conversationId: string; name: string; content: string } | null;
 
-  get #launcherButton(): HTMLButtonElement | null {
-    return this.renderRoot.querySelector('.launcher');
-  }
-
-  get #logElement(): HTMLElement | null {
-    return this.renderRoot.querySelector('.log');
-  }
-
   readonly #chat = new ChatController(this, {
     unread: () => this.unread,
     shows: (conversationId) => !this.groupId || this.#conversations().some((conversation) => conversation.id === conversationId),
+    typing: (conversationId) => this.#showTyping(conversationId),
+    message: (conversationId, message) => this.#onIncoming(conversationId, message),
   });
   readonly #page = new PageController(this);
   readonly #typingUntil = new Map<string, number>();
@@ -130,11 +124,10 @@ export class SantaChat extends LitElement {
     this.activeConversationId = null;
     this.draft = '';
     this.confirmingSelfOuting = false;
-    this.tokenProvider = undefined;
     this.preview = null;
     new ClockController(this);
-    this.#chat.on('typing', ({ conversationId }) => this.#showTyping(conversationId));
-    this.#chat.on('message', ({ conversationId, message }) => this.#onIncoming(conversationId, message));
+    // On the element itself, so it needs no removal when the element leaves the page.
+    this.addEventListener('keydown', this.#onKeydown);
   }
 
   /** Unread counts, as the launcher badge shows them. */
@@ -160,14 +153,8 @@ export class SantaChat extends LitElement {
     return this.#chat.client;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.addEventListener('keydown', this.#onKeydown);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.removeEventListener('keydown', this.#onKeydown);
     clearTimeout(this.#previewTimer);
     clearTimeout(this.#typingTimer);
   }
@@ -186,7 +173,7 @@ export class SantaChat extends LitElement {
     if (!this.open) return;
     this.open = false;
     this.confirmingSelfOuting = false;
-    void this.updateComplete.then(() => this.#launcherButton?.focus());
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus());
   }
 
   /**
@@ -202,8 +189,7 @@ export class SantaChat extends LitElement {
       this.show();
       return conversation;
     } catch (error) {
-      const detail = error as { code?: string; message?: string };
-      emit(this, 'santa-chat-error', { code: detail.code ?? 'INTERNAL', message: detail.message ?? String(error) });
+      this.#emitError(error);
       throw error;
     }
   }
@@ -225,7 +211,7 @@ export class SantaChat extends LitElement {
   override updated(changed: PropertyValues<this>): void {
     // Another group: the counts the element reports changed (not on the first render).
     if (changed.has('groupId') && changed.get('groupId') !== undefined) this.#chat.reportUnread();
-    const log = this.#logElement;
+    const log = this.renderRoot.querySelector('.log');
     if (log && this.#stickToEnd) log.scrollTop = log.scrollHeight;
     this.#markVisibleRead();
     if (this.#focusOnRender && this.#panelShown()) {
@@ -247,9 +233,22 @@ export class SantaChat extends LitElement {
     return this.groupId ? all.filter((conversation) => conversation.groupId === this.groupId) : all;
   }
 
+  #conversation(conversationId: string | null): Conversation | undefined {
+    return this.#chat.client?.conversations.find((conversation) => conversation.id === conversationId);
+  }
+
   #activeConversation(): Conversation | undefined {
-    const id = this.activeConversationId;
-    return id === null ? undefined : this.#chat.client?.conversations.find((conversation) => conversation.id === id);
+    return this.#conversation(this.activeConversationId);
+  }
+
+  /** Reports a failed call (a `ChatError`, or anything thrown) as `santa-chat-error`. */
+  #emitError(error: unknown, conversationId?: string): void {
+    const { code = 'INTERNAL', message = String(error) } = error as { code?: string; message?: string };
+    emit(this, 'santa-chat-error', conversationId === undefined ? { code, message } : { code, message, conversationId });
+  }
+
+  #focusComposer(): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#composer-input')?.focus());
   }
 
   #panelShown(): boolean {
@@ -281,7 +280,7 @@ export class SantaChat extends LitElement {
 
   #onIncoming(conversationId: string, message: Message): void {
     this.#typingUntil.delete(conversationId);
-    const conversation = this.#chat.client?.conversations.find((candidate) => candidate.id === conversationId);
+    const conversation = this.#conversation(conversationId);
     if (!conversation || (this.groupId && conversation.groupId !== this.groupId)) return;
     const name = conversationTitle(conversation, this.#strings());
     if (!this.#panelShown()) {
@@ -356,10 +355,9 @@ export class SantaChat extends LitElement {
     this.#stickToEnd = true;
     client.send(conversation.id, content).catch((error: unknown) => {
       this.draft = content;
-      const detail = error as { code?: string; message?: string };
-      emit(this, 'santa-chat-error', { code: detail.code ?? 'INTERNAL', message: detail.message ?? String(error), conversationId: conversation.id });
+      this.#emitError(error, conversation.id);
     });
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#composer-input')?.focus());
+    this.#focusComposer();
   }
 
   #banner(): TemplateResult | typeof nothing {
@@ -426,14 +424,13 @@ export class SantaChat extends LitElement {
                   peerName: peerName(conversation),
                   strings,
                   confirmingSelfOuting: this.confirmingSelfOuting,
-                  disabled: false,
                   onInput: this.#onInput,
                   onKeydown: this.#onComposerKeydown,
                   onSubmit: this.#onSubmit,
                   onConfirm: () => this.#submit(true),
                   onCancelConfirm: () => {
                     this.confirmingSelfOuting = false;
-                    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#composer-input')?.focus());
+                    this.#focusComposer();
                   },
                 })}`
         : renderConversationList(conversations, this.unread.byConversation, strings, (id) => this.#openConversation(id))}

@@ -51,9 +51,6 @@ export const styles = css`
     display: block;
     height: 100%;
   }
-  [hidden] {
-    display: none !important;
-  }
   * {
     box-sizing: border-box;
   }
@@ -62,8 +59,11 @@ export const styles = css`
     font: inherit;
     color: inherit;
   }
+  /* Every button here draws its own border and background, or none. */
   button {
     cursor: pointer;
+    border: none;
+    background: none;
   }
   :focus-visible {
     outline: 3px solid var(--_focus);
@@ -78,15 +78,23 @@ export const styles = css`
     white-space: nowrap;
   }
 
-  .launcher {
+  .launcher,
+  .preview,
+  :host(:not([mode='inline'])) .panel {
     position: fixed;
     right: var(--_right);
-    bottom: var(--_bottom);
     z-index: var(--_z);
+  }
+  .preview,
+  :host(:not([mode='inline'])) .panel {
+    bottom: calc(var(--_bottom) + 72px);
+  }
+
+  .launcher {
+    bottom: var(--_bottom);
     width: 60px;
     height: 60px;
     border-radius: 50%;
-    border: none;
     background: var(--_accent);
     color: var(--_accent-text);
     box-shadow: 0 6px 20px rgb(0 0 0 / 25%);
@@ -118,15 +126,10 @@ export const styles = css`
     border: 2px solid var(--_accent);
   }
   .preview {
-    position: fixed;
-    right: var(--_right);
-    bottom: calc(var(--_bottom) + 72px);
-    z-index: var(--_z);
     max-width: min(300px, calc(100vw - 40px));
     padding: 10px 14px;
     border-radius: var(--_radius);
     background: var(--_surface);
-    color: var(--_text);
     border: 1px solid var(--_border);
     box-shadow: 0 6px 20px rgb(0 0 0 / 20%);
     text-align: left;
@@ -140,25 +143,18 @@ export const styles = css`
     display: flex;
     flex-direction: column;
     background: var(--_surface);
-    color: var(--_text);
     overflow: hidden;
-  }
-  :host(:not([mode='inline'])) .panel {
-    position: fixed;
-    right: var(--_right);
-    bottom: calc(var(--_bottom) + 72px);
-    z-index: var(--_z);
-    width: var(--_panel-width);
-    height: min(var(--_panel-height), calc(var(--santa-chat-viewport-height, 100vh) - var(--_bottom) - 96px));
     border-radius: var(--_radius);
     border: 1px solid var(--_border);
+  }
+  :host(:not([mode='inline'])) .panel {
+    width: var(--_panel-width);
+    height: min(var(--_panel-height), calc(var(--santa-chat-viewport-height, 100vh) - var(--_bottom) - 96px));
     box-shadow: 0 12px 40px rgb(0 0 0 / 28%);
   }
   :host([mode='inline']) .panel {
     height: 100%;
     min-height: 320px;
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
   }
   @media (max-width: 520px) {
     :host(:not([mode='inline'])) .panel {
@@ -188,9 +184,6 @@ export const styles = css`
     white-space: nowrap;
   }
   .icon-button {
-    border: none;
-    background: transparent;
-    color: inherit;
     width: 36px;
     height: 36px;
     border-radius: 50%;
@@ -209,9 +202,8 @@ export const styles = css`
     color: var(--_muted);
     border-bottom: 1px solid var(--_border);
   }
-  .banner .link {
-    border: none;
-    background: none;
+  .link,
+  .meta button {
     padding: 0;
     color: var(--_accent);
     text-decoration: underline;
@@ -233,9 +225,7 @@ export const styles = css`
     grid-template-columns: 1fr auto;
     gap: 2px 8px;
     padding: 14px;
-    border: none;
     border-bottom: 1px solid var(--_border);
-    background: transparent;
     text-align: left;
   }
   .list button:hover {
@@ -307,14 +297,6 @@ export const styles = css`
     gap: 8px;
     align-items: center;
   }
-  .meta button {
-    border: none;
-    background: none;
-    padding: 0;
-    color: var(--_accent);
-    text-decoration: underline;
-    font-size: 11px;
-  }
   .failed .meta {
     color: var(--_danger);
   }
@@ -366,7 +348,6 @@ export const styles = css`
   .composer .send {
     height: 42px;
     padding: 0 16px;
-    border: none;
     border-radius: calc(var(--_radius) - 4px);
     background: var(--_accent);
     color: var(--_accent-text);

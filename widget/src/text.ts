@@ -30,8 +30,8 @@ export function foldForSearch(text: string): string {
  */
 export function mentionsName(content: string, name: string): boolean {
   const folded = foldForSearch(content);
-  const parts = foldForSearch(name).split(/\s+/).filter((part) => part.length >= 3);
   const whole = foldForSearch(name).trim();
+  const parts = whole.split(/\s+/).filter((part) => part.length >= 3);
   if (whole.length >= 2) parts.push(whole);
   return parts.some((part) => new RegExp(`(^|[^\\p{L}\\p{N}])${escapeRegExp(part)}($|[^\\p{L}\\p{N}])`, 'u').test(folded));
 }

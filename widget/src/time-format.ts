@@ -16,10 +16,11 @@ export function dayLabel(date: Date, now: Date, locale: string | undefined, labe
 
 export function relativeTime(date: Date, now: Date, locale: string | undefined): string {
   const elapsed = date.getTime() - now.getTime();
+  const distance = Math.abs(elapsed);
   const format = new Intl.RelativeTimeFormat(locale, { numeric: 'auto' });
-  if (Math.abs(elapsed) < MINUTE) return format.format(0, 'second');
-  if (Math.abs(elapsed) < HOUR) return format.format(Math.round(elapsed / MINUTE), 'minute');
-  if (Math.abs(elapsed) < DAY) return format.format(Math.round(elapsed / HOUR), 'hour');
+  if (distance < MINUTE) return format.format(0, 'second');
+  if (distance < HOUR) return format.format(Math.round(elapsed / MINUTE), 'minute');
+  if (distance < DAY) return format.format(Math.round(elapsed / HOUR), 'hour');
   return new Intl.DateTimeFormat(locale, { timeStyle: 'short' }).format(date);
 }
 

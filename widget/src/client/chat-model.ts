@@ -19,16 +19,8 @@ function byActivity(list: Conversation[]): Conversation[] {
   return list.sort((a, b) => activity(b) - activity(a));
 }
 
-function outboxMessage(entry: OutboxEntry): OutgoingMessage {
-  return {
-    status: entry.status,
-    clientId: entry.clientId,
-    conversationId: entry.conversationId,
-    senderId: entry.senderId,
-    content: entry.content,
-    timestamp: new Date(entry.createdAt).toISOString(),
-    ...(entry.error ? { error: entry.error } : {}),
-  };
+function outboxMessage({ createdAt, ...entry }: OutboxEntry): OutgoingMessage {
+  return { ...entry, timestamp: new Date(createdAt).toISOString() };
 }
 
 export class ChatModel {
@@ -137,9 +129,14 @@ export class ChatModel {
     await store?.destroy();
   }
 
+  /** Every conversation held, listed or with messages. */
+  #conversationIds(): Set<string> {
+    return new Set([...this.#messages.keys(), ...this.#conversations.map((conversation) => conversation.id)]);
+  }
+
   #clear(): void {
     this.#generation++;
-    const conversationIds = [...this.#messages.keys(), ...this.#conversations.map((conversation) => conversation.id)];
+    const conversationIds = this.#conversationIds();
     this.userId = null;
     this.#conversations = [];
     this.#messages.clear();
@@ -149,41 +146,36 @@ export class ChatModel {
     this.#unread = { total: 0, byConversation: {} };
     this.#emit('conversations', { conversations: this.#conversations });
     this.#emit('unread', this.#unread);
-    for (const conversationId of new Set(conversationIds)) this.#emit('messages', { conversationId });
+    for (const conversationId of conversationIds) this.#emit('messages', { conversationId });
   }
 
   /** READY: the relay's list is authoritative; conversations missing from it are gone (closed). */
   replaceConversations(list: Conversation[]): void {
     const open = list.filter((conversation) => !conversation.closed);
     const keep = new Set(open.map((conversation) => conversation.id));
-    for (const conversationId of new Set([...this.#messages.keys(), ...this.#conversations.map((c) => c.id)])) {
+    for (const conversationId of this.#conversationIds()) {
       if (!keep.has(conversationId)) this.#forget(conversationId);
     }
-    this.#conversations = byActivity(open);
     for (const conversation of open) {
       // With nothing unread the cursor is at least the last message.
       if (conversation.unread === 0) this.#raiseCursor(conversation.id, conversation.lastMessage?.seq ?? 0);
     }
-    this.#setUnreadFromConversations();
-    this.#conversationsChanged();
+    this.#setConversations(open);
   }
 
   /** Adds or updates one conversation (CONVERSATION frame, Message Match); a closed one is removed. Returns true when it was new. */
   upsertConversation(conversation: Conversation): boolean {
     const known = this.conversation(conversation.id) !== undefined;
-    if (conversation.closed) {
-      if (known || this.#messages.has(conversation.id)) {
-        this.#forget(conversation.id);
-        this.#conversations = this.#conversations.filter((c) => c.id !== conversation.id);
-        this.#setUnreadFromConversations();
-        this.#conversationsChanged();
-      }
-      return false;
+    const others = this.#conversations.filter((c) => c.id !== conversation.id);
+    if (!conversation.closed) {
+      this.#setConversations([...others, conversation]);
+      return !known;
     }
-    this.#conversations = byActivity([...this.#conversations.filter((c) => c.id !== conversation.id), conversation]);
-    this.#setUnreadFromConversations();
-    this.#conversationsChanged();
-    return !known;
+    if (known || this.#messages.has(conversation.id)) {
+      this.#forget(conversation.id);
+      this.#setConversations(others);
+    }
+    return false;
   }
 
   /** Drops a conversation's messages and outbox entries, in memory and in the cache. */
@@ -299,7 +291,12 @@ export class ChatModel {
   }
 
   #updateConversation(updated: Conversation): void {
-    this.#conversations = byActivity(this.#conversations.map((c) => (c.id === updated.id ? updated : c)));
+    this.#setConversations(this.#conversations.map((c) => (c.id === updated.id ? updated : c)));
+  }
+
+  /** A new list (sorted here), its unread counts, events and cache write. */
+  #setConversations(list: Conversation[]): void {
+    this.#conversations = byActivity(list);
     this.#setUnreadFromConversations();
     this.#conversationsChanged();
   }

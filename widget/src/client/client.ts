@@ -70,6 +70,11 @@ const HISTORY_PAGE = LIMITS.historyPageDefault;
 /** Refusals of a send that will not change by sending again: the message is marked failed. */
 const FINAL_REFUSALS: ReadonlySet<string> = new Set(['EMPTY', 'TOO_LONG', 'BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND']);
 
+/** A frame's fields without its `type`, as the events carry them. */
+function withoutType<T extends { type: string }>({ type: _type, ...fields }: T): Omit<T, 'type'> {
+  return fields;
+}
+
 function socketUrl(server: string): string {
   const url = new URL(server);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -89,11 +94,7 @@ function newClientId(): string {
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
   const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-function browserWindow(): EventTarget | null {
-  return typeof window === 'undefined' ? null : window;
+  return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }
 
 /**
@@ -403,11 +404,10 @@ export class SantaChatClient extends EventTarget {
   };
 
   #listenToNetwork(listen: boolean): void {
-    const target = browserWindow();
-    if (!target) return;
+    if (typeof window === 'undefined') return;
     const method = listen ? 'addEventListener' : 'removeEventListener';
-    target[method]('online', this.#onOnline);
-    target[method]('offline', this.#onOffline);
+    window[method]('online', this.#onOnline);
+    window[method]('offline', this.#onOffline);
   }
 
   // Frames from the relay.
@@ -428,8 +428,7 @@ export class SantaChatClient extends EventTarget {
         this.#resendTimers.delete(frame.clientId);
         const entry = this.#model.removeOutbox(frame.clientId);
         if (!entry) return;
-        const { type: _type, ...ack } = frame;
-        this.#model.addMessages(frame.conversationId, [{ ...ack, senderId: entry.senderId, content: entry.content }]);
+        this.#model.addMessages(frame.conversationId, [{ ...withoutType(frame), senderId: entry.senderId, content: entry.content }]);
         return;
       }
       case 'NEW_MESSAGE': {
@@ -450,26 +449,23 @@ export class SantaChatClient extends EventTarget {
         if (frame.readerId === this.#model.selfId(frame.conversationId)) {
           this.#model.advanceReadCursor(frame.conversationId, frame.upTo);
         } else {
-          this.#emit('read', { conversationId: frame.conversationId, readerId: frame.readerId, upTo: frame.upTo });
+          this.#emit('read', withoutType(frame));
         }
         return;
       case 'TYPING':
-        this.#emit('typing', { conversationId: frame.conversationId, senderId: frame.senderId });
+        this.#emit('typing', withoutType(frame));
         return;
       case 'CONVERSATION':
         this.#upsertConversation(frame.conversation);
         return;
-      case 'REVEAL': {
+      case 'REVEAL':
         this.#model.reveal(frame);
-        const { conversationId, alias, peer, participants } = frame;
-        this.#emit('reveal', { conversationId, alias, peer, participants });
+        this.#emit('reveal', withoutType(frame));
         return;
-      }
       case 'ERROR':
         this.#onError(frame);
         return;
-      case 'PONG':
-        return;
+      // PONG: proved the socket alive, which is all it is for.
     }
   }
 
@@ -529,13 +525,8 @@ export class SantaChatClient extends EventTarget {
   #onError(frame: ErrorFrame): void {
     const entry = frame.clientId === undefined ? undefined : this.#model.outboxEntry(frame.clientId);
     if (entry === undefined) {
-      const { code, message, conversationId, clientId } = frame;
-      this.#emit('error', {
-        code,
-        message,
-        ...(conversationId !== undefined ? { conversationId } : {}),
-        ...(clientId !== undefined ? { clientId } : {}),
-      });
+      const { retryAfterMs: _retryAfterMs, ...error } = withoutType(frame);
+      this.#emit('error', error);
       return;
     }
     if (frame.code === 'RATE_LIMITED') {
@@ -625,7 +616,7 @@ export class SantaChatClient extends EventTarget {
 
   /** A participant API call with a fresh token; a 401 asks the provider once and tries again. */
   async #api<T>(path: string, schema: ResponseSchema<T>, body?: unknown): Promise<T> {
-    const request = { fetch: this.#fetch, url: `${this.#server}${path}`, ...(body === undefined ? {} : { method: 'POST' as const, body }) };
+    const request = { fetch: this.#fetch, url: `${this.#server}${path}`, body };
     try {
       return await callApi({ ...request, token: await this.#tokens.fresh() }, schema);
     } catch (error) {

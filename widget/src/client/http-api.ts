@@ -14,7 +14,7 @@ export interface ApiRequest {
   fetch: typeof fetch;
   url: string;
   token: string;
-  method?: 'GET' | 'POST';
+  /** POSTed as JSON; without one the call is a GET. */
   body?: unknown;
 }
 
@@ -25,7 +25,7 @@ export async function callApi<T>(request: ApiRequest, schema: ResponseSchema<T>)
   let response: Response;
   try {
     response = await request.fetch(request.url, {
-      method: request.method ?? 'GET',
+      method: request.body === undefined ? 'GET' : 'POST',
       headers,
       ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
     });

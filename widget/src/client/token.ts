@@ -4,11 +4,10 @@
  */
 
 function decodeBase64Url(segment: string): string | null {
-  const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
-  const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
   try {
-    // atob yields one character per byte; TextDecoder turns those bytes back into UTF-8 text.
-    const binary = atob(padded);
+    // atob takes base64 without its `=` padding (HTML's forgiving-base64 decode) and yields
+    // one character per byte; TextDecoder turns those bytes back into UTF-8 text.
+    const binary = atob(segment.replace(/-/g, '+').replace(/_/g, '/'));
     const bytes = Uint8Array.from(binary, (character) => character.charCodeAt(0));
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

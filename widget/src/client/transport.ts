@@ -29,13 +29,9 @@ export class Transport {
     this.#socket.addEventListener('error', () => {});
   }
 
-  get isOpen(): boolean {
-    return this.#socket.readyState === OPEN;
-  }
-
   /** Sends when open; reports false otherwise (the frame is not queued). */
   send(frame: ClientFrame): boolean {
-    if (!this.isOpen) return false;
+    if (this.#socket.readyState !== OPEN) return false;
     try {
       this.#socket.send(JSON.stringify(frame));
       return true;

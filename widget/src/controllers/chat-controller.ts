@@ -5,7 +5,8 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SantaChatClient } from '../client/client.js';
-import { ConnectionState, DisconnectReason, type ClientEventMap, type UnreadCounts } from '../client/types.js';
+import type { Message } from '../../../protocol/browser.js';
+import { ConnectionState, DisconnectReason, type UnreadCounts } from '../client/types.js';
 import { emit } from '../events.js';
 
 export interface ChatHost extends ReactiveControllerHost, HTMLElement {
@@ -14,14 +15,19 @@ export interface ChatHost extends ReactiveControllerHost, HTMLElement {
   tokenProvider: (() => Promise<string>) | undefined;
 }
 
-type Listener<K extends keyof ClientEventMap> = (detail: ClientEventMap[K]) => void;
-
-/** What the element shows (its `group-id`): events about other conversations are not its own. */
+/**
+ * What the element shows (its `group-id`), so events about other conversations are not its
+ * own, and what it does beyond re-rendering when the other side types or writes.
+ */
 export interface ChatScope {
   /** The unread counts the element reports (its `unread` property). */
   unread(): UnreadCounts;
   /** Whether the element shows this conversation. */
   shows(conversationId: string): boolean;
+  /** The other side is typing. */
+  typing(conversationId: string): void;
+  /** A message from the other side arrived. */
+  message(conversationId: string, message: Message): void;
 }
 
 export class ChatController implements ReactiveController {
@@ -29,7 +35,6 @@ export class ChatController implements ReactiveController {
   client: SantaChatClient | null = null;
   #server = '';
   #unsubscribes: Array<() => void> = [];
-  readonly #listeners: { [K in keyof ClientEventMap]?: Array<Listener<K>> } = {};
   /** True once this client has been connected at least once (to tell "reconnecting"). */
   everConnected = false;
   lastReason: DisconnectReason | undefined;
@@ -59,12 +64,6 @@ export class ChatController implements ReactiveController {
 
   get unread(): UnreadCounts {
     return this.client?.unread ?? { total: 0, byConversation: {} };
-  }
-
-  /** Lets the element react to client events beyond re-rendering. */
-  on<K extends keyof ClientEventMap>(type: K, listener: Listener<K>): void {
-    const listeners = (this.#listeners[type] ??= []) as Array<Listener<K>>;
-    listeners.push(listener);
   }
 
   hostConnected(): void {
@@ -113,6 +112,10 @@ export class ChatController implements ReactiveController {
     this.everConnected = false;
     const host = this.#host;
     const rerender = (): void => host.requestUpdate();
+    const reportUnread = (): void => {
+      this.reportUnread();
+      rerender();
+    };
     this.#unsubscribes = [
       client.on('state', (detail) => {
         if (detail.state === ConnectionState.CONNECTED) this.everConnected = true;
@@ -122,35 +125,23 @@ export class ChatController implements ReactiveController {
           // The chat stopped for its token: the host has to mint a new one.
           emit(host, 'santa-chat-error', { code: 'UNAUTHENTICATED', message: 'The token was refused or has expired; set a new one.' });
         }
-        this.#notify('state', detail);
         rerender();
       }),
-      client.on('conversations', (detail) => {
-        this.#notify('conversations', detail);
-        // A conversation of the element's group may have appeared or gone.
-        this.reportUnread();
-        rerender();
-      }),
-      client.on('messages', (detail) => {
-        this.#notify('messages', detail);
-        rerender();
-      }),
-      client.on('unread', () => {
-        this.reportUnread();
-        rerender();
-      }),
+      // A conversation of the element's group may have appeared or gone.
+      client.on('conversations', reportUnread),
+      client.on('messages', rerender),
+      client.on('unread', reportUnread),
       client.on('message', (detail) => {
         if (this.#scope.shows(detail.conversationId)) emit(host, 'santa-chat-message', detail);
-        this.#notify('message', detail);
+        this.#scope.message(detail.conversationId, detail.message);
         rerender();
       }),
       client.on('typing', (detail) => {
-        this.#notify('typing', detail);
+        this.#scope.typing(detail.conversationId);
         rerender();
       }),
       client.on('reveal', (detail) => {
         if (this.#scope.shows(detail.conversationId)) emit(host, 'santa-chat-reveal', { conversationId: detail.conversationId, peer: detail.peer });
-        this.#notify('reveal', detail);
         rerender();
       }),
       client.on('error', (detail) => {
@@ -163,26 +154,24 @@ export class ChatController implements ReactiveController {
     });
   }
 
-  #notify<K extends keyof ClientEventMap>(type: K, detail: ClientEventMap[K]): void {
-    for (const listener of (this.#listeners[type] ?? []) as Array<Listener<K>>) listener(detail);
+  /** Stops listening to the client and lets go of it; returns it. */
+  #detach(): SantaChatClient | null {
+    const client = this.client;
+    for (const unsubscribe of this.#unsubscribes) unsubscribe();
+    this.#unsubscribes = [];
+    this.client = null;
+    this.#server = '';
+    return client;
   }
 
   #teardown(): void {
-    for (const unsubscribe of this.#unsubscribes) unsubscribe();
-    this.#unsubscribes = [];
-    this.client?.disconnect();
-    this.client = null;
-    this.#server = '';
+    this.#detach()?.disconnect();
   }
 
   /** `logout()`: closes the socket and erases this user's cache and outbox. */
   async logout(): Promise<void> {
-    const client = this.client;
     const wasDisconnected = this.state === ConnectionState.DISCONNECTED;
-    for (const unsubscribe of this.#unsubscribes) unsubscribe();
-    this.#unsubscribes = [];
-    this.client = null;
-    this.#server = '';
+    const client = this.#detach();
     await client?.logout();
     // The client's own events were unsubscribed above; the host still hears the outcome.
     if (client && !wasDisconnected) {

@@ -7,7 +7,6 @@ export interface ComposerView {
   peerName: string;
   strings: Strings;
   confirmingSelfOuting: boolean;
-  disabled: boolean;
   onInput: (event: InputEvent) => void;
   onKeydown: (event: KeyboardEvent) => void;
   onSubmit: (event: Event) => void;
@@ -41,11 +40,10 @@ export function renderComposer(view: ComposerView): TemplateResult {
       aria-describedby="composer-counter"
       placeholder=${strings.placeholder}
       .value=${view.draft}
-      ?disabled=${view.disabled}
       @input=${view.onInput}
       @keydown=${view.onKeydown}
     ></textarea>
-    <button class="send" type="submit" ?disabled=${view.disabled || !status.sendable}>${strings.send}</button>
+    <button class="send" type="submit" ?disabled=${!status.sendable}>${strings.send}</button>
     <div id="composer-counter" class="counter ${over ? 'over' : ''}">
       ${status.invalid
         ? strings.errorInvalid

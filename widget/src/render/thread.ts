@@ -18,9 +18,9 @@ export interface ThreadView {
   onDiscard: (clientId: string) => void;
 }
 
-function failureReason(message: ChatMessage, strings: Strings): string {
-  if (message.status !== 'failed') return '';
-  switch (message.error?.code) {
+/** The UI text for a refusal the user can act on; other refusals show the relay's message. */
+function failureReason(error: { code: string; message: string } | undefined, strings: Strings): string {
+  switch (error?.code) {
     case 'EMPTY':
       return strings.errorEmpty;
     case 'TOO_LONG':
@@ -30,7 +30,7 @@ function failureReason(message: ChatMessage, strings: Strings): string {
     case 'FORBIDDEN':
       return strings.closed;
     default:
-      return message.error?.message ?? '';
+      return error?.message ?? '';
   }
 }
 
@@ -43,7 +43,7 @@ function renderMessage(message: ChatMessage, view: ThreadView): TemplateResult {
   if (message.status === 'sending') {
     meta = html`<span>${strings.sending}</span>`;
   } else if (message.status === 'failed') {
-    meta = html`<span>${format(strings.failed, { reason: failureReason(message, strings) })}</span>
+    meta = html`<span>${format(strings.failed, { reason: failureReason(message.error, strings) })}</span>
       <button type="button" @click=${() => view.onRetry(message.clientId)}>${strings.retry}</button>
       <button type="button" @click=${() => view.onDiscard(message.clientId)}>${strings.delete}</button>`;
   } else {
@@ -60,11 +60,8 @@ function renderMessage(message: ChatMessage, view: ThreadView): TemplateResult {
 /** The reveal moment, placed where `revealAt` falls among the messages. */
 function revealNotice(view: ThreadView): TemplateResult {
   const { conversation, strings } = view;
-  const text =
-    conversation.role === 'giftee'
-      ? format(strings.revealMoment, { name: conversation.peer.name })
-      : format(strings.revealMomentSanta, { name: conversation.peer.name });
-  return html`<div class="reveal" role="status">🎁 ${text}</div>`;
+  const text = format(conversation.role === 'giftee' ? strings.revealMoment : strings.revealMomentSanta, { name: conversation.peer.name });
+  return html`<div class="reveal" role="status">${text}</div>`;
 }
 
 export function renderThread(view: ThreadView): TemplateResult {

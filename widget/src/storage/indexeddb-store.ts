@@ -1,17 +1,33 @@
-/** `HistoryStore` on IndexedDB through `idb`. */
-import { deleteDB, openDB, type DBSchema, type IDBPDatabase } from 'idb';
+/**
+ * `HistoryStore` on IndexedDB, through two promise helpers rather than `idb`
+ * (docs/decisions/0006-no-idb.md).
+ */
 import type { Conversation } from '../../../protocol/browser.js';
 import type { OutboxEntry, StoredMessage } from '../client/types.js';
 import { MAX_CACHED_PER_CONVERSATION } from './cache-limit.js';
 import type { HistoryStore } from './history-store.js';
 
-interface ChatDatabase extends DBSchema {
-  conversations: { key: string; value: Conversation };
-  messages: { key: string; value: StoredMessage; indexes: { byConversationSeq: [string, number] } };
-  outbox: { key: string; value: OutboxEntry };
-}
+type StoreName = 'conversations' | 'messages' | 'outbox';
 
 const VERSION = 1;
+/** Messages by `[conversationId, seq]`, so one conversation reads back in `seq` order. */
+const BY_CONVERSATION_SEQ = 'byConversationSeq';
+
+/** Resolves with a request's result, rejects with its error. */
+function settled<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+/** Resolves when the transaction committed, rejects when it failed or was aborted. */
+function committed(transaction: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = transaction.onabort = () => reject(transaction.error ?? new DOMException('Transaction aborted', 'AbortError'));
+  });
+}
 
 /** Every message of one conversation, in `seq` order, through the compound index. */
 function conversationRange(conversationId: string): IDBKeyRange {
@@ -19,86 +35,97 @@ function conversationRange(conversationId: string): IDBKeyRange {
 }
 
 class IndexedDbHistoryStore implements HistoryStore {
-  readonly #database: IDBPDatabase<ChatDatabase>;
+  readonly #database: IDBDatabase;
   readonly #name: string;
 
-  constructor(database: IDBPDatabase<ChatDatabase>, name: string) {
+  constructor(database: IDBDatabase, name: string) {
     this.#database = database;
     this.#name = name;
   }
 
-  loadConversations(): Promise<Conversation[]> {
-    return this.#database.getAll('conversations');
+  /**
+   * Runs `body` in one transaction and resolves with its result once the transaction
+   * committed, so a write is on disk when its promise resolves. `body` may await requests
+   * of the transaction, but nothing else: the transaction commits when it has none pending.
+   */
+  async #transaction<T>(names: StoreName | StoreName[], mode: IDBTransactionMode, body: (transaction: IDBTransaction) => T | Promise<T>): Promise<T> {
+    const transaction = this.#database.transaction(names, mode);
+    const [result] = await Promise.all([body(transaction), committed(transaction)]);
+    return result;
   }
 
-  async saveConversations(list: Conversation[]): Promise<void> {
-    const transaction = this.#database.transaction('conversations', 'readwrite');
-    await transaction.store.clear();
-    await Promise.all(list.map((conversation) => transaction.store.put(conversation)));
-    await transaction.done;
+  /** One request on one store, resolved after its transaction committed. */
+  #request<T>(name: StoreName, mode: IDBTransactionMode, make: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+    return this.#transaction(name, mode, (transaction) => settled(make(transaction.objectStore(name))));
+  }
+
+  loadConversations(): Promise<Conversation[]> {
+    return this.#request('conversations', 'readonly', (store) => store.getAll());
+  }
+
+  saveConversations(list: Conversation[]): Promise<void> {
+    return this.#transaction('conversations', 'readwrite', (transaction) => {
+      const store = transaction.objectStore('conversations');
+      store.clear();
+      for (const conversation of list) store.put(conversation);
+    });
   }
 
   loadMessages(conversationId: string): Promise<StoredMessage[]> {
-    return this.#database.getAllFromIndex('messages', 'byConversationSeq', conversationRange(conversationId));
+    return this.#request('messages', 'readonly', (store) => store.index(BY_CONVERSATION_SEQ).getAll(conversationRange(conversationId)));
   }
 
-  async putMessages(conversationId: string, messages: StoredMessage[]): Promise<void> {
-    const transaction = this.#database.transaction('messages', 'readwrite');
-    const index = transaction.store.index('byConversationSeq');
-    for (const message of messages) {
-      const known = await transaction.store.get(message.id);
-      // A message seen again keeps the clientId it was sent with, as mergeMessages does.
-      await transaction.store.put(known?.clientId !== undefined && message.clientId === undefined ? { ...message, clientId: known.clientId } : message);
-    }
-    let excess = (await index.count(conversationRange(conversationId))) - MAX_CACHED_PER_CONVERSATION;
-    let cursor = excess > 0 ? await index.openCursor(conversationRange(conversationId)) : null;
-    while (cursor && excess > 0) {
-      await cursor.delete();
-      excess--;
-      cursor = await cursor.continue();
-    }
-    await transaction.done;
+  putMessages(conversationId: string, messages: StoredMessage[]): Promise<void> {
+    return this.#transaction('messages', 'readwrite', async (transaction) => {
+      const store = transaction.objectStore('messages');
+      for (const message of messages) {
+        const known: StoredMessage | undefined = await settled(store.get(message.id));
+        // A message seen again keeps the clientId it was sent with, as mergeMessages does.
+        store.put(known?.clientId !== undefined && message.clientId === undefined ? { ...message, clientId: known.clientId } : message);
+      }
+      const index = store.index(BY_CONVERSATION_SEQ);
+      const excess = (await settled(index.count(conversationRange(conversationId)))) - MAX_CACHED_PER_CONVERSATION;
+      // The keys of the `excess` lowest seqs: the oldest messages go.
+      if (excess > 0) for (const key of await settled(index.getAllKeys(conversationRange(conversationId), excess))) store.delete(key);
+    });
   }
 
-  async deleteConversation(conversationId: string): Promise<void> {
-    const transaction = this.#database.transaction(['messages', 'outbox'], 'readwrite');
-    const messages = transaction.objectStore('messages');
-    for (const key of await messages.index('byConversationSeq').getAllKeys(conversationRange(conversationId))) {
-      await messages.delete(key);
-    }
-    const outbox = transaction.objectStore('outbox');
-    for (const entry of await outbox.getAll()) {
-      if (entry.conversationId === conversationId) await outbox.delete(entry.clientId);
-    }
-    await transaction.done;
+  deleteConversation(conversationId: string): Promise<void> {
+    return this.#transaction(['messages', 'outbox'], 'readwrite', async (transaction) => {
+      const messages = transaction.objectStore('messages');
+      for (const key of await settled(messages.index(BY_CONVERSATION_SEQ).getAllKeys(conversationRange(conversationId)))) messages.delete(key);
+      const outbox = transaction.objectStore('outbox');
+      for (const entry of (await settled(outbox.getAll())) as OutboxEntry[]) {
+        if (entry.conversationId === conversationId) outbox.delete(entry.clientId);
+      }
+    });
   }
 
   async outbox(): Promise<OutboxEntry[]> {
-    const entries = await this.#database.getAll('outbox');
+    const entries: OutboxEntry[] = await this.#request('outbox', 'readonly', (store) => store.getAll());
     return entries.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   async putOutbox(entry: OutboxEntry): Promise<void> {
-    await this.#database.put('outbox', entry);
+    await this.#request('outbox', 'readwrite', (store) => store.put(entry));
   }
 
   deleteOutbox(clientId: string): Promise<void> {
-    return this.#database.delete('outbox', clientId);
+    return this.#request('outbox', 'readwrite', (store) => store.delete(clientId));
   }
 
-  async relabel(conversationId: string, alias: string, realId: string): Promise<void> {
-    const transaction = this.#database.transaction('messages', 'readwrite');
-    let cursor = await transaction.store.index('byConversationSeq').openCursor(conversationRange(conversationId));
-    while (cursor) {
-      if (cursor.value.senderId === alias) await cursor.update({ ...cursor.value, senderId: realId });
-      cursor = await cursor.continue();
-    }
-    await transaction.done;
+  relabel(conversationId: string, alias: string, realId: string): Promise<void> {
+    return this.#transaction('messages', 'readwrite', async (transaction) => {
+      const store = transaction.objectStore('messages');
+      for (const message of (await settled(store.index(BY_CONVERSATION_SEQ).getAll(conversationRange(conversationId)))) as StoredMessage[]) {
+        if (message.senderId === alias) store.put({ ...message, senderId: realId });
+      }
+    });
   }
 
   async destroy(): Promise<void> {
     this.#database.close();
-    await deleteDB(this.#name);
+    await settled(indexedDB.deleteDatabase(this.#name));
   }
 
   close(): void {
@@ -112,31 +139,29 @@ class IndexedDbHistoryStore implements HistoryStore {
  */
 export function openIndexedDbStore(name: string, timeoutMs: number): Promise<HistoryStore> {
   return new Promise((resolve, reject) => {
-    let settled = false;
+    let timedOut = false;
     const timer = setTimeout(() => {
-      settled = true;
+      timedOut = true;
       reject(new Error(`IndexedDB did not open within ${timeoutMs} ms`));
     }, timeoutMs);
-    const opening = openDB<ChatDatabase>(name, VERSION, {
-      upgrade(database) {
-        database.createObjectStore('conversations', { keyPath: 'id' });
-        database.createObjectStore('messages', { keyPath: 'id' }).createIndex('byConversationSeq', ['conversationId', 'seq']);
-        database.createObjectStore('outbox', { keyPath: 'clientId' });
-      },
-      // Another tab wants to delete or upgrade this database (logout there): let it.
-      blocking() {
-        void opening.then((database) => database.close());
-      },
-    });
-    opening.then(
+    const request = indexedDB.open(name, VERSION);
+    request.onupgradeneeded = () => {
+      const database = request.result;
+      database.createObjectStore('conversations', { keyPath: 'id' });
+      database.createObjectStore('messages', { keyPath: 'id' }).createIndex(BY_CONVERSATION_SEQ, ['conversationId', 'seq']);
+      database.createObjectStore('outbox', { keyPath: 'clientId' });
+    };
+    settled(request).then(
       (database) => {
         clearTimeout(timer);
-        if (settled) database.close();
+        // Another tab wants to delete or upgrade this database (logout there): let it.
+        database.onversionchange = () => database.close();
+        if (timedOut) database.close();
         else resolve(new IndexedDbHistoryStore(database, name));
       },
       (error: unknown) => {
         clearTimeout(timer);
-        if (!settled) reject(error instanceof Error ? error : new Error(String(error)));
+        if (!timedOut) reject(error instanceof Error ? error : new Error(String(error)));
       },
     );
   });
