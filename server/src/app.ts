@@ -16,13 +16,17 @@ export function createApp(deps: AppDependencies & { demo?: boolean }): Hono {
   app.onError(createErrorHandler(deps.logger, deps.metrics));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', 'No such route.'), 404));
 
+  // `redis` is `off` for a single relay (no REDIS_URL); unreachable, this relay cannot reach the others.
   app.get('/healthz', async (c) => {
-    try {
-      await deps.store.ping();
-      return c.json({ ok: true, store: 'ok' });
-    } catch {
-      return c.json({ ok: false, store: 'unreachable' }, 503);
-    }
+    const [store, redis] = await Promise.all([
+      deps.store.ping().then(
+        () => 'ok' as const,
+        () => 'unreachable' as const,
+      ),
+      deps.bus.health(),
+    ]);
+    const ok = store === 'ok' && redis !== 'unreachable';
+    return c.json({ ok, store, redis }, ok ? 200 : 503);
   });
 
   app.get('/metrics', async (c) => {

@@ -8,7 +8,8 @@ import type { Bus } from './bus/bus.js';
 import type { RelayLimits } from './config.js';
 import { ChatError, notAParticipant } from './errors.js';
 import type { RelayMetrics } from './metrics.js';
-import { SlidingWindowLimiter, Throttle } from './relay/sliding-window.js';
+import { MemoryRateLimiter, type RateLimiter } from './relay/rate-limiter.js';
+import { Throttle } from './relay/sliding-window.js';
 import type {
   ConversationContext,
   ConversationOverview,
@@ -33,6 +34,8 @@ export interface ChatServiceOptions {
   limits: RelayLimits;
   metrics: RelayMetrics;
   now?: Clock;
+  /** The per-user message limit; default: this process's own (with Redis: shared by all relays). */
+  messageLimiter?: RateLimiter;
 }
 
 export class ChatService {
@@ -40,7 +43,7 @@ export class ChatService {
   readonly bus: Bus;
   readonly now: Clock;
   readonly #metrics: RelayMetrics;
-  readonly #messageLimiter: SlidingWindowLimiter;
+  readonly #messageLimiter: RateLimiter;
   readonly #typingThrottle: Throttle;
   /** Sends being stored, by sender and clientId: a retry waits for the original. */
   readonly #sendsInFlight = new Map<string, Promise<SendResult>>();
@@ -52,7 +55,8 @@ export class ChatService {
     this.bus = options.bus;
     this.now = options.now ?? Date.now;
     this.#metrics = options.metrics;
-    this.#messageLimiter = new SlidingWindowLimiter(options.limits.rateMessages, options.limits.rateWindowMs);
+    this.#messageLimiter =
+      options.messageLimiter ?? new MemoryRateLimiter(options.limits.rateMessages, options.limits.rateWindowMs);
     this.#typingThrottle = new Throttle(options.limits.typingIntervalMs);
   }
 
@@ -130,8 +134,19 @@ export class ChatService {
 
   async #sendOnce(userId: string, conversationId: string, rawContent: string, clientId: string): Promise<SendResult> {
     const original = await this.store.findMessageByClientId(userId, clientId);
-    if (original) return { context: null, message: original, duplicate: true };
+    if (original) return { context: await this.#republish(original), message: original, duplicate: true };
     return this.#storeAndPublish(userId, conversationId, rawContent, clientId);
+  }
+
+  /**
+   * A retry of a stored message: its first relay may have died between the commit and the
+   * publish, so it is published again. Each socket's delivery ledger drops what it already
+   * has, so nobody gets a NEW_MESSAGE twice.
+   */
+  async #republish(message: MessageRecord): Promise<ConversationContext | null> {
+    const context = await this.store.getConversation(message.conversationId);
+    if (context && context.conversation.closedAt === null) await this.bus.publish({ type: 'message', context, message });
+    return context;
   }
 
   async #storeAndPublish(
@@ -144,7 +159,7 @@ export class ChatService {
     const checked = checkContent(rawContent);
     if (!checked.ok) throw new ChatError(checked.code, checked.message);
     const now = this.now();
-    const retryAfterMs = this.#messageLimiter.take(userId, now);
+    const retryAfterMs = await this.#messageLimiter.take(userId, now);
     if (retryAfterMs > 0) {
       throw new ChatError('RATE_LIMITED', `Too many messages; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
         retryAfterMs,
@@ -154,16 +169,16 @@ export class ChatService {
     const result = await this.#track(
       this.store.appendMessage({ conversationId, senderId: userId, content: checked.content, clientId, now }),
     ).catch((error: unknown) => {
-      this.#messageLimiter.release(userId, now);
+      void this.#messageLimiter.release(userId, now);
       throw error;
     });
     if (result.kind === 'closed') {
-      this.#messageLimiter.release(userId, now);
+      void this.#messageLimiter.release(userId, now);
       throw notAParticipant();
     }
     if (result.kind === 'duplicate') {
-      this.#messageLimiter.release(userId, now);
-      return { context, message: result.message, duplicate: true };
+      void this.#messageLimiter.release(userId, now);
+      return { context: await this.#republish(result.message), message: result.message, duplicate: true };
     }
     this.#metrics.messageStored((performance.now() - startedAt) / 1000);
     const stored = { ...context, conversation: { ...context.conversation, lastSeq: result.message.seq } };

@@ -47,6 +47,8 @@ export interface RelayConfig {
   allowedOrigins: string[] | undefined;
   databaseUrl: string;
   redisUrl: string | undefined;
+  /** Redis keys and the pub/sub channel start with it (`SANTA_CHAT_REDIS_PREFIX`, default `santa-chat`). */
+  redisPrefix?: string | undefined;
   logLevel: string;
   limits: RelayLimits;
   /** Set in demo mode only: the seeded group, the demo site and its token endpoint. */
@@ -117,6 +119,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     allowedOrigins: origins.length > 0 ? origins : undefined,
     databaseUrl,
     redisUrl: optional(env, 'REDIS_URL'),
+    redisPrefix: redisPrefix(env),
     // The demo's terminal shows its URL, not a log line per request.
     logLevel: optional(env, 'LOG_LEVEL') ?? (demo ? 'warn' : 'info'),
     limits: {
@@ -126,6 +129,15 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     },
     demo,
   };
+}
+
+/** Pub/sub channels are shared by every database of a Redis server, so deployments sharing one need their own prefix. */
+function redisPrefix(env: Env): string | undefined {
+  const prefix = optional(env, 'SANTA_CHAT_REDIS_PREFIX');
+  if (prefix !== undefined && !/^[\w.:-]{1,64}$/.test(prefix)) {
+    throw new ConfigError(`SANTA_CHAT_REDIS_PREFIX must be 1-64 letters, digits, or _ . : -, got "${prefix}".`);
+  }
+  return prefix;
 }
 
 function demoFlag(env: Env): boolean {

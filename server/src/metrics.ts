@@ -13,6 +13,10 @@ export class RelayMetrics {
   readonly #errorsByCode: Counter<'code'>;
   readonly #ackLatency: Histogram;
   readonly #reveals: Counter;
+  readonly #busPublished: Counter;
+  readonly #busReceived: Counter;
+  readonly #busErrors: Counter;
+  readonly #catchUps: Counter;
 
   constructor({ defaultMetrics = false }: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -49,6 +53,26 @@ export class RelayMetrics {
       help: 'REVEAL frames sent.',
       registers,
     });
+    this.#busPublished = new Counter({
+      name: 'santa_chat_bus_published_total',
+      help: 'Events this relay published to the other relays (Redis pub/sub).',
+      registers,
+    });
+    this.#busReceived = new Counter({
+      name: 'santa_chat_bus_received_total',
+      help: 'Events received from the other relays (Redis pub/sub).',
+      registers,
+    });
+    this.#busErrors = new Counter({
+      name: 'santa_chat_bus_errors_total',
+      help: 'Bus failures: publishes Redis did not take, undecodable messages, failed re-subscriptions.',
+      registers,
+    });
+    this.#catchUps = new Counter({
+      name: 'santa_chat_catchups_total',
+      help: 'Sockets caught up from the store after events may have been lost on the bus.',
+      registers,
+    });
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -80,6 +104,22 @@ export class RelayMetrics {
 
   revealSent(): void {
     this.#reveals.inc();
+  }
+
+  busPublished(): void {
+    this.#busPublished.inc();
+  }
+
+  busReceived(): void {
+    this.#busReceived.inc();
+  }
+
+  busFailed(): void {
+    this.#busErrors.inc();
+  }
+
+  caughtUp(): void {
+    this.#catchUps.inc();
   }
 
   text(): Promise<string> {

@@ -1,5 +1,6 @@
 /**
- * Assembles and runs one relay: store, bus, HTTP app, WebSocket server, reveal timers.
+ * Assembles and runs one relay: store, cluster (bus and shared limits), HTTP app, WebSocket
+ * server, reveal timers, catch-up.
  * `main.ts` calls it with the environment's configuration; tests call it with port 0.
  */
 import type { AddressInfo } from 'node:net';
@@ -11,13 +12,14 @@ import { createApp } from './app.js';
 import { createOriginPolicy, type OriginPolicy } from './auth/origin.js';
 import type { JwtOptions } from './auth/jwt.js';
 import type { Bus } from './bus/bus.js';
-import { MemoryBus } from './bus/memory.js';
 import { ChatService } from './chat.js';
+import { openCluster } from './cluster.js';
 import type { RelayConfig } from './config.js';
 import { adminApi } from './demo/admin-api.js';
 import { seedDemoGroup } from './demo/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { RelayMetrics } from './metrics.js';
+import { CatchUp } from './relay/catch-up.js';
 import { Dispatcher } from './relay/dispatch.js';
 import { SocketHub } from './relay/hub.js';
 import { SocketServer } from './relay/socket-server.js';
@@ -50,8 +52,20 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? Date.now;
   const store = overrides.store ?? (await openStore(config.databaseUrl));
-  const bus = overrides.bus ?? new MemoryBus();
   const metrics = new RelayMetrics({ defaultMetrics: true });
+  // In-process, or shared with the other relays through Redis when REDIS_URL is set.
+  const cluster = await openCluster({
+    redisUrl: config.redisUrl,
+    redisPrefix: config.redisPrefix,
+    limits: config.limits,
+    logger,
+    metrics,
+    bus: overrides.bus,
+  }).catch(async (error: unknown) => {
+    if (!overrides.store) await store.close();
+    throw error;
+  });
+  const bus = cluster.bus;
   const jwt: JwtOptions = {
     secret: config.jwtSecret,
     leewaySeconds: config.jwtLeewaySeconds,
@@ -59,8 +73,9 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     ...(config.jwtIssuer !== undefined ? { issuer: config.jwtIssuer } : {}),
     ...(config.jwtAudience !== undefined ? { audience: config.jwtAudience } : {}),
   };
-  const service = new ChatService({ store, bus, limits: config.limits, metrics, now });
-  const hub = new SocketHub(config.limits.maxSocketsPerUser);
+  const service = new ChatService({ store, bus, limits: config.limits, metrics, now, messageLimiter: cluster.messageLimiter });
+  const hub = new SocketHub(config.limits.maxSocketsPerUser, cluster.socketRegistry);
+  const catchUp = new CatchUp({ service, hub, metrics, logger });
   const reveals = new RevealScheduler({ store, hub, metrics, logger, now });
 
   let originPolicy: OriginPolicy = createOriginPolicy(config.allowedOrigins ?? []);
@@ -102,6 +117,12 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
       reveals.refresh(event.groupId).catch((error: unknown) => logger.error({ err: error }, 'reveal refresh failed'));
       return;
     }
+    if (event.type === 'resync') {
+      hub.reregister();
+      reveals.reload().catch((error: unknown) => logger.error({ err: error }, 'reveal reload failed'));
+      catchUp.all().catch((error: unknown) => logger.error({ err: error }, 'catch-up failed'));
+      return;
+    }
     hub.deliver(event, now());
   });
   await reveals.start();
@@ -136,7 +157,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
         await httpClosed;
         await service.drain();
         unsubscribe();
-        if (!overrides.bus) await bus.close();
+        await cluster.close();
         if (!overrides.store) await store.close();
         logger.info('relay stopped');
       })();

@@ -61,6 +61,31 @@ export class RevealScheduler {
     if (pending?.at !== group.revealAt) this.#arm(groupId, group.revealAt);
   }
 
+  /**
+   * Re-reads every group's schedule after `group` events may have been lost on the bus: arms
+   * what moved, announces what came due while a timer waited for a later date, and forgets
+   * groups that were erased.
+   */
+  async reload(): Promise<void> {
+    if (this.#stopped) return;
+    const schedule = await this.#options.store.listRevealSchedule();
+    const now = this.#options.now();
+    const present = new Set(schedule.map((entry) => entry.groupId));
+    for (const [groupId, pending] of this.#armed) {
+      if (present.has(groupId)) continue;
+      pending.cancel();
+      this.#armed.delete(groupId);
+    }
+    for (const entry of schedule) {
+      const pending = this.#armed.get(entry.groupId);
+      if (entry.revealedAt !== null || entry.revealAt <= now) {
+        if (pending) await this.#announce(entry.groupId);
+      } else if (pending?.at !== entry.revealAt) {
+        this.#arm(entry.groupId, entry.revealAt);
+      }
+    }
+  }
+
   #arm(groupId: string, at: number): void {
     this.#armed.get(groupId)?.cancel();
     const cancel = setTimeoutAt(

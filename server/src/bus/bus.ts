@@ -13,13 +13,38 @@ export type BusEvent =
   /** A conversation was created or closed. */
   | { type: 'conversation'; context: ConversationContext }
   /** A group was written or erased: reveal timers re-read its schedule. */
-  | { type: 'group'; groupId: string };
+  | { type: 'group'; groupId: string }
+  /** Close these sockets of the user (4409), on whichever process holds them: over the per-user limit. */
+  | { type: 'evict'; userId: string; socketIds: string[] }
+  /**
+   * Events may have been lost on their way to this process (its Redis connection dropped, or
+   * another process could not publish): catch up from the store, the source of truth. Only a
+   * networked bus raises it; the in-process bus cannot lose events.
+   */
+  | { type: 'resync' };
 
 export type BusHandler = (event: BusEvent) => void;
 
+/** `off`: nothing outside this process to reach (the in-process bus). */
+export type BusHealth = 'ok' | 'unreachable' | 'off';
+
+/** What a networked bus counts; `RelayMetrics` implements it. */
+export interface BusMetrics {
+  busPublished(): void;
+  busReceived(): void;
+  busFailed(): void;
+}
+
 export interface Bus {
+  /**
+   * Hands the event to every subscriber of this process before it resolves, and sends it on
+   * to the other processes. Never rejects because the network is down: a networked bus
+   * counts and logs the failure and raises `resync` elsewhere once it can.
+   */
   publish(event: BusEvent): Promise<void>;
   /** Returns the unsubscribe function. */
   subscribe(handler: BusHandler): () => void;
+  /** For `/healthz`. */
+  health(): Promise<BusHealth>;
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Bus, BusEvent, BusHandler } from './bus.js';
+import type { Bus, BusEvent, BusHandler, BusHealth } from './bus.js';
 
 /** Fan-out inside one process: the embedded default, when `REDIS_URL` is unset. */
 export class MemoryBus implements Bus {
@@ -11,6 +11,10 @@ export class MemoryBus implements Bus {
   subscribe(handler: BusHandler): () => void {
     this.#handlers.add(handler);
     return () => this.#handlers.delete(handler);
+  }
+
+  async health(): Promise<BusHealth> {
+    return 'off';
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../../protocol/index.js';
+import { DeliveryLedger } from './delivery-ledger.js';
 
 export const ConnectionState = {
   AWAITING_AUTH: 'awaiting-auth',
@@ -25,6 +26,8 @@ export class Connection {
   userId: string | null = null;
   /** Cleared by each heartbeat ping, set again by the pong. */
   isAlive = true;
+  /** What this socket was sent of each conversation, for a catch-up after events were lost. */
+  readonly delivered = new DeliveryLedger();
   #queue: Promise<void> = Promise.resolve();
   #cancelAuthTimeout: (() => void) | undefined;
   #cancelExpiry: (() => void) | undefined;

@@ -107,6 +107,7 @@ export class Dispatcher {
             limit: LIMITS.syncPageMax,
           });
           const now = this.#service.now();
+          connection.delivered.sentPage(frame.conversationId, frame.after, page.messages.map((message) => message.seq));
           connection.send({
             type: 'HISTORY',
             conversationId: frame.conversationId,
@@ -152,6 +153,10 @@ export class Dispatcher {
       const { overviews, unreadTotal } = await this.#service.listConversations(check.userId);
       if (connection.isClosed) return;
       const now = this.#service.now();
+      if (firstAuth) {
+        // What exists now the client fetches itself (SYNC); what comes later the relay pushes.
+        for (const overview of overviews) connection.delivered.baseline(overview.conversation.id, overview.conversation.lastSeq);
+      }
       connection.send({
         type: 'READY',
         userId: check.userId,

@@ -4,20 +4,28 @@
  * message whether the viewer sent it) and the same text goes to every socket of that audience.
  */
 import type { BusEvent } from '../bus/bus.js';
-import type { ServerFrame } from '../../../protocol/index.js';
+import { CloseCode, type ServerFrame } from '../../../protocol/index.js';
 import type { ConversationContext } from '../store/store.js';
 import { viewConversation, visibleUserId, toIso } from '../views.js';
 import type { Connection } from './connection.js';
+import { socketIdOf, type SocketRegistry } from './socket-registry.js';
 
 export class SocketHub {
   readonly #connectionsByUser = new Map<string, Set<Connection>>();
   readonly #maxSocketsPerUser: number;
+  readonly #registry: SocketRegistry | undefined;
+  #onGap: ((connection: Connection) => void) | undefined;
 
-  constructor(maxSocketsPerUser: number) {
+  /** `registry`: the limit across relay processes (Redis); without it, this process's count is the limit. */
+  constructor(maxSocketsPerUser: number, registry?: SocketRegistry) {
     this.#maxSocketsPerUser = maxSocketsPerUser;
+    this.#registry = registry;
   }
 
-  /** Adds an authenticated socket; returns the user's oldest sockets that exceed the limit. */
+  /**
+   * Adds an authenticated socket; returns the user's oldest sockets here that exceed the limit.
+   * The registry, when there is one, may evict older sockets on other processes too.
+   */
   add(connection: Connection, userId: string): Connection[] {
     let connections = this.#connectionsByUser.get(userId);
     if (!connections) {
@@ -32,15 +40,36 @@ export class SocketHub {
       evicted.push(candidate);
     }
     for (const connection of evicted) connections.delete(connection);
+    if (this.#registry) {
+      for (const oldest of evicted) this.#registry.release(userId, this.#socketId(oldest));
+      this.#registry.admit(userId, this.#socketId(connection));
+    }
     return evicted;
   }
 
   remove(connection: Connection): void {
     if (connection.userId === null) return;
     const connections = this.#connectionsByUser.get(connection.userId);
-    if (!connections) return;
-    connections.delete(connection);
+    if (!connections?.delete(connection)) return;
     if (connections.size === 0) this.#connectionsByUser.delete(connection.userId);
+    this.#registry?.release(connection.userId, this.#socketId(connection));
+  }
+
+  /** Told when a socket was sent a message above one it never got (lost, or still on its way). */
+  watchGaps(listener: (connection: Connection) => void): void {
+    this.#onGap = listener;
+  }
+
+  /** After Redis came back: the registry may have forgotten this process's sockets. */
+  reregister(): void {
+    if (!this.#registry) return;
+    const sockets = [];
+    for (const [userId, connections] of this.#connectionsByUser) {
+      for (const connection of connections) {
+        sockets.push({ userId, socketId: this.#socketId(connection), openedAt: connection.openedAt });
+      }
+    }
+    this.#registry.restore(sockets);
   }
 
   socketsOf(userId: string): ReadonlySet<Connection> {
@@ -89,8 +118,21 @@ export class SocketHub {
           type: 'CONVERSATION',
           conversation: viewConversation({ ...event.context, unread: 0, lastMessage: null }, viewerId, now),
         }));
+      case 'evict':
+        return this.#evict(event.userId, event.socketIds);
       case 'group':
+      case 'resync':
         return;
+    }
+  }
+
+  /** Closes those of the user's sockets that live here (the others are on other processes). */
+  #evict(userId: string, socketIds: readonly string[]): void {
+    const wanted = new Set(socketIds);
+    for (const connection of [...this.socketsOf(userId)]) {
+      if (!wanted.has(this.#socketId(connection))) continue;
+      this.remove(connection);
+      connection.close(CloseCode.TOO_MANY_SOCKETS, 'Too many connections for this user; closed the oldest.');
     }
   }
 
@@ -114,12 +156,22 @@ export class SocketHub {
         viewerId === message.senderId && message.clientId !== null
           ? JSON.stringify({ ...frame, clientId: message.clientId })
           : text;
-      for (const socket of sockets) socket.sendText(ownText);
+      for (const socket of sockets) {
+        // A retried send publishes its message again, in case its first relay died before publishing.
+        if (socket.delivered.has(message.conversationId, message.seq)) continue;
+        socket.sendText(ownText);
+        socket.delivered.sent(message.conversationId, message.seq);
+        if (this.#onGap && socket.delivered.hasGap(message.conversationId)) this.#onGap(socket);
+      }
     }
   }
 
   *all(): Iterable<Connection> {
     for (const connections of this.#connectionsByUser.values()) yield* connections;
+  }
+
+  #socketId(connection: Connection): string {
+    return socketIdOf(this.#registry?.nodeId ?? 'local', connection.number);
   }
 }
 

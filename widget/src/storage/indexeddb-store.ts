@@ -1,6 +1,6 @@
 /**
  * `HistoryStore` on IndexedDB, through two promise helpers rather than `idb`
- * (docs/decisions/0006-no-idb.md).
+ * (docs/decisions/0008-no-idb.md).
  */
 import type { Conversation } from '../../../protocol/browser.js';
 import type { OutboxEntry, StoredMessage } from '../client/types.js';
