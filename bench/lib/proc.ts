@@ -1,0 +1,78 @@
+/**
+ * What Linux says about a process from the outside (`/proc`), so the relay under test runs
+ * unmodified: CPU time and resident memory of one pid, and the whole machine's CPU split.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ, 100 on every common kernel). */
+const CLOCK_TICKS = ((): number => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User plus system CPU seconds the process has used so far. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name may contain spaces and parentheses: fields are counted after its last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are fields 14 and 15 of stat(5), i.e. 12 and 13 after the state field (3).
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Resident set size in bytes (`VmRSS`). */
+export function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+  if (!match?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) * 1024;
+}
+
+export interface SystemCpu {
+  busy: number;
+  iowait: number;
+  total: number;
+}
+
+/** Cumulative ticks of all cores (`/proc/stat`), to split a window into busy, I/O wait and idle. */
+export function systemCpu(): SystemCpu {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const busy = user + nice + system + irq + softirq + steal;
+  return { busy, iowait, total: busy + idle + iowait };
+}
+
+/** CPU use of a process over a window, as a share of one core (1 = one core fully busy). */
+export class CpuWindow {
+  readonly #pid: number;
+  readonly #startCpu: number;
+  readonly #startWall: number;
+  readonly #startSystem: SystemCpu;
+
+  constructor(pid: number) {
+    this.#pid = pid;
+    this.#startCpu = cpuSeconds(pid);
+    this.#startWall = performance.now();
+    this.#startSystem = systemCpu();
+  }
+
+  end(): { cores: number; cpuSeconds: number; systemBusy: number; systemIowait: number } {
+    const used = cpuSeconds(this.#pid) - this.#startCpu;
+    const wall = (performance.now() - this.#startWall) / 1000;
+    const system = systemCpu();
+    const total = system.total - this.#startSystem.total || 1;
+    return {
+      cores: used / wall,
+      cpuSeconds: used,
+      systemBusy: (system.busy - this.#startSystem.busy) / total,
+      systemIowait: (system.iowait - this.#startSystem.iowait) / total,
+    };
+  }
+}
