@@ -132,10 +132,21 @@ export class ChatService {
     }
   }
 
+  /**
+   * A retry of a stored message is answered with the original even when its content, its
+   * conversation or the rate limit would refuse a new send. The clientId is looked up here
+   * only on such a refusal: on the common path `appendMessage` deduplicates inside its
+   * transaction, so a send reads the clientId once.
+   */
   async #sendOnce(userId: string, conversationId: string, rawContent: string, clientId: string): Promise<SendResult> {
-    const original = await this.store.findMessageByClientId(userId, clientId);
-    if (original) return { context: await this.#republish(original), message: original, duplicate: true };
-    return this.#storeAndPublish(userId, conversationId, rawContent, clientId);
+    try {
+      return await this.#storeAndPublish(userId, conversationId, rawContent, clientId);
+    } catch (error) {
+      if (!(error instanceof ChatError)) throw error;
+      const original = await this.store.findMessageByClientId(userId, clientId);
+      if (!original) throw error;
+      return { context: await this.#republish(original), message: original, duplicate: true };
+    }
   }
 
   /**
