@@ -22,12 +22,6 @@ import { roleOf } from './views.js';
 
 export type Clock = () => number;
 
-export interface SendResult {
-  context: ConversationContext | null;
-  message: MessageRecord;
-  duplicate: boolean;
-}
-
 export interface ChatServiceOptions {
   store: Store;
   bus: Bus;
@@ -46,7 +40,7 @@ export class ChatService {
   readonly #messageLimiter: RateLimiter;
   readonly #typingThrottle: Throttle;
   /** Sends being stored, by sender and clientId: a retry waits for the original. */
-  readonly #sendsInFlight = new Map<string, Promise<SendResult>>();
+  readonly #sendsInFlight = new Map<string, Promise<MessageRecord>>();
   /** Every store write under way, so shutdown can let them commit before the store closes. */
   readonly #writes = new Set<Promise<unknown>>();
 
@@ -118,11 +112,11 @@ export class ChatService {
    * Stores a message and fans it out. Idempotent per (sender, clientId): a retry gets the
    * original's result whatever its content, and is neither checked nor counted again.
    */
-  async send(userId: string, conversationId: string, rawContent: string, clientId: string | null): Promise<SendResult> {
+  async send(userId: string, conversationId: string, rawContent: string, clientId: string | null): Promise<MessageRecord> {
     if (clientId === null) return this.#storeAndPublish(userId, conversationId, rawContent, null);
     const key = `${userId}\u0000${clientId}`;
     const inFlight = this.#sendsInFlight.get(key);
-    if (inFlight) return { ...(await inFlight), duplicate: true };
+    if (inFlight) return inFlight;
     const attempt = this.#sendOnce(userId, conversationId, rawContent, clientId);
     this.#sendsInFlight.set(key, attempt);
     try {
@@ -138,14 +132,15 @@ export class ChatService {
    * only on such a refusal: on the common path `appendMessage` deduplicates inside its
    * transaction, so a send reads the clientId once.
    */
-  async #sendOnce(userId: string, conversationId: string, rawContent: string, clientId: string): Promise<SendResult> {
+  async #sendOnce(userId: string, conversationId: string, rawContent: string, clientId: string): Promise<MessageRecord> {
     try {
       return await this.#storeAndPublish(userId, conversationId, rawContent, clientId);
     } catch (error) {
       if (!(error instanceof ChatError)) throw error;
       const original = await this.store.findMessageByClientId(userId, clientId);
       if (!original) throw error;
-      return { context: await this.#republish(original), message: original, duplicate: true };
+      await this.#republish(original);
+      return original;
     }
   }
 
@@ -154,10 +149,9 @@ export class ChatService {
    * publish, so it is published again. Each socket's delivery ledger drops what it already
    * has, so nobody gets a NEW_MESSAGE twice.
    */
-  async #republish(message: MessageRecord): Promise<ConversationContext | null> {
+  async #republish(message: MessageRecord): Promise<void> {
     const context = await this.store.getConversation(message.conversationId);
     if (context && context.conversation.closedAt === null) await this.bus.publish({ type: 'message', context, message });
-    return context;
   }
 
   async #storeAndPublish(
@@ -165,7 +159,7 @@ export class ChatService {
     conversationId: string,
     rawContent: string,
     clientId: string | null,
-  ): Promise<SendResult> {
+  ): Promise<MessageRecord> {
     const context = await this.requireParticipant(userId, conversationId);
     const checked = checkContent(rawContent);
     if (!checked.ok) throw new ChatError(checked.code, checked.message);
@@ -189,12 +183,13 @@ export class ChatService {
     }
     if (result.kind === 'duplicate') {
       void this.#messageLimiter.release(userId, now);
-      return { context: await this.#republish(result.message), message: result.message, duplicate: true };
+      await this.#republish(result.message);
+      return result.message;
     }
     this.#metrics.messageStored((performance.now() - startedAt) / 1000);
     const stored = { ...context, conversation: { ...context.conversation, lastSeq: result.message.seq } };
     await this.bus.publish({ type: 'message', context: stored, message: result.message });
-    return { context: stored, message: result.message, duplicate: false };
+    return result.message;
   }
 
   /** Resolves once every write started so far has settled. */

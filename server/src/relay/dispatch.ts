@@ -17,7 +17,7 @@ import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { setTimeoutAt } from '../long-timeout.js';
 import type { RelayMetrics } from '../metrics.js';
-import { viewConversation, viewMessage } from '../views.js';
+import { toIso, viewConversation, viewMessage } from '../views.js';
 import { ConnectionState, type Connection } from './connection.js';
 import type { SocketHub } from './hub.js';
 import { SlidingWindowLimiter } from './sliding-window.js';
@@ -82,8 +82,7 @@ export class Dispatcher {
     try {
       switch (frame.type) {
         case 'NEW_MESSAGE': {
-          const result = await this.#service.send(userId, frame.conversationId, frame.content, frame.clientId ?? null);
-          const { message } = result;
+          const message = await this.#service.send(userId, frame.conversationId, frame.content, frame.clientId ?? null);
           if (message.clientId !== null) {
             connection.send({
               type: 'ACK',
@@ -91,7 +90,7 @@ export class Dispatcher {
               conversationId: message.conversationId,
               id: message.id,
               seq: message.seq,
-              timestamp: new Date(message.createdAt).toISOString(),
+              timestamp: toIso(message.createdAt),
             });
           }
           return;

@@ -151,11 +151,10 @@ export class SocketHub {
         content: message.content,
         timestamp,
       };
-      const text = JSON.stringify(frame);
-      const ownText =
-        viewerId === message.senderId && message.clientId !== null
-          ? JSON.stringify({ ...frame, clientId: message.clientId })
-          : text;
+      // One serialization per audience; the sender's own sockets get the clientId too.
+      const ownText = JSON.stringify(
+        viewerId === message.senderId && message.clientId !== null ? { ...frame, clientId: message.clientId } : frame,
+      );
       for (const socket of sockets) {
         // A retried send publishes its message again, in case its first relay died before publishing.
         if (socket.delivered.has(message.conversationId, message.seq)) continue;
