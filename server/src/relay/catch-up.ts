@@ -9,13 +9,14 @@
  * gap is still open after a grace period: the missing message's relay died between its
  * commit and its publish, and no `resync` will come for that.
  */
-import { LIMITS, PROTOCOL_VERSION } from '../../../protocol/index.js';
+import { LIMITS } from '../../../protocol/index.js';
 import type { ChatService } from '../chat.js';
 import type { Logger } from '../logger.js';
 import type { RelayMetrics } from '../metrics.js';
-import { viewConversation, viewMessage } from '../views.js';
+import { viewMessage } from '../views.js';
 import type { Connection } from './connection.js';
 import type { SocketHub } from './hub.js';
+import { buildReady } from './ready.js';
 
 export interface CatchUpOptions {
   service: ChatService;
@@ -104,16 +105,10 @@ export class CatchUp {
     const { service, metrics } = this.#options;
     const userId = connection.userId;
     if (!connection.isReady || userId === null) return;
-    const { overviews, unreadTotal } = await service.listConversations(userId);
+    const { frame, overviews } = await buildReady(service, userId);
     if (!connection.isReady) return;
     const now = service.now();
-    connection.send({
-      type: 'READY',
-      userId,
-      protocol: PROTOCOL_VERSION,
-      conversations: overviews.map((overview) => viewConversation(overview, userId, now)),
-      unreadTotal,
-    });
+    connection.send(frame);
     connection.delivered.retainOnly(new Set(overviews.map((overview) => overview.conversation.id)));
     for (const overview of overviews) {
       const conversationId = overview.conversation.id;

@@ -5,7 +5,6 @@
 import {
   CloseCode,
   LIMITS,
-  PROTOCOL_VERSION,
   parseClientFrame,
   type ClientFrame,
   type ErrorCode,
@@ -17,8 +16,9 @@ import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { setTimeoutAt } from '../long-timeout.js';
 import type { RelayMetrics } from '../metrics.js';
-import { toIso, viewConversation, viewMessage } from '../views.js';
+import { toIso, viewMessage } from '../views.js';
 import { ConnectionState, type Connection } from './connection.js';
+import { buildReady } from './ready.js';
 import type { SocketHub } from './hub.js';
 import { SlidingWindowLimiter } from './sliding-window.js';
 
@@ -149,20 +149,13 @@ export class Dispatcher {
       }
     }
     try {
-      const { overviews, unreadTotal } = await this.#service.listConversations(check.userId);
+      const { frame, overviews } = await buildReady(this.#service, check.userId);
       if (connection.isClosed) return;
-      const now = this.#service.now();
       if (firstAuth) {
         // What exists now the client fetches itself (SYNC); what comes later the relay pushes.
         for (const overview of overviews) connection.delivered.baseline(overview.conversation.id, overview.conversation.lastSeq);
       }
-      connection.send({
-        type: 'READY',
-        userId: check.userId,
-        protocol: PROTOCOL_VERSION,
-        conversations: overviews.map((overview) => viewConversation(overview, check.userId, now)),
-        unreadTotal,
-      });
+      connection.send(frame);
     } catch (error) {
       this.#refuseError(connection, error, {});
     }
