@@ -11,9 +11,9 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Message } from '../protocol/index.js';
 import { sleep } from './helpers/client.js';
 import { checkRedisServerBinary, RedisServer } from './helpers/redis.js';
-import { checkPostgres, RelayCluster, ringGroup, token } from './helpers/relay-cluster.js';
+import { RelayCluster, ringGroup, token } from './helpers/relay-cluster.js';
 import { ResilientClient } from './helpers/resilient-client.js';
-import { reportUnavailable } from './helpers/services.js';
+import { checkPostgres, reportUnavailable } from './helpers/services.js';
 import { TcpProxy } from './helpers/tcp-proxy.js';
 
 const USERS = 6;

@@ -9,8 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import type { AckFrame, ErrorFrame, Message } from '../protocol/index.js';
 import { sleep, TestClient } from './helpers/client.js';
 import { checkRedis, TEST_REDIS_URL } from './helpers/redis.js';
-import { checkPostgres, RelayCluster, token } from './helpers/relay-cluster.js';
-import { reportUnavailable } from './helpers/services.js';
+import { RelayCluster, token } from './helpers/relay-cluster.js';
+import { checkPostgres, reportUnavailable } from './helpers/services.js';
 
 const RATE_MESSAGES = 20;
 

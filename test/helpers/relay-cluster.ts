@@ -8,28 +8,10 @@ import pg from 'pg';
 import type { Message } from '../../protocol/index.js';
 import { signParticipantToken } from '../../server/src/auth/jwt.js';
 import { spawnRelay, type RelayProcess } from './process.js';
-import { checkService, type ServiceStatus } from './services.js';
+import { TEST_DATABASE_URL } from './services.js';
 
-export const TEST_DATABASE_URL = process.env.SANTA_CHAT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 export const CLUSTER_SECRET = 'multi-relay-secret-0123456789abcdef';
 export const CLUSTER_ADMIN = 'multi-relay-admin-0123456789';
-
-export function checkPostgres(url = TEST_DATABASE_URL): Promise<ServiceStatus> {
-  return checkService({
-    name: 'PostgreSQL',
-    url,
-    start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
-    probe: async () => {
-      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-      try {
-        await client.connect();
-        await client.query('SELECT 1');
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    },
-  });
-}
 
 export function token(userId: string, seconds = 3600): string {
   return signParticipantToken({ sub: userId, exp: Math.floor(Date.now() / 1000) + seconds }, CLUSTER_SECRET);

@@ -7,6 +7,7 @@
  *   if (postgres.available) { ...define the tests... } else reportUnavailable(postgres);
  */
 import { it } from 'node:test';
+import pg from 'pg';
 
 export type ServiceStatus =
   | { available: true; name: string }
@@ -71,5 +72,24 @@ export function reportUnavailable(status: Extract<ServiceStatus, { available: fa
   }
   it(`${status.name} is reachable`, () => {
     throw new Error(status.message);
+  });
+}
+
+export const TEST_DATABASE_URL = process.env.SANTA_CHAT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export function checkPostgres(url = TEST_DATABASE_URL): Promise<ServiceStatus> {
+  return checkService({
+    name: 'PostgreSQL',
+    url,
+    start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+    probe: async () => {
+      const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+      try {
+        await client.connect();
+        await client.query('SELECT 1');
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
   });
 }

@@ -3,29 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { checkService, reportUnavailable } from '../../../test/helpers/services.js';
+import { checkPostgres, reportUnavailable, TEST_DATABASE_URL } from '../../../test/helpers/services.js';
 import { runStoreConformance } from './conformance.js';
 import { groupWrite, openPair, send, seqsOf, storedMessage } from './conformance-fixtures.js';
 import { postgresMigrations, quoteIdentifier } from './postgres-migrations.js';
 import { openPostgresStore, type PostgresStore } from './postgres.js';
 import type { AppendMessageResult, MessageRecord } from './store.js';
 
-const url = process.env.SANTA_CHAT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = TEST_DATABASE_URL;
 
-const postgres = await checkService({
-  name: 'PostgreSQL',
-  url,
-  start: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
-  probe: async () => {
-    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-    try {
-      await client.connect();
-      await client.query('SELECT 1');
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  },
-});
+const postgres = await checkPostgres(url);
 
 if (postgres.available) definePostgresTests();
 else reportUnavailable(postgres);
