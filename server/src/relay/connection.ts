@@ -5,6 +5,7 @@
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../../protocol/index.js';
 import { DeliveryLedger } from './delivery-ledger.js';
+import { coalesceWrites } from './write-coalescer.js';
 
 export const ConnectionState = {
   AWAITING_AUTH: 'awaiting-auth',
@@ -52,6 +53,7 @@ export class Connection {
       this.socket.terminate();
       return;
     }
+    coalesceWrites(this.socket);
     this.socket.send(text);
   }
 

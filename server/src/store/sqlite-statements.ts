@@ -119,9 +119,13 @@ export function prepareSqliteStatements(database: Database.Database) {
       INSERT INTO conversations (id, group_id, santa_id, giftee_id, alias, created_at, last_activity_at)
       VALUES (@id, @groupId, @santaId, @gifteeId, @alias, @now, @now)`),
     closeConversation: database.prepare<[number, string]>('UPDATE conversations SET closed_at = ? WHERE id = ?'),
-    recordAppend: database.prepare<[number, number, string]>(
-      'UPDATE conversations SET last_seq = ?, last_activity_at = ? WHERE id = ?',
-    ),
+    /** The next seq of an open conversation (none when it is closed or gone). */
+    bumpLastSeq: database
+      .prepare<[number, string], number>(
+        `UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?
+         WHERE id = ? AND closed_at IS NULL RETURNING last_seq`,
+      )
+      .pluck(),
 
     selectContext: database.prepare<[string], ContextRow>(`SELECT ${contextColumns} ${contextJoins} WHERE c.id = ?`),
     selectOpenContextsOfGroup: database.prepare<[string], ContextRow>(`
@@ -138,9 +142,11 @@ export function prepareSqliteStatements(database: Database.Database) {
     selectMessageByClientId: database.prepare<[string, string], MessageRow>(
       `SELECT ${messageColumns} FROM messages WHERE sender_id = ? AND client_id = ?`,
     ),
+    // Nothing is written (changes = 0) when the sender already stored this clientId.
     insertMessage: database.prepare<[MessageInsert]>(`
       INSERT INTO messages (${messageColumns})
-      VALUES (@id, @conversationId, @seq, @senderId, @content, @clientId, @now)`),
+      VALUES (@id, @conversationId, @seq, @senderId, @content, @clientId, @now)
+      ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING`),
     // Pages read one row past the limit: its presence is `hasMore`, without a COUNT.
     selectMessagesAfter: database.prepare<[PageQuery], MessageRow>(`
       SELECT ${messageColumns} FROM messages

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { newConversationId, newMessageId, newSantaAlias } from './ids.js';
+import { SqliteGroupCommit, UndoWrite } from './sqlite-group-commit.js';
 import { applySqliteMigrations } from './sqlite-migrate.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import {
@@ -68,15 +69,20 @@ function pairKey(santaId: string, gifteeId: string): string {
  * better-sqlite3 is synchronous and this process is its only writer, so each method runs to the
  * end without interleaving: concurrent appends cannot race for a seq. Writes still take an
  * IMMEDIATE transaction so that a second process on the same file waits (busy_timeout) instead
- * of failing halfway through an upgrade from reader to writer.
+ * of failing halfway through an upgrade from reader to writer. Appends and read cursors, one
+ * per frame, go through group commit (`sqlite-group-commit.ts`): queued in the same turn of the
+ * event loop, committed together, each promise settled after the COMMIT.
  */
 export class SqliteStore implements Store {
   readonly #database: Database.Database;
   readonly #statements: SqliteStatements;
+  /** Messages and read cursors, the writes of every frame, commit in batches (one fsync each). */
+  readonly #groupCommit: SqliteGroupCommit;
 
   constructor(database: Database.Database) {
     this.#database = database;
     this.#statements = prepareSqliteStatements(database);
+    this.#groupCommit = new SqliteGroupCommit(database);
   }
 
   async putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
@@ -208,26 +214,33 @@ export class SqliteStore implements Store {
     return row === undefined ? null : toConversationOverview(row);
   }
 
-  async appendMessage(input: AppendMessageInput): Promise<AppendMessageResult> {
-    return this.#write((): AppendMessageResult => {
+  appendMessage(input: AppendMessageInput): Promise<AppendMessageResult> {
+    // Two statements on the common path: the counter bump (which also finds the conversation
+    // open) and the insert (whose unique index finds a duplicate clientId). Reads happen only
+    // on the rare paths.
+    return this.#groupCommit.enqueue((): AppendMessageResult => {
       const statements = this.#statements;
-      if (input.clientId !== null) {
-        const original = statements.selectMessageByClientId.get(input.senderId, input.clientId);
-        if (original !== undefined) return { kind: 'duplicate', message: toMessageRecord(original) };
+      const seq = statements.bumpLastSeq.get(input.now, input.conversationId);
+      if (seq === undefined) {
+        // A retry still gets its original, even when the original closed the door behind it.
+        const original =
+          input.clientId === null ? undefined : statements.selectMessageByClientId.get(input.senderId, input.clientId);
+        return original === undefined ? { kind: 'closed' } : { kind: 'duplicate', message: toMessageRecord(original) };
       }
-      const conversation = statements.selectConversation.get(input.conversationId);
-      if (conversation === undefined || conversation.closed_at !== null) return { kind: 'closed' };
       const message: MessageRecord = {
         id: newMessageId(),
         conversationId: input.conversationId,
-        seq: conversation.last_seq + 1,
+        seq,
         senderId: input.senderId,
         content: input.content,
         clientId: input.clientId,
         createdAt: input.now,
       };
-      statements.insertMessage.run({ ...message, now: input.now });
-      statements.recordAppend.run(message.seq, input.now, input.conversationId);
+      if (statements.insertMessage.run({ ...message, now: input.now }).changes === 0) {
+        // The sender stored this clientId before: undo the bump, so seq stays gapless.
+        const original = statements.selectMessageByClientId.get(input.senderId, input.clientId!)!;
+        throw new UndoWrite<AppendMessageResult>({ kind: 'duplicate', message: toMessageRecord(original) });
+      }
       return { kind: 'stored', message };
     });
   }
@@ -255,8 +268,8 @@ export class SqliteStore implements Store {
     };
   }
 
-  async markRead(conversationId: string, userId: string, upTo: number): Promise<{ upTo: number; moved: boolean }> {
-    return this.#write(() => {
+  markRead(conversationId: string, userId: string, upTo: number): Promise<{ upTo: number; moved: boolean }> {
+    return this.#groupCommit.enqueue(() => {
       const conversation = this.#statements.selectConversation.get(conversationId);
       if (conversation === undefined) return { upTo: 0, moved: false };
       const current = this.#statements.selectReadCursor.get(conversationId, userId) ?? 0;
@@ -272,7 +285,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.#database.open) this.#database.close();
+    if (!this.#database.open) return;
+    this.#groupCommit.flush();
+    this.#database.close();
   }
 
   connectionSettings(): SqliteConnectionSettings {
