@@ -3,8 +3,9 @@
  * A send produces three frames (the peer's NEW_MESSAGE, the sender's own copy and its ACK) and a
  * group commit settles hundreds of sends in the same turn; without this, each frame is its own
  * `writev` system call, which profiling showed as the relay's largest single cost. The TCP
- * socket is corked at its first frame of the turn and uncorked at the end of it (setImmediate),
- * so nothing waits longer than the turn that produced it.
+ * socket is corked at its first frame and uncorked by `process.nextTick`, which runs once the
+ * current callback and every promise continuation it started have finished: the frames a
+ * committed batch produces leave together, and none waits for another turn of the loop.
  */
 import type { Socket } from 'node:net';
 import type WebSocket from 'ws';
@@ -25,7 +26,7 @@ export function coalesceWrites(socket: WebSocket): void {
   corked.add(tcp);
   if (!flushScheduled) {
     flushScheduled = true;
-    setImmediate(flushCorked);
+    process.nextTick(flushCorked);
   }
 }
 
