@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { groupWrite, idsOf, openPair, send, withStore, type OpenStore } from './conformance-fixtures.js';
+import { groupWrite, idsOf, members, openPair, send, withStore, type OpenStore } from './conformance-fixtures.js';
 
 export function conversationCases(openStore: OpenStore): void {
   it('openConversation creates the conversation of an assignment once, then returns it', async () => {
@@ -39,6 +39,36 @@ export function conversationCases(openStore: OpenStore): void {
       assert.equal(left?.context.conversation.id, right?.context.conversation.id);
       assert.deepEqual([left?.created, right?.created].sort(), [false, true]);
       assert.notEqual(left?.context.conversation.alias, conversation.alias);
+    });
+  });
+
+  it('getConversation is current after every write: appends, renames, a new reveal date, a re-draw, erasure', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite(), 100);
+      const { conversation } = await openPair(store, 'g1', 'a', 'b', 200);
+      const read = async () => {
+        const context = await store.getConversation(conversation.id);
+        assert.ok(context);
+        return context;
+      };
+      assert.equal((await read()).conversation.lastSeq, 0);
+      // What a caller does to its copy does not reach the store's.
+      (await read()).conversation.lastSeq = 99;
+      await Promise.all([send(store, conversation.id, 'a', 'one', 300), send(store, conversation.id, 'b', 'two', 300)]);
+      assert.equal((await read()).conversation.lastSeq, 2);
+
+      const renamed = members.map((member) => (member.id === 'a' ? { ...member, name: 'Alicia' } : member));
+      await store.putGroup('g1', groupWrite({ name: 'Renamed', revealAt: 5000, members: renamed }), 400);
+      const after = await read();
+      assert.equal(after.santa.name, 'Alicia');
+      assert.deepEqual(after.group, { id: 'g1', name: 'Renamed', revealAt: 5000, revealedAt: null });
+      assert.equal(after.conversation.closedAt, null);
+
+      await store.putGroup('g1', groupWrite({ members: renamed, assignments: [] }), 500);
+      assert.equal((await read()).conversation.closedAt, 500);
+
+      await store.deleteGroup('g1');
+      assert.equal(await store.getConversation(conversation.id), null);
     });
   });
 

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ContextCache } from './context-cache.js';
 import { newConversationId, newMessageId, newSantaAlias } from './ids.js';
 import { SqliteGroupCommit, UndoWrite } from './sqlite-group-commit.js';
 import { applySqliteMigrations } from './sqlite-migrate.js';
@@ -78,6 +79,7 @@ export class SqliteStore implements Store {
   readonly #statements: SqliteStatements;
   /** Messages and read cursors, the writes of every frame, commit in batches (one fsync each). */
   readonly #groupCommit: SqliteGroupCommit;
+  readonly #contexts = new ContextCache();
 
   constructor(database: Database.Database) {
     this.#database = database;
@@ -86,6 +88,8 @@ export class SqliteStore implements Store {
   }
 
   async putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
+    // Names, the reveal date and which conversations are open may all change.
+    this.#contexts.forgetGroup(groupId);
     return this.#write(() => {
       const statements = this.#statements;
       const existing = statements.selectGroup.get(groupId);
@@ -161,6 +165,7 @@ export class SqliteStore implements Store {
   }
 
   async deleteGroup(groupId: string): Promise<DeleteGroupResult> {
+    this.#contexts.forgetGroup(groupId);
     const result = this.#write((): DeleteGroupResult => {
       if (this.#statements.selectGroup.get(groupId) === undefined) return { deleted: false, closed: [] };
       const closed = this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext);
@@ -197,8 +202,13 @@ export class SqliteStore implements Store {
   }
 
   async getConversation(conversationId: string): Promise<ConversationContext | null> {
+    const cached = this.#contexts.get(conversationId);
+    if (cached !== undefined) return cached;
     const row = this.#statements.selectContext.get(conversationId);
-    return row === undefined ? null : toConversationContext(row);
+    if (row === undefined) return null;
+    const context = toConversationContext(row);
+    this.#contexts.remember(context);
+    return context;
   }
 
   async listGroupConversations(groupId: string): Promise<ConversationContext[]> {
@@ -242,6 +252,10 @@ export class SqliteStore implements Store {
         throw new UndoWrite<AppendMessageResult>({ kind: 'duplicate', message: toMessageRecord(original) });
       }
       return { kind: 'stored', message };
+    }).then((result) => {
+      // Runs before any caller's continuation: every reaction of the batch was queued at its COMMIT.
+      if (result.kind === 'stored') this.#contexts.advance(result.message.conversationId, result.message.seq);
+      return result;
     });
   }
 

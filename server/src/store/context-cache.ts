@@ -1,0 +1,49 @@
+import type { ConversationContext } from './store.js';
+
+/**
+ * The SQLite store's memory of conversation contexts, so a send does not read the four-table
+ * join again for every message (profiling put that read at a sixth of the relay's busy time).
+ * It is exact, not a time-based guess: SQLite has one writing process, this one, and every
+ * write that changes a context (a group's name, reveal date, member names, or a conversation
+ * closed by a re-draw or erased) goes through `putGroup` or `deleteGroup`, which forget the
+ * whole group. Appends move `lastSeq` forward once committed. Bounded: past `capacity`, the
+ * oldest entry goes.
+ */
+export class ContextCache {
+  readonly #entries = new Map<string, ConversationContext>();
+  readonly #capacity: number;
+
+  constructor(capacity = 20_000) {
+    this.#capacity = capacity;
+  }
+
+  /** A copy of the cached context (callers may spread and change their copy). */
+  get(conversationId: string): ConversationContext | undefined {
+    const cached = this.#entries.get(conversationId);
+    return cached === undefined ? undefined : { ...cached, conversation: { ...cached.conversation } };
+  }
+
+  remember(context: ConversationContext): void {
+    const id = context.conversation.id;
+    this.#entries.delete(id);
+    this.#entries.set(id, { ...context, conversation: { ...context.conversation } });
+    if (this.#entries.size > this.#capacity) {
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+  }
+
+  /** A message numbered `seq` was committed in the conversation. */
+  advance(conversationId: string, seq: number): void {
+    const cached = this.#entries.get(conversationId);
+    if (cached !== undefined && cached.conversation.lastSeq < seq) cached.conversation.lastSeq = seq;
+  }
+
+  forgetGroup(groupId: string): void {
+    for (const [id, context] of this.#entries) if (context.group.id === groupId) this.#entries.delete(id);
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
