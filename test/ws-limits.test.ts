@@ -3,19 +3,13 @@
  * repeated abuse and the heartbeat. After each abuse the relay must keep serving others.
  */
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { openSqliteStore } from '../server/src/store/sqlite.js';
 import { sleep, TestClient } from './helpers/client.js';
-import { closeCode, errorFor, pingPong, sendMessage, settle, withRelay, type Harness } from './helpers/ws-harness.js';
-
-/** Bob and Cleo (bob -> cleo) still chat: the relay serves others after an abuse. */
-async function othersStillServed(harness: Harness): Promise<void> {
-  const { conversation } = await harness.openConversation('bob');
-  const { client: bob } = await harness.ready('bob');
-  const { client: cleo } = await harness.ready('cleo');
-  const ack = await sendMessage(bob, conversation.id, 'still working?');
-  const delivered = await cleo.next('NEW_MESSAGE', (frame) => frame.id === ack.id);
-  assert.equal(delivered.content, 'still working?');
-}
+import { closeCode, errorFor, othersStillServed, pingPong, sendMessage, settle, withRelay } from './helpers/ws-harness.js';
 
 describe('message rate limit', () => {
   test('refuses the send over the limit with RATE_LIMITED and retryAfterMs; a send passes after the window', async () => {
@@ -145,6 +139,36 @@ describe('abuse', () => {
       assert.equal(abuser.all('ERROR').length, 11);
       await othersStillServed(harness);
     });
+  });
+});
+
+describe('abuse, not counted', () => {
+  test('INTERNAL refusals (the relay failing) never close the socket 1008', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'santa-chat-failing-store-'));
+    const store = openSqliteStore(join(directory, 'relay.db'));
+    let failing = false;
+    const appendMessage = store.appendMessage.bind(store);
+    store.appendMessage = (input) => (failing ? Promise.reject(new Error('disk on fire')) : appendMessage(input));
+    try {
+      await withRelay({ store, limits: { abuseRefusedFrames: 5, abuseWindowMs: 10_000 } }, async (harness) => {
+        const conversationId = await harness.aliceBob();
+        const { client: alice } = await harness.ready('alice');
+        failing = true;
+        for (let index = 0; index < 12; index += 1) {
+          alice.send({ type: 'NEW_MESSAGE', conversationId, content: 'hello', clientId: `internal-${index}` });
+          assert.equal((await errorFor(alice, `internal-${index}`)).code, 'INTERNAL');
+        }
+        failing = false;
+        await pingPong(alice);
+        assert.equal(alice.closeCode, null);
+        await sendMessage(alice, conversationId, 'the store is back', 'internal-0');
+        // The control: refusals that are the client's fault still count.
+        for (let index = 0; index < 6; index += 1) alice.send('garbage');
+        assert.equal(await closeCode(alice), 1008);
+      });
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 });
 

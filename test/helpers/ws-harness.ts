@@ -135,3 +135,13 @@ export async function sendMessage(client: TestClient, conversationId: string, co
 export function errorFor(client: TestClient, clientId: string) {
   return client.next('ERROR', (error) => error.clientId === clientId);
 }
+
+/** Bob and Cleo (bob -> cleo) still chat: the relay serves others after an abuse. */
+export async function othersStillServed(harness: Harness): Promise<void> {
+  const { conversation } = await harness.openConversation('bob');
+  const { client: bob } = await harness.ready('bob');
+  const { client: cleo } = await harness.ready('cleo');
+  const ack = await sendMessage(bob, conversation.id, 'still working?');
+  const delivered = await cleo.next('NEW_MESSAGE', (frame) => frame.id === ack.id);
+  assert.equal(delivered.content, 'still working?');
+}

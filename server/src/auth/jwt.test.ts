@@ -114,6 +114,13 @@ describe('verifyParticipantToken', () => {
     refused(verifyParticipantToken(token(HEADER, claims({ nbf: String(NOW_S) })), options), 'invalid nbf');
   });
 
+  it('refuses a token issued (iat) in the future beyond the leeway', () => {
+    refused(verifyParticipantToken(token(HEADER, claims({ iat: NOW_S + 31 })), options), 'not yet valid');
+    assert.equal(verifyParticipantToken(token(HEADER, claims({ iat: NOW_S + 30 })), options).ok, true);
+    assert.equal(verifyParticipantToken(token(HEADER, claims({ iat: NOW_S - 10 })), options).ok, true);
+    refused(verifyParticipantToken(token(HEADER, claims({ iat: String(NOW_S) })), options), 'invalid iat');
+  });
+
   it('requires a numeric exp', () => {
     refused(verifyParticipantToken(token(HEADER, { sub: 'u1' }), options), 'missing exp');
     refused(verifyParticipantToken(token(HEADER, claims({ exp: String(NOW_S + 3600) })), options), 'invalid exp');

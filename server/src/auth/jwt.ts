@@ -18,6 +18,7 @@ export type ParticipantClaims = {
   sub: string;
   exp: number;
   nbf?: number;
+  iat?: number;
   iss?: string;
   aud?: string | string[];
   [claim: string]: unknown;
@@ -112,7 +113,7 @@ export function verifyParticipantToken(token: string, options: JwtOptions): Toke
   const nowMs = (options.now ?? Date.now)();
   const leeway = leewayMs(options);
 
-  const { exp, nbf } = claims;
+  const { exp, nbf, iat } = claims;
   if (exp === undefined) return refuse('missing exp');
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return refuse('invalid exp');
   if (nowMs >= exp * 1000 + leeway) return refuse('expired');
@@ -120,6 +121,13 @@ export function verifyParticipantToken(token: string, options: JwtOptions): Toke
   if (nbf !== undefined) {
     if (typeof nbf !== 'number' || !Number.isFinite(nbf)) return refuse('invalid nbf');
     if (nowMs < nbf * 1000 - leeway) return refuse('not yet valid');
+  }
+
+  // A token issued in the future comes from a host whose clock is off, or was minted to be
+  // kept for later; like an early nbf, it is refused beyond the leeway.
+  if (iat !== undefined) {
+    if (typeof iat !== 'number' || !Number.isFinite(iat)) return refuse('invalid iat');
+    if (nowMs < iat * 1000 - leeway) return refuse('not yet valid');
   }
 
   const userId = userIdFrom(claims.sub);

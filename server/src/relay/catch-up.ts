@@ -88,7 +88,7 @@ export class CatchUp {
   /** In the socket's frame queue, so it never interleaves with that socket's AUTH or SYNC. */
   #inQueue(connection: Connection): Promise<void> {
     return new Promise((resolve) => {
-      connection.enqueue(async () => {
+      const queued = connection.enqueue(async () => {
         try {
           await this.connection(connection);
         } catch (error) {
@@ -97,6 +97,8 @@ export class CatchUp {
           resolve();
         }
       });
+      // A socket with a full queue is flooding and is being closed 1008: nothing to catch up.
+      if (!queued) resolve();
     });
   }
 

@@ -17,6 +17,13 @@ export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionSt
 /** A client that stops reading gets this much buffered, then it is dropped. */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
 
+/**
+ * Frames read but not yet handled, per socket. A widget has a few in flight (its SYNCs and
+ * outbox after a reconnect); a client past this is flooding, and is closed 1008 before its
+ * queue can grow the relay's memory.
+ */
+export const MAX_QUEUED_FRAMES = 1000;
+
 let nextConnectionNumber = 1;
 
 export class Connection {
@@ -30,6 +37,7 @@ export class Connection {
   /** What this socket was sent of each conversation, for a catch-up after events were lost. */
   readonly delivered = new DeliveryLedger();
   #queue: Promise<void> = Promise.resolve();
+  #queued = 0;
   #cancelAuthTimeout: (() => void) | undefined;
   #cancelExpiry: (() => void) | undefined;
 
@@ -67,9 +75,22 @@ export class Connection {
     this.socket.close(code, reason);
   }
 
-  /** Runs `task` after every task queued before it; a failing task does not stop the queue. */
-  enqueue(task: () => Promise<void>): void {
-    this.#queue = this.#queue.then(task, task);
+  /**
+   * Runs `task` after every task queued before it; a failing task does not stop the queue.
+   * False, and nothing queued, when MAX_QUEUED_FRAMES are already waiting.
+   */
+  enqueue(task: () => Promise<void>): boolean {
+    if (this.#queued >= MAX_QUEUED_FRAMES) return false;
+    this.#queued += 1;
+    const run = async (): Promise<void> => {
+      try {
+        await task();
+      } finally {
+        this.#queued -= 1;
+      }
+    };
+    this.#queue = this.#queue.then(run, run);
+    return true;
   }
 
   /** The 4401 close for a socket that never authenticates. */

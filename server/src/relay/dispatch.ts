@@ -56,7 +56,7 @@ export class Dispatcher {
     const parsed = parseClientFrame(text);
     if (!parsed.ok) {
       if (parsed.type === 'AUTH') {
-        connection.enqueue(async () => this.#refuseTokenless(connection));
+        this.#enqueue(connection, async () => this.#refuseTokenless(connection));
         return;
       }
       this.#refuse(connection, 'BAD_REQUEST', parsed.message, parsed);
@@ -67,7 +67,11 @@ export class Dispatcher {
       connection.send({ type: 'PONG' });
       return;
     }
-    connection.enqueue(() => this.#handle(connection, frame));
+    this.#enqueue(connection, () => this.#handle(connection, frame));
+  }
+
+  #enqueue(connection: Connection, task: () => Promise<void>): void {
+    if (!connection.enqueue(task)) connection.close(CloseCode.POLICY_VIOLATION, 'Too many frames waiting; slow down.');
   }
 
   async #handle(connection: Connection, frame: Exclude<ClientFrame, { type: 'PING' }>): Promise<void> {
@@ -192,7 +196,9 @@ export class Dispatcher {
     if (details.conversationId !== undefined) frame.conversationId = details.conversationId;
     if (details.retryAfterMs !== undefined) frame.retryAfterMs = details.retryAfterMs;
     connection.send(frame);
-    if (this.#refusals.take(String(connection.number), Date.now()) > 0) {
+    // INTERNAL is the relay's failure, not the client's: a database outage must not close
+    // the sockets whose outboxes are retrying.
+    if (code !== 'INTERNAL' && this.#refusals.take(String(connection.number), Date.now()) > 0) {
       connection.close(CloseCode.POLICY_VIOLATION, 'Too many refused frames.');
     }
   }

@@ -426,27 +426,40 @@ export class PostgresStore implements Store {
 
   /**
    * Runs `work` in a transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when
-   * it throws. A connection whose ROLLBACK fails is discarded rather than returned to the pool.
+   * it throws. A connection whose ROLLBACK fails, or that broke meanwhile, is discarded rather
+   * than returned to the pool.
    */
   async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    // A checked-out client has no listener of the pool's: a connection lost now (PostgreSQL
+    // restarting, the network cut) is emitted as 'error' on the client, which unheard would end
+    // the process. The statement under way rejects with it anyway; the client is dropped.
+    let broken: Error | undefined;
+    const onError = (error: Error): void => {
+      broken ??= error;
+    };
+    client.on('error', onError);
+    const release = (error?: Error): void => {
+      client.off('error', onError);
+      client.release(error ?? broken);
+    };
     try {
       await client.query('BEGIN');
     } catch (error) {
-      client.release(asError(error));
+      release(asError(error));
       throw error;
     }
     try {
       const result = await work(client);
       await client.query('COMMIT');
-      client.release();
+      release();
       return result;
     } catch (error) {
       try {
         await client.query('ROLLBACK');
-        client.release();
+        release();
       } catch (rollbackError) {
-        client.release(asError(rollbackError));
+        release(asError(rollbackError));
       }
       throw error;
     }
