@@ -1,10 +1,14 @@
 // Runs every Node test file (node's runner through tsx). Node 20 does not expand globs
-// given to `--test`, so the files are collected here; extra arguments are passed on.
+// given to `--test`, so the files are collected here. Arguments that are folders narrow the
+// run to them (`node test/run-node.mjs test/chaos`); `--` options are passed on to node.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['protocol', 'server/src', 'widget/src/client', 'widget/src/storage', 'test'];
+const args = process.argv.slice(2);
+const folders = args.filter((arg) => !arg.startsWith('-'));
+const options = args.filter((arg) => arg.startsWith('-'));
+const roots = folders.length > 0 ? folders : ['protocol', 'server/src', 'widget/src/client', 'widget/src/storage', 'test'];
 // Browser tests run in Chromium (web-test-runner), not here.
 const skip = (path) => path.startsWith('test/browser/') || path.endsWith('.browser.test.ts');
 
@@ -15,7 +19,7 @@ const files = roots
 
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', ...process.argv.slice(2), ...files],
+  ['--import', 'tsx', '--test', '--test-concurrency=1', ...options, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
