@@ -14,10 +14,13 @@
  * split into legs (frame leaves the sender's socket, reaches the peer's, DOM, paint), and a few
  * more runs of each, under Chrome's CPU profiler with the sources bundled unminified, say
  * which functions the main thread spent its time in.
- * Prints tables and writes bench/results/widget-<date>.json. `--runs=N` (default 20).
+ * Prints tables and writes bench/results/widget-<date>.json. `--runs=N` (default 20);
+ * `--bundle=FILE` times another build than dist/santa-chat.js; `--trace` also records a
+ * Chrome trace of one more cached paint and one more send (readable bundle), writes them to
+ * bench/results/ (open in DevTools' Performance panel) and prints their main-thread timeline.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -31,9 +34,10 @@ import { signParticipantToken } from '../server/src/auth/jwt.js';
 import { CHROMIUM_ARGS, ensureChromium } from '../test/e2e/chromium.js';
 import { describeMachine, machineInfo, machineLoad } from './lib/machine.js';
 import { sleep, startServer, within, type ServerProcess } from './lib/processes.js';
-import { table, writeResult } from './lib/results.js';
+import { RESULTS_DIR, table, writeResult } from './lib/results.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
 import { summarizeProfile, type CpuProfile } from './lib/cpu-profile.js';
+import { traceTimeline } from './lib/trace-timeline.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHED_MESSAGES = 200;
@@ -47,13 +51,32 @@ const RUNS = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice
  */
 const PROFILED_RUNS = 5;
 let readableBundle: string | undefined;
+const TRACE = process.argv.includes('--trace');
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute'];
+
+/** Runs `task` under Chrome's tracing; writes the trace and returns its main-thread timeline. */
+async function traced(browser: Browser, page: Page, name: string, task: () => Promise<unknown>): Promise<string[]> {
+  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  await task();
+  const buffer = await browser.stopTracing();
+  await mkdir(RESULTS_DIR, { recursive: true });
+  const path = `${RESULTS_DIR}widget-trace-${name}-${new Date().toISOString().replace(/[:]/g, '-').replace(/\.\d+Z$/, 'Z')}.json`;
+  await writeFile(path, buffer);
+  return [`${name} (trace: ${path})`, ...traceTimeline(JSON.parse(buffer.toString('utf8')))];
+}
 const DEADLINE_MS = 10 * 60_000;
+
+/**
+ * `--bundle=FILE`: time another build of the widget instead of dist/santa-chat.js (e.g. one
+ * built from an older commit, to compare before and after in the same minutes).
+ */
+const BUNDLE = process.argv.find((arg) => arg.startsWith('--bundle='))?.slice('--bundle='.length) ?? 'dist/santa-chat.js';
 
 const STATIC_FILES: Record<string, { path: string; type: string }> = {
   '/bench/widget/page.html': { path: 'bench/widget/page.html', type: 'text/html; charset=utf-8' },
   '/bench/widget/page.js': { path: 'bench/widget/page.js', type: 'text/javascript; charset=utf-8' },
   '/bench/widget/page.css': { path: 'bench/widget/page.css', type: 'text/css; charset=utf-8' },
-  '/santa-chat.js': { path: 'dist/santa-chat.js', type: 'text/javascript; charset=utf-8' },
+  '/santa-chat.js': { path: BUNDLE, type: 'text/javascript; charset=utf-8' },
 };
 
 /** The widget bundled by esbuild as the browser tests do, unminified (for readable profiles); undefined when that fails. */
@@ -161,7 +184,12 @@ async function seed(relay: ServerProcess, secrets: { jwt: string; admin: string 
 
 async function freshPage(page: Page, origin: string, readable = false): Promise<void> {
   await page.goto(`${origin}/bench/widget/page.html${readable && readableBundle ? '?bundle=readable' : ''}`);
-  await page.waitForFunction('window.bench?.ready === true && customElements.get("santa-chat") !== undefined');
+  // Polled from here: waitForFunction re-checks with eval in the page, which its CSP forbids.
+  const deadline = Date.now() + 15_000;
+  while (!(await page.evaluate('window.bench?.ready === true && customElements.get("santa-chat") !== undefined'))) {
+    if (Date.now() > deadline) throw new Error('the bench page did not get ready');
+    await sleep(10);
+  }
 }
 
 interface Timing {
@@ -344,8 +372,14 @@ async function main(): Promise<void> {
     // 1. Cached paint, the relay paused so nothing can come from it; then with it up.
     process.kill(relay.pid, 'SIGSTOP');
     let paused: Awaited<ReturnType<typeof cachedPaints>>;
+    const timelines: string[][] = [];
     try {
       paused = await cachedPaints(page, cdp, host.origin, relayUrl, setup);
+      if (TRACE) {
+        await freshPage(page, host.origin, true);
+        const args = JSON.stringify({ ...giftee, count: CACHED_MESSAGES });
+        timelines.push(await traced(browser, page, 'cached-paint', () => page.evaluate(`window.bench.cachedPaint(${args})`)));
+      }
     } finally {
       process.kill(relay.pid, 'SIGCONT');
     }
@@ -371,6 +405,10 @@ async function main(): Promise<void> {
         else if (profiled) await counting(cdp, sendWork, send);
         else sends.push(await send());
         await sleep(100);
+      }
+      if (profiled && TRACE) {
+        const text = `Bench ${++sent}: traced`;
+        timelines.push(await traced(browser, page, 'send', () => page.evaluate(`window.bench.sendToPaint(${JSON.stringify({ from: 'santa', to: 'giftee', text })})`)));
       }
     }
     await browser.close();
@@ -428,6 +466,7 @@ async function main(): Promise<void> {
       'Top functions by self time per profiled run:',
       `- cached paint (relay paused): ${topFunctions(paused.work)}`,
       `- Send → peer paint: ${topFunctions(perRun(sendWork))}`,
+      ...timelines.flatMap((timeline) => ['', ...timeline]),
       ...(pageErrors.length > 0 ? ['', `page errors (${pageErrors.length}), first: ${pageErrors[0]}`] : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);

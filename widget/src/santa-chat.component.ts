@@ -109,6 +109,10 @@ export class SantaChat extends LitElement {
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #stickToEnd = true;
   #focusOnRender = false;
+  /** The frame in which the log is scrolled to its end and what is visible marked read, when one is asked for. */
+  #frame = 0;
+  /** `#strings()` for the `strings` property it was built from: one object while they are unchanged. */
+  #merged: { from: Partial<Strings>; strings: Strings } | undefined;
 
   constructor() {
     super();
@@ -155,6 +159,8 @@ export class SantaChat extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
     clearTimeout(this.#previewTimer);
     clearTimeout(this.#typingTimer);
   }
@@ -196,10 +202,15 @@ export class SantaChat extends LitElement {
 
   /** Closes the socket and erases this user's cached history and outbox from the browser. */
   async logout(): Promise<void> {
+    // The attribute first: removing it sets the property to null, and the JWT must not stay
+    // in the DOM (it is a credential until it expires).
+    this.removeAttribute('token');
     this.token = '';
     this.tokenProvider = undefined;
     this.activeConversationId = null;
     this.draft = '';
+    this.preview = null;
+    clearTimeout(this.#previewTimer);
     await this.#chat.logout();
   }
 
@@ -211,9 +222,9 @@ export class SantaChat extends LitElement {
   override updated(changed: PropertyValues<this>): void {
     // Another group: the counts the element reports changed (not on the first render).
     if (changed.has('groupId') && changed.get('groupId') !== undefined) this.#chat.reportUnread();
-    const log = this.renderRoot.querySelector('.log');
-    if (log && this.#stickToEnd) log.scrollTop = log.scrollHeight;
-    this.#markVisibleRead();
+    // Not here: reading scrollHeight now would lay the page out once more before the frame
+    // does, and READ changes the unread counts, which renders again (Lit's change-in-update).
+    if (!this.#frame) this.#frame = requestAnimationFrame(this.#beforePaint);
     if (this.#focusOnRender && this.#panelShown()) {
       this.#focusOnRender = false;
       const target =
@@ -225,8 +236,21 @@ export class SantaChat extends LitElement {
   }
 
   #strings(): Strings {
-    return { ...DEFAULT_STRINGS, ...this.strings };
+    if (this.#merged?.from !== this.strings) this.#merged = { from: this.strings, strings: { ...DEFAULT_STRINGS, ...this.strings } };
+    return this.#merged.strings;
   }
+
+  /**
+   * In the frame after an update, before it paints: the log is scrolled to its end (when the
+   * reader was there), with the layout the frame needs anyway; then, once the frame is
+   * painted, what the reader can now see is marked read.
+   */
+  readonly #beforePaint = (): void => {
+    this.#frame = 0;
+    const log = this.renderRoot.querySelector('.log');
+    if (log && this.#stickToEnd) log.scrollTop = log.scrollHeight;
+    setTimeout(() => this.#markVisibleRead());
+  };
 
   #conversations(): Conversation[] {
     const all = this.#chat.client?.conversations ?? [];

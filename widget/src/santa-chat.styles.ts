@@ -264,6 +264,8 @@ export const styles = css`
     margin: 8px 0 2px;
   }
   .message {
+    /* The containing block of its visually hidden labels, which so stay inside the scrolled log. */
+    position: relative;
     max-width: 80%;
     align-self: flex-start;
     display: flex;

@@ -4,12 +4,20 @@ const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
 /**
  * Message text as text: plain strings (escaped by Lit) with http(s) links built as elements.
- * Nothing in a message is ever parsed as HTML.
+ * Nothing in a message is ever parsed as HTML. Text without a link stays one string (one
+ * text node, where a list would cost Lit a part per item).
  */
-export function linkify(text: string): Array<string | TemplateResult> {
+export function linkify(text: string): string | Array<string | TemplateResult> {
+  URL_PATTERN.lastIndex = 0;
+  const hasLink = URL_PATTERN.test(text);
+  // `test` on a /g pattern moves lastIndex past the first link, and matchAll starts there.
+  URL_PATTERN.lastIndex = 0;
+  if (!hasLink) return text;
   const parts: Array<string | TemplateResult> = [];
   let last = 0;
   for (const match of text.matchAll(URL_PATTERN)) {
+    // A link that cannot be followed (`https://javascript:x(` has no valid port) stays text.
+    if (!parses(match[0])) continue;
     const index = match.index ?? 0;
     if (index > last) parts.push(text.slice(last, index));
     parts.push(html`<a href=${match[0]} target="_blank" rel="noopener noreferrer">${match[0]}</a>`);
@@ -17,6 +25,15 @@ export function linkify(text: string): Array<string | TemplateResult> {
   }
   if (last < text.length) parts.push(text.slice(last));
   return parts;
+}
+
+function parses(url: string): boolean {
+  try {
+    new URL(url);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Lower case without accents, so "Zoë" matches "zoe" (the self-outing guard). */

@@ -4,8 +4,9 @@
  * `conversations`, `messages` and `unread` whenever those change; the socket lives elsewhere.
  */
 import type { Conversation, RevealFrame } from '../../../protocol/browser.js';
+import { MAX_CACHED_PER_CONVERSATION } from '../storage/cache-limit.js';
 import type { HistoryStore } from '../storage/history-store.js';
-import { countUnreadAbove, highestSeq, mergeMessages, relabelMessages } from './message-list.js';
+import { countUnreadAbove, mergeMessages, relabelMessages, syncPoint } from './message-list.js';
 import type { ChatMessage, ClientEventMap, OutboxEntry, OutgoingMessage, StoredMessage, UnreadCounts } from './types.js';
 
 export type Emit = <K extends keyof ClientEventMap>(type: K, detail: ClientEventMap[K]) => void;
@@ -36,6 +37,8 @@ export class ChatModel {
   #unread: UnreadCounts = { total: 0, byConversation: {} };
   /** `messages()` results, kept until that conversation changes so the UI gets stable arrays. */
   readonly #views = new Map<string, ChatMessage[]>();
+  /** Each stored message's `messages()` entry (see `#sentView`). */
+  readonly #sentViews = new WeakMap<StoredMessage, ChatMessage>();
   /** Bumped by close/destroy, so a load still running for a forgotten user stops. */
   #generation = 0;
 
@@ -60,8 +63,11 @@ export class ChatModel {
     return this.conversation(conversationId)?.self.id ?? this.userId ?? '';
   }
 
-  highestSeq(conversationId: string): number {
-    return highestSeq(this.#messages.get(conversationId) ?? []);
+  /** The seq to SYNC from: everything up to it is held (see `syncPoint`). */
+  syncPoint(conversationId: string): number {
+    const messages = this.#messages.get(conversationId) ?? [];
+    // The cache keeps the newest MAX_CACHED_PER_CONVERSATION: holding that many, older ones were dropped on purpose.
+    return syncPoint(messages, messages.length >= MAX_CACHED_PER_CONVERSATION);
   }
 
   lowestSeq(conversationId: string): number {
@@ -74,11 +80,21 @@ export class ChatModel {
     if (cached) return cached;
     const stored = this.#messages.get(conversationId) ?? [];
     const storedClientIds = new Set(stored.map((message) => message.clientId));
-    const view: ChatMessage[] = stored.map((message) => ({ ...message, status: 'sent' as const }));
+    const view: ChatMessage[] = stored.map((message) => this.#sentView(message));
     for (const entry of this.outboxEntries()) {
       if (entry.conversationId === conversationId && !storedClientIds.has(entry.clientId)) view.push(outboxMessage(entry));
     }
     this.#views.set(conversationId, view);
+    return view;
+  }
+
+  /** The same object for as long as the stored message is, so the UI can tell what did not change. */
+  #sentView(message: StoredMessage): ChatMessage {
+    let view = this.#sentViews.get(message);
+    if (!view) {
+      view = { ...message, status: 'sent' };
+      this.#sentViews.set(message, view);
+    }
     return view;
   }
 
@@ -97,9 +113,13 @@ export class ChatModel {
   /** Loads a user's cache, so history renders before the socket connects. */
   async open(store: HistoryStore, userId: string): Promise<void> {
     const generation = this.#generation;
+    // Reads side by side: the thread paints after the slowest, not after their sum.
+    const outboxLoaded = store.outbox().catch(() => []);
     const conversations = await store.loadConversations().catch(() => []);
-    const outbox = await store.outbox().catch(() => []);
-    const messages = await Promise.all(conversations.map((conversation) => store.loadMessages(conversation.id).catch(() => [])));
+    const [outbox, ...messages] = await Promise.all([
+      outboxLoaded,
+      ...conversations.map((conversation) => store.loadMessages(conversation.id).catch(() => [])),
+    ]);
     if (generation !== this.#generation) {
       store.close();
       return;
@@ -263,13 +283,19 @@ export class ChatModel {
     }
   }
 
-  /** A new send: written to the cache first, then shown, so it is never on the wire without being on disk. */
-  async addOutbox(entry: OutboxEntry): Promise<void> {
-    // A store that refuses the write (quota, private mode) must not stop the chat: the entry
-    // still lives in memory and is sent; it only would not survive a reload.
-    await this.#store?.putOutbox(entry).catch(() => undefined);
+  /**
+   * A new send: held and shown at once, and written to the cache; resolves when the write
+   * committed. The caller puts it on the wire meanwhile (docs/decisions/0009-send-while-the-outbox-writes.md).
+   */
+  addOutbox(entry: OutboxEntry): Promise<void> {
+    // Requested before anything else can touch this entry in the cache: a delete after an
+    // ACK is a later transaction on the same store, so IndexedDB runs it after this put.
+    const written = this.#store?.putOutbox(entry);
     this.#outbox.set(entry.clientId, entry);
     this.#messagesChanged(entry.conversationId);
+    // A store that refuses the write (quota, private mode) must not stop the chat: the entry
+    // still lives in memory and is sent; it only would not survive a reload.
+    return (written ?? Promise.resolve()).catch(() => undefined);
   }
 
   updateOutbox(entry: OutboxEntry): void {

@@ -42,7 +42,7 @@ describe('SantaChatClient messages', () => {
     client.disconnect();
   });
 
-  it('SYNCs each conversation from the highest seq held after every READY, and again while hasMore', async () => {
+  it('SYNCs each conversation from the last seq held after every READY, and again while hasMore', async () => {
     const { client, network, store } = setup();
     await store.saveConversations([conversation('c1'), conversation('c2')]);
     await store.putMessages('c1', [message('c1', 1, 'bob'), message('c1', 2, 'bob')]);
@@ -73,6 +73,55 @@ describe('SantaChatClient messages', () => {
       { type: 'SYNC', conversationId: 'c1', after: 2 },
       { type: 'SYNC', conversationId: 'c2', after: 3 },
     ]);
+    client.disconnect();
+  });
+
+  it('SYNCs from below a gap: messages that arrived above ones lost with a socket do not hide them', async () => {
+    const { client, network, store } = setup();
+    await store.saveConversations([conversation('c1'), conversation('c2')]);
+    await client.connect();
+    const socket = await openAndReady(network, [conversation('c1'), conversation('c2')]);
+    socket.deliver({ type: 'HISTORY', conversationId: 'c1', messages: [message('c1', 1, 'bob'), message('c1', 2, 'bob')], hasMore: false });
+    // The socket dies after a live message and an ACK above the HISTORY it never delivered.
+    socket.deliver({ type: 'NEW_MESSAGE', ...message('c1', 5, 'bob') });
+    socket.deliver({ type: 'NEW_MESSAGE', ...message('c2', 7, 'bob') });
+    await flush();
+    socket.drop(1006);
+    mock.timers.tick(250);
+    const next = await openAndReady(network, [conversation('c1'), conversation('c2')]);
+    assert.deepEqual(next.framesOf('SYNC'), [
+      { type: 'SYNC', conversationId: 'c1', after: 2 },
+      { type: 'SYNC', conversationId: 'c2', after: 0 },
+    ]);
+    client.disconnect();
+  });
+
+  it('INTERNAL (the relay could not store): the oldest refused send goes again after a backoff delay, the rest at the first ACK', async () => {
+    const { client, network } = setup();
+    await client.connect();
+    const socket = await openAndReady(network, [conversation('c1')]);
+    const sent = [await client.send('c1', 'a'), await client.send('c1', 'b'), await client.send('c1', 'c')];
+    const refuse = (clientId: string) =>
+      socket.deliver({ type: 'ERROR', code: 'INTERNAL', message: 'Try again.', clientId, conversationId: 'c1' });
+    for (const { clientId } of sent) refuse(clientId);
+    await flush();
+    const sends = () => socket.framesOf('NEW_MESSAGE').map((frame) => frame.content);
+    assert.deepEqual(sends(), ['a', 'b', 'c']);
+    assert.deepEqual(client.messages('c1').map((m) => m.status), ['sending', 'sending', 'sending']);
+    // random 0.5: 500 + 250 ms, then 500 + 500 ms; one probe at a time, the oldest.
+    mock.timers.tick(749);
+    assert.deepEqual(sends(), ['a', 'b', 'c']);
+    mock.timers.tick(1);
+    assert.deepEqual(sends(), ['a', 'b', 'c', 'a']);
+    refuse(sent[0]!.clientId);
+    await flush();
+    mock.timers.tick(1_000);
+    assert.deepEqual(sends(), ['a', 'b', 'c', 'a', 'a']);
+    socket.deliver({ type: 'ACK', clientId: sent[0]!.clientId, conversationId: 'c1', id: 'c1-m1', seq: 1, timestamp: new Date(NOW).toISOString() });
+    await flush();
+    assert.deepEqual(sends(), ['a', 'b', 'c', 'a', 'a', 'b', 'c'], 'the relay stores again: the rest go at once');
+    mock.timers.tick(10_000);
+    assert.equal(sends().length, 7, 'and no probe after that');
     client.disconnect();
   });
 

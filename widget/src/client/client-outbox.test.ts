@@ -40,24 +40,64 @@ describe('SantaChatClient outbox', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'setInterval'] }));
   afterEach(() => mock.timers.reset());
 
-  it('writes the outbox entry to the store before NEW_MESSAGE goes out, with a UUID clientId', async () => {
+  it('asks for the outbox write before NEW_MESSAGE goes out, sends without waiting for it, and resolves once it is stored', async () => {
     const store = new MemoryHistoryStore();
     const { client, network } = setup({}, store);
     await client.connect();
     const socket = await openAndReady(network, [conversation('c1')]);
     const events: string[] = [];
     const putOutbox = store.putOutbox.bind(store);
-    store.putOutbox = async (entry: OutboxEntry) => {
-      events.push(`stored ${entry.clientId} (${socket.framesOf('NEW_MESSAGE').length} on the wire)`);
-      await putOutbox(entry);
+    let commit = (): void => {};
+    store.putOutbox = (entry: OutboxEntry) => {
+      events.push(`write ${entry.clientId} asked (${socket.framesOf('NEW_MESSAGE').length} on the wire)`);
+      // The write commits only when the test says so.
+      return new Promise<void>((resolve) => (commit = () => void putOutbox(entry).then(resolve)));
     };
-    const sent = await client.send('c1', '  Hello\r\nthere  ');
+    let resolved = false;
+    const sending = client.send('c1', '  Hello\r\nthere  ').then((sent) => {
+      resolved = true;
+      return sent;
+    });
+    const [frame] = socket.framesOf('NEW_MESSAGE');
+    assert.deepEqual(frame, { type: 'NEW_MESSAGE', conversationId: 'c1', content: 'Hello\nthere', clientId: frame?.clientId });
+    assert.deepEqual(events, [`write ${frame?.clientId} asked (0 on the wire)`]);
+    assert.deepEqual(
+      client.messages('c1').map((message) => [message.status, message.content]),
+      [['sending', 'Hello\nthere']],
+      'shown while the write runs',
+    );
+    await flush();
+    assert.equal(resolved, false, 'send() waits for the write');
+    commit();
+    const sent = await sending;
     assert.equal(sent.status, 'sending');
+    assert.equal(sent.clientId, frame?.clientId);
     assert.match(sent.clientId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    assert.deepEqual(events, [`stored ${sent.clientId} (0 on the wire)`]);
-    assert.deepEqual(socket.framesOf('NEW_MESSAGE'), [{ type: 'NEW_MESSAGE', conversationId: 'c1', content: 'Hello\nthere', clientId: sent.clientId }]);
     assert.deepEqual((await store.outbox()).map((entry) => entry.content), ['Hello\nthere']);
     assert.deepEqual(client.messages('c1'), [sent]);
+    client.disconnect();
+  });
+
+  it('an ACK that arrives before the outbox write committed leaves nothing in the outbox', async () => {
+    const store = new MemoryHistoryStore();
+    const { client, network } = setup({}, store);
+    await client.connect();
+    const socket = await openAndReady(network, [conversation('c1')]);
+    // As in IndexedDB, a later write to the outbox runs after an earlier one has committed.
+    const putOutbox = store.putOutbox.bind(store);
+    const deleteOutbox = store.deleteOutbox.bind(store);
+    let commit = (): void => {};
+    let queue = Promise.resolve();
+    store.putOutbox = (entry: OutboxEntry) => (queue = new Promise<void>((resolve) => (commit = resolve)).then(() => putOutbox(entry)));
+    store.deleteOutbox = (clientId: string) => (queue = queue.then(() => deleteOutbox(clientId)));
+    const sending = client.send('c1', 'quick');
+    ack(socket, socket.framesOf('NEW_MESSAGE')[0]?.clientId ?? '', 1);
+    await flush();
+    assert.deepEqual(client.messages('c1').map((message) => [message.status, message.content]), [['sent', 'quick']]);
+    commit();
+    await sending;
+    await queue;
+    assert.deepEqual(await store.outbox(), [], 'put, then the delete the ACK asked for');
     client.disconnect();
   });
 

@@ -136,6 +136,13 @@ export class SantaChatClient extends EventTarget {
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #pongTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #resendTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /**
+   * Sends the relay refused with INTERNAL (its database away, say) on this socket: the oldest
+   * goes again alone after a backoff delay, and all of them at the first ACK.
+   */
+  readonly #refusedSends = new Set<string>();
+  #refusedRetryTimer: ReturnType<typeof setTimeout> | undefined;
+  #refusedRetries = 0;
   readonly #typingSentAt = new Map<string, number>();
   /** Read cursors moved while no socket could carry the READ; sent after the next READY. */
   readonly #unsentReads = new Map<string, number>();
@@ -389,6 +396,11 @@ export class SantaChatClient extends EventTarget {
     clearTimeout(this.#pongTimer);
     for (const timer of this.#resendTimers.values()) clearTimeout(timer);
     this.#resendTimers.clear();
+    // The next READY re-sends the whole outbox.
+    clearTimeout(this.#refusedRetryTimer);
+    this.#refusedRetryTimer = undefined;
+    this.#refusedSends.clear();
+    this.#refusedRetries = 0;
   }
 
   readonly #onOnline = (): void => {
@@ -427,6 +439,8 @@ export class SantaChatClient extends EventTarget {
         clearTimeout(this.#resendTimers.get(frame.clientId));
         this.#resendTimers.delete(frame.clientId);
         const entry = this.#model.removeOutbox(frame.clientId);
+        this.#refusedSends.delete(frame.clientId);
+        this.#resendRefused();
         if (!entry) return;
         this.#model.addMessages(frame.conversationId, [{ ...withoutType(frame), senderId: entry.senderId, content: entry.content }]);
         return;
@@ -512,9 +526,9 @@ export class SantaChatClient extends EventTarget {
     }, PING_INTERVAL_MS);
   }
 
-  /** Asks for everything after the highest seq held; HISTORY answers, repeated while hasMore. */
+  /** Asks for everything after the last seq held without a gap; HISTORY answers, repeated while hasMore. */
   #sync(conversationId: string): void {
-    this.#send({ type: 'SYNC', conversationId, after: this.#model.highestSeq(conversationId) });
+    this.#send({ type: 'SYNC', conversationId, after: this.#model.syncPoint(conversationId) });
   }
 
   #upsertConversation(conversation: Conversation): void {
@@ -542,11 +556,48 @@ export class SantaChatClient extends EventTarget {
       );
       return;
     }
-    // INTERNAL and UNAUTHENTICATED say nothing about the message: it stays `sending` and goes
-    // out again after the next READY.
+    if (frame.code === 'INTERNAL') {
+      this.#refusedSends.add(entry.clientId);
+      this.#retryRefusedLater();
+      return;
+    }
+    // UNAUTHENTICATED says nothing about the message: it stays `sending` and goes out again
+    // after the next READY.
     if (FINAL_REFUSALS.has(frame.code)) {
       this.#model.updateOutbox({ ...entry, status: 'failed', error: { code: frame.code, message: frame.message } });
     }
+  }
+
+  /**
+   * INTERNAL: the relay could not store the message now and keeps the socket. One refused send
+   * (the oldest) is tried again after a growing delay, so a relay without its database is not
+   * flooded (refusals count toward its abuse limit); the first ACK sends the rest.
+   */
+  #retryRefusedLater(): void {
+    if (this.#refusedRetryTimer !== undefined) return;
+    const id = this.#transportId;
+    this.#refusedRetryTimer = setTimeout(
+      () => {
+        this.#refusedRetryTimer = undefined;
+        if (id !== this.#transportId) return;
+        const oldest = this.#model.outboxEntries().find((entry) => this.#refusedSends.has(entry.clientId) && entry.status === 'sending');
+        if (oldest) this.#transmit(oldest);
+      },
+      500 + backoffDelay(this.#refusedRetries++, this.#random, 500, 5_000),
+    );
+  }
+
+  /** An ACK: the relay stores again, so every send it refused goes out now. */
+  #resendRefused(): void {
+    if (this.#refusedSends.size === 0) return;
+    clearTimeout(this.#refusedRetryTimer);
+    this.#refusedRetryTimer = undefined;
+    this.#refusedRetries = 0;
+    const refused = this.#refusedSends;
+    for (const entry of this.#model.outboxEntries()) {
+      if (refused.has(entry.clientId) && entry.status === 'sending') this.#transmit(entry);
+    }
+    refused.clear();
   }
 
   // Sending.
@@ -563,8 +614,9 @@ export class SantaChatClient extends EventTarget {
   /**
    * Sends `content` (normalized by the contract's rule). Rejects with a `ChatError` (EMPTY,
    * TOO_LONG, BAD_REQUEST) and keeps nothing when the rule refuses it. Otherwise the message
-   * is in the outbox on disk before it goes out, and is re-sent with the same `clientId` after
-   * reconnects and reloads until the relay acknowledges or refuses it.
+   * goes out at once while its outbox entry is written, and `send` resolves once the entry is
+   * on disk; it is re-sent with the same `clientId` after reconnects and reloads until the
+   * relay acknowledges or refuses it (docs/decisions/0009-send-while-the-outbox-writes.md).
    */
   async send(conversationId: string, content: string): Promise<OutgoingMessage> {
     const checked = checkContent(content);
@@ -579,8 +631,9 @@ export class SantaChatClient extends EventTarget {
       createdAt,
       status: 'sending',
     };
-    await this.#model.addOutbox(entry);
+    const written = this.#model.addOutbox(entry);
     this.#transmit(entry);
+    await written;
     return this.#model.toChatMessage(entry);
   }
 

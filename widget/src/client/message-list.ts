@@ -34,6 +34,21 @@ export function countUnreadAbove(messages: readonly StoredMessage[], cursor: num
   return count;
 }
 
-export function highestSeq(messages: readonly StoredMessage[]): number {
-  return messages.at(-1)?.seq ?? 0;
+/**
+ * Where a SYNC starts: the last seq of the unbroken run that begins with the oldest message
+ * held. Messages can be held above a missing one (a live NEW_MESSAGE or an ACK arrived, then
+ * the socket died before the HISTORY that carried the older ones); syncing from the highest
+ * seq would skip those for good. A run that does not begin at seq 1 counts only when
+ * `trimmed` (the cache dropped the oldest on purpose; `loadOlder` fetches them); otherwise
+ * the first messages are missing too, and the SYNC starts from 0.
+ */
+export function syncPoint(messages: readonly StoredMessage[], trimmed: boolean): number {
+  const first = messages[0]?.seq;
+  if (first === undefined || (first > 1 && !trimmed)) return 0;
+  let through = first;
+  for (const message of messages) {
+    if (message.seq > through + 1) break;
+    through = Math.max(through, message.seq);
+  }
+  return through;
 }

@@ -3,7 +3,7 @@ import type { Conversation } from '../../../protocol/browser.js';
 import type { ChatMessage } from '../client/types.js';
 import { format, type Strings } from '../strings.js';
 import { linkify } from '../text.js';
-import { dayKey, dayLabel, fullTime, relativeTime } from '../time-format.js';
+import { DAY, dayKey, dayLabel, fullTime, relativeTime } from '../time-format.js';
 
 export interface ThreadView {
   conversation: Conversation;
@@ -34,10 +34,43 @@ function failureReason(error: { code: string; message: string } | undefined, str
   }
 }
 
-function renderMessage(message: ChatMessage, view: ThreadView): TemplateResult {
+/**
+ * What a stored message's rendering was made from, and the result: a thread re-renders on
+ * every change (a new message, a READ, a keystroke in the composer), and a message whose
+ * inputs did not change hands Lit the same template result, so nothing of it is formatted or
+ * built again. Keyed by the message object, which the client keeps while the message is
+ * unchanged. Outgoing (sending, failed) messages are few and always rendered afresh.
+ */
+interface Rendered {
+  /** `Date.parse(timestamp)` and its day: the same for the message's life. */
+  time: number;
+  day: string;
+  /** `fullTime`, for `locale`; and the relative time once it no longer changes (a day on: the time of day). */
+  title?: string;
+  fixed?: string;
+  locale?: string | undefined;
+  strings?: Strings;
+  own?: boolean;
+  peer?: string;
+  relative?: string;
+  result?: TemplateResult;
+}
+const rendered = new WeakMap<ChatMessage, Rendered>();
+
+function renderedOf(message: ChatMessage): Rendered {
+  let entry = rendered.get(message);
+  if (!entry) {
+    const time = Date.parse(message.timestamp);
+    entry = { time, day: dayKey(new Date(time)) };
+    rendered.set(message, entry);
+  }
+  return entry;
+}
+
+function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView): TemplateResult {
   const { strings, locale, now } = view;
   const own = message.status !== 'sent' || message.senderId === view.selfId;
-  const date = new Date(message.timestamp);
+  const peer = view.conversation.peer.name;
   const key = message.status === 'sent' ? message.id : message.clientId;
   let meta: TemplateResult;
   if (message.status === 'sending') {
@@ -47,14 +80,28 @@ function renderMessage(message: ChatMessage, view: ThreadView): TemplateResult {
       <button type="button" @click=${() => view.onRetry(message.clientId)}>${strings.retry}</button>
       <button type="button" @click=${() => view.onDiscard(message.clientId)}>${strings.delete}</button>`;
   } else {
-    meta = html`<time datetime=${message.timestamp} title=${fullTime(date, locale)}>${relativeTime(date, now, locale)}</time>
+    if (entry.title === undefined || entry.locale !== locale) {
+      entry.title = fullTime(new Date(entry.time), locale);
+      entry.fixed = entry.result = undefined;
+    }
+    const relative = entry.fixed ?? relativeTime(new Date(entry.time), now, locale);
+    if (Math.abs(now.getTime() - entry.time) >= DAY) entry.fixed = relative;
+    if (entry.result && entry.locale === locale && entry.strings === strings && entry.own === own && entry.peer === peer && entry.relative === relative) {
+      return entry.result;
+    }
+    Object.assign(entry, { locale, strings, own, peer, relative });
+    meta = html`<time datetime=${message.timestamp} title=${entry.title}>${relative}</time>
       ${own ? html`<span class="visually-hidden">${strings.sent}</span>` : nothing}`;
   }
-  return html`<div class="message ${own ? 'own' : ''} ${message.status}" part="message" data-key=${key}>
-    <span class="visually-hidden">${own ? strings.you : view.conversation.peer.name}:</span>
+  // One template whatever the status, so a message going from sending to sent keeps its
+  // element (only its class and meta change) rather than being replaced, and announced again.
+  const result = html`<div class="message ${own ? 'own' : ''} ${message.status}" part="message" data-key=${key}>
+    <span class="visually-hidden">${own ? strings.you : peer}:</span>
     <div class="bubble">${linkify(message.content)}</div>
     <div class="meta">${meta}</div>
   </div>`;
+  if (message.status === 'sent') entry.result = result;
+  return result;
 }
 
 /** The reveal moment, placed where `revealAt` falls among the messages. */
@@ -71,21 +118,21 @@ export function renderThread(view: ThreadView): TemplateResult {
   let revealShown = !conversation.revealed;
   let previousDay = '';
   for (const message of messages) {
-    const date = new Date(message.timestamp);
-    if (!revealShown && date.getTime() >= revealAt) {
+    const entry = renderedOf(message);
+    if (!revealShown && entry.time >= revealAt) {
       items.push(revealNotice(view));
       revealShown = true;
     }
-    const day = dayKey(date);
-    if (day !== previousDay) {
-      items.push(html`<div class="day" role="presentation">${dayLabel(date, now, locale, strings)}</div>`);
-      previousDay = day;
+    if (entry.day !== previousDay) {
+      items.push(html`<div class="day" role="presentation">${dayLabel(new Date(entry.time), now, locale, strings)}</div>`);
+      previousDay = entry.day;
     }
-    items.push(renderMessage(message, view));
+    items.push(renderMessage(message, entry, view));
   }
-  if (!revealShown) items.push(revealNotice(view));
+  // After the last message the notice has a place of its own, so a new message is added
+  // before it rather than in its place (which would rebuild it, and announce it again).
   return html`${view.canLoadOlder
       ? html`<button type="button" class="older" @click=${view.onLoadOlder}>${strings.loadOlder}</button>`
       : nothing}
-    ${messages.length === 0 ? html`<p class="empty">${strings.noMessages}</p>` : nothing} ${items}`;
+    ${messages.length === 0 ? html`<p class="empty">${strings.noMessages}</p>` : nothing} ${items}${revealShown ? nothing : revealNotice(view)}`;
 }
