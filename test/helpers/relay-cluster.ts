@@ -22,6 +22,8 @@ export interface RelayClusterOptions {
   redisUrls: string[];
   /** Extra environment for every relay (limits). */
   env?: Record<string, string>;
+  /** Where the relays reach PostgreSQL (e.g. through a proxy); default `TEST_DATABASE_URL`. */
+  databaseUrl?: string;
 }
 
 export class RelayCluster {
@@ -33,7 +35,7 @@ export class RelayCluster {
   private constructor(options: RelayClusterOptions) {
     this.#options = options;
     this.schema = `multi_relay_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const databaseUrl = new URL(TEST_DATABASE_URL);
+    const databaseUrl = new URL(options.databaseUrl ?? TEST_DATABASE_URL);
     databaseUrl.searchParams.set('schema', this.schema);
     this.#env = {
       SANTA_CHAT_JWT_SECRET: CLUSTER_SECRET,
@@ -90,6 +92,11 @@ export class RelayCluster {
   /** The WebSocket URLs of the relays now running (a reconnecting client's choice). */
   liveWsUrls(): string[] {
     return this.#relays.flatMap((relay) => (relay ? [`${relay.url.replace('http', 'ws')}/ws`] : []));
+  }
+
+  /** The ports of the relays now running (a load balancer's healthy backends). */
+  livePorts(): number[] {
+    return this.#relays.flatMap((relay) => (relay ? [Number(new URL(relay.url).port)] : []));
   }
 
   /** SIGKILL: no shutdown at all, as in a crash. */

@@ -2,7 +2,9 @@
  * A TCP proxy between one relay (or one bus) and Redis, so a test can break that one
  * connection the ways a network does: `cut` closes it and refuses new ones for a while (a
  * relay losing its route to Redis); `stall` freezes the open connections without closing them
- * (a NAT or firewall that silently forgot them), while new connections work.
+ * (a NAT or firewall that silently forgot them), while new connections work. Given a function
+ * instead of a port, it picks the target per connection, as a load balancer in front of
+ * relays that come and go would (no target: the connection is refused).
  */
 import { once } from 'node:events';
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -17,12 +19,12 @@ export class TcpProxy {
   readonly #pipes = new Set<Pipe>();
   #refuseUntil = 0;
 
-  private constructor(targetPort: number) {
-    this.#server = createServer((client) => this.#accept(client, targetPort));
+  private constructor(target: number | (() => number | undefined)) {
+    this.#server = createServer((client) => this.#accept(client, typeof target === 'number' ? target : target()));
   }
 
-  static async start(targetPort: number): Promise<TcpProxy> {
-    const proxy = new TcpProxy(targetPort);
+  static async start(target: number | (() => number | undefined)): Promise<TcpProxy> {
+    const proxy = new TcpProxy(target);
     proxy.#server.listen(0, '127.0.0.1');
     await once(proxy.#server, 'listening');
     return proxy;
@@ -59,9 +61,9 @@ export class TcpProxy {
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
-  #accept(client: Socket, targetPort: number): void {
+  #accept(client: Socket, targetPort: number | undefined): void {
     client.on('error', () => undefined);
-    if (Date.now() < this.#refuseUntil) {
+    if (targetPort === undefined || Date.now() < this.#refuseUntil) {
       client.destroy();
       return;
     }
