@@ -209,3 +209,29 @@ export function recordEvents<T = unknown>(eventType: string): { events: CustomEv
   document.addEventListener(eventType, listener);
   return { events, stop: () => document.removeEventListener(eventType, listener) };
 }
+
+/**
+ * Opens `path?query` in an iframe and resolves with the first message it posts whose `source`
+ * is `source` (the CSP pages report that way: a page with a strict policy cannot run the
+ * test framework itself).
+ */
+export async function reportOfPage<T extends { source: string }>(path: string, source: T['source'], query: Record<string, string>, timeoutMs: number): Promise<T> {
+  const iframe = document.createElement('iframe');
+  try {
+    const reported = new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${path} did not report`)), timeoutMs);
+      window.addEventListener('message', function onMessage(event: MessageEvent) {
+        const data = event.data as T | undefined;
+        if (event.source !== iframe.contentWindow || data?.source !== source) return;
+        window.removeEventListener('message', onMessage);
+        clearTimeout(timer);
+        resolve(data);
+      });
+    });
+    iframe.src = `${path}?${new URLSearchParams(query)}`;
+    document.body.append(iframe);
+    return await reported;
+  } finally {
+    iframe.remove();
+  }
+}

@@ -52,6 +52,8 @@ async function readBody(context: Context): Promise<unknown> {
 
 /** The page of the CSP test (security-csp.test.ts), served with a strict policy. */
 export const CSP_PAGE_PATH = '/test/browser/csp-page.html';
+/** The page of the XSS payloads test (xss-payloads.test.ts), under the same policy. */
+const STRICT_PAGES = new Set([CSP_PAGE_PATH, '/test/browser/xss-page.html']);
 
 /**
  * The policy of a host page that only allows itself and the relay. The socket's URL is listed
@@ -64,7 +66,7 @@ export function strictPolicy(relayUrl: string): string {
 }
 
 export async function relayMiddleware(context: Context, next: Next): Promise<void> {
-  if (context.path === CSP_PAGE_PATH) {
+  if (STRICT_PAGES.has(context.path)) {
     await next();
     context.set('Content-Security-Policy', strictPolicy(handle.relay?.url ?? `http://127.0.0.1:${handle.port}`));
     context.set('Cache-Control', 'no-store');

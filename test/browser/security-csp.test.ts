@@ -12,6 +12,7 @@ import {
   messageElements,
   openMatch,
   relayInfo,
+  reportOfPage,
   send,
   shadow,
   sleep,
@@ -51,25 +52,8 @@ interface CspReport {
 }
 
 /** Opens csp-page.html with `query` in an iframe and resolves with what it reports. */
-async function runCspPage(query: Record<string, string>, timeoutMs = 12000): Promise<CspReport> {
-  const iframe = document.createElement('iframe');
-  try {
-    const reported = new Promise<CspReport>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the CSP page did not report')), timeoutMs);
-      window.addEventListener('message', function onMessage(event: MessageEvent) {
-        const data = event.data as CspReport | undefined;
-        if (event.source !== iframe.contentWindow || data?.source !== 'santa-chat-csp') return;
-        window.removeEventListener('message', onMessage);
-        clearTimeout(timer);
-        resolve(data);
-      });
-    });
-    iframe.src = `/test/browser/csp-page.html?${new URLSearchParams(query)}`;
-    document.body.append(iframe);
-    return await reported;
-  } finally {
-    iframe.remove();
-  }
+function runCspPage(query: Record<string, string>, timeoutMs = 12000): Promise<CspReport> {
+  return reportOfPage<CspReport>('/test/browser/csp-page.html', 'santa-chat-csp', query, timeoutMs);
 }
 
 describe('security', () => {
