@@ -29,6 +29,8 @@ export const CloseCode = {
   GOING_AWAY: 1001,
   POLICY_VIOLATION: 1008,
   MESSAGE_TOO_BIG: 1009,
+  /** The relay could not load what READY needs (its database away): reconnect with backoff. */
+  INTERNAL_ERROR: 1011,
   UNAUTHENTICATED: 4401,
   TOKEN_EXPIRED: 4403,
   TOO_MANY_SOCKETS: 4409,

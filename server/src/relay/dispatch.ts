@@ -162,6 +162,12 @@ export class Dispatcher {
       connection.send(frame);
     } catch (error) {
       this.#refuseError(connection, error, {});
+      // Without READY a new socket is of no use, and a client would wait for it until its own
+      // timeout; closing lets its reconnect loop try again after a backoff. A renewal keeps
+      // its socket: the client has its READY from before.
+      if (firstAuth && !(error instanceof ChatError)) {
+        connection.close(CloseCode.INTERNAL_ERROR, 'The relay cannot load your conversations now; reconnect.');
+      }
     }
   }
 
