@@ -4,13 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { signParticipantToken } from '../server/src/auth/jwt.js';
-import { openSqliteStore } from '../server/src/store/sqlite.js';
 import { sleep, TestClient } from './helpers/client.js';
+import { withFaultyStore } from './helpers/faulty-store.js';
 import { startTestRelay, TEST_SECRET } from './helpers/relay.js';
 import { closeCode, pingPong, sendMessage, withRelay } from './helpers/ws-harness.js';
 
@@ -280,16 +277,11 @@ describe('graceful shutdown', () => {
 
 describe('AUTH while the database is away', () => {
   test('a first AUTH that cannot be answered with READY gets INTERNAL and a 1011 close; a later socket is served', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'santa-chat-auth-outage-'));
-    const store = openSqliteStore(join(directory, 'relay.db'));
-    let failing = false;
-    const listConversations = store.listConversations.bind(store);
-    store.listConversations = (userId) => (failing ? Promise.reject(new Error('database away')) : listConversations(userId));
-    try {
-      await withRelay({ store }, async (harness) => {
+    await withFaultyStore('listConversations', async (faulty) => {
+      await withRelay({ store: faulty.store }, async (harness) => {
         await harness.putGroup();
         const { client: renewing } = await harness.ready('alice');
-        failing = true;
+        faulty.failing = true;
         const client = await harness.connect();
         client.send({ type: 'AUTH', token: harness.relay.token('bob') });
         assert.equal((await client.next('ERROR')).code, 'INTERNAL');
@@ -299,12 +291,10 @@ describe('AUTH while the database is away', () => {
         assert.equal((await renewing.next('ERROR')).code, 'INTERNAL');
         await pingPong(renewing);
         assert.equal(renewing.closeCode, null);
-        failing = false;
+        faulty.failing = false;
         const { ready } = await harness.ready('bob');
         assert.equal(ready.userId, 'bob');
       });
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -3,12 +3,9 @@
  * repeated abuse and the heartbeat. After each abuse the relay must keep serving others.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { openSqliteStore } from '../server/src/store/sqlite.js';
 import { sleep, TestClient } from './helpers/client.js';
+import { withFaultyStore } from './helpers/faulty-store.js';
 import { closeCode, errorFor, othersStillServed, pingPong, sendMessage, settle, withRelay } from './helpers/ws-harness.js';
 
 describe('message rate limit', () => {
@@ -144,21 +141,16 @@ describe('abuse', () => {
 
 describe('abuse, not counted', () => {
   test('INTERNAL refusals (the relay failing) never close the socket 1008', async () => {
-    const directory = await mkdtemp(join(tmpdir(), 'santa-chat-failing-store-'));
-    const store = openSqliteStore(join(directory, 'relay.db'));
-    let failing = false;
-    const appendMessage = store.appendMessage.bind(store);
-    store.appendMessage = (input) => (failing ? Promise.reject(new Error('disk on fire')) : appendMessage(input));
-    try {
-      await withRelay({ store, limits: { abuseRefusedFrames: 5, abuseWindowMs: 10_000 } }, async (harness) => {
+    await withFaultyStore('appendMessage', async (faulty) => {
+      await withRelay({ store: faulty.store, limits: { abuseRefusedFrames: 5, abuseWindowMs: 10_000 } }, async (harness) => {
         const conversationId = await harness.aliceBob();
         const { client: alice } = await harness.ready('alice');
-        failing = true;
+        faulty.failing = true;
         for (let index = 0; index < 12; index += 1) {
           alice.send({ type: 'NEW_MESSAGE', conversationId, content: 'hello', clientId: `internal-${index}` });
           assert.equal((await errorFor(alice, `internal-${index}`)).code, 'INTERNAL');
         }
-        failing = false;
+        faulty.failing = false;
         await pingPong(alice);
         assert.equal(alice.closeCode, null);
         await sendMessage(alice, conversationId, 'the store is back', 'internal-0');
@@ -166,9 +158,7 @@ describe('abuse, not counted', () => {
         for (let index = 0; index < 6; index += 1) alice.send('garbage');
         assert.equal(await closeCode(alice), 1008);
       });
-    } finally {
-      await rm(directory, { recursive: true, force: true });
-    }
+    });
   });
 });
 
