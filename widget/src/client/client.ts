@@ -571,7 +571,7 @@ export class SantaChatClient extends EventTarget {
   /**
    * INTERNAL: the relay could not store the message now and keeps the socket. One refused send
    * (the oldest) is tried again after a growing delay, so a relay without its database is not
-   * flooded (refusals count toward its abuse limit); the first ACK sends the rest.
+   * flooded while it cannot store; the first ACK sends the rest.
    */
   #retryRefusedLater(): void {
     if (this.#refusedRetryTimer !== undefined) return;
