@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { ConversationResponse } from '../protocol/index.js';
 import { TestClient } from './helpers/client.js';
@@ -75,6 +76,25 @@ describe('operations endpoints', () => {
     assert.equal(bundle.text, BUNDLE);
     assert.match(bundle.headers.get('content-type') ?? '', /^text\/javascript/);
     assert.equal(bundle.headers.get('access-control-allow-origin'), '*');
+  });
+
+  it('answers a request Node cannot even read (bad Host, bad path) 400 BAD_REQUEST with the JSON body', async () => {
+    const { port } = new URL(relay.url);
+    const raw = (head: string): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(Number(port), '127.0.0.1', () => socket.end(`${head}\r\nConnection: close\r\n\r\n`));
+        let answer = '';
+        socket.on('data', (chunk: Buffer) => (answer += chunk.toString()));
+        socket.on('close', () => resolve(answer));
+        socket.on('error', reject);
+      });
+    for (const head of ['GET /healthz HTTP/1.1\r\nHost: exa mple', 'GET /\\\\evil HTTP/1.1\r\nHost: 127.0.0.1']) {
+      const [status, body] = (await raw(head)).split('\r\n\r\n');
+      assert.match(status ?? '', /^HTTP\/1\.1 400 /, head);
+      assert.equal((JSON.parse(body ?? '') as { error: { code: string } }).error.code, 'BAD_REQUEST', head);
+    }
+    // The control: the same connection handling serves a well-formed request.
+    assert.match(await raw('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1'), /^HTTP\/1\.1 200 /);
   });
 
   it('answers unknown routes with 404 NOT_FOUND in the error body', async () => {

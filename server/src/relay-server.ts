@@ -4,12 +4,13 @@
  * `main.ts` calls it with the environment's configuration; tests call it with port 0.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
+import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { createOriginPolicy, type OriginPolicy } from './auth/origin.js';
+import { errorBody } from './http/errors.js';
 import type { JwtOptions } from './auth/jwt.js';
 import type { Bus } from './bus/bus.js';
 import { ChatService } from './chat.js';
@@ -173,8 +174,17 @@ function demoUrlFor(host: string, port: number): string {
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<Server> {
+  // Node answers a request it cannot even turn into a Request (a malformed Host or path) before
+  // any route runs; this gives it the same JSON error body as every other 400.
+  const listener = getRequestListener(app.fetch, {
+    errorHandler: (error) =>
+      error instanceof RequestError
+        ? Response.json(errorBody('BAD_REQUEST', 'The request could not be read.'), { status: 400 })
+        : Response.json(errorBody('INTERNAL', 'The relay could not handle this request.'), { status: 500 }),
+  });
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, hostname, port }, () => resolve(server as Server));
+    const server = createServer(listener);
     server.once('error', reject);
+    server.listen(port, hostname, () => resolve(server));
   });
 }
