@@ -269,6 +269,21 @@ function defineTests(): void {
       assert.equal((await cluster.history(conversationId, group.santa, 2)).length, RATE_MESSAGES);
     });
 
+    it('holds the per-user HTTP request rate across relays', async () => {
+      const userId = 'http-rate-user';
+      const limit = 60;
+      const statuses: number[] = [];
+      for (let index = 0; index < limit + 9; index += 1) {
+        const response = await fetch(`${cluster.url(index % 3)}/conversations`, {
+          headers: { authorization: `Bearer ${token(userId)}` },
+        });
+        await response.arrayBuffer();
+        statuses.push(response.status);
+      }
+      assert.equal(statuses.filter((status) => status === 200).length, limit, `${limit} served across three relays`);
+      assert.deepEqual(statuses.slice(limit), Array(9).fill(429), 'the rest refused, on whichever relay');
+    });
+
     it("holds the per-user socket limit across relays, closing the user's oldest socket wherever it is", async () => {
       const userId = 'sockets-user';
       const sockets: TestClient[] = [];

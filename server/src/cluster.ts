@@ -28,11 +28,16 @@ export interface ClusterOptions {
   bus?: Bus | undefined;
 }
 
+/** The participant API's request limit is per minute (PROTOCOL.md §4). */
+const HTTP_WINDOW_MS = 60_000;
+
 export interface Cluster {
   /** Random per process start: names this process's sockets and events in Redis. */
   nodeId: string;
   bus: Bus;
   messageLimiter: RateLimiter;
+  /** The per-user HTTP request rate of the participant API. */
+  requestLimiter: RateLimiter;
   /** Only with Redis: in one process the hub's own count is the socket limit. */
   socketRegistry: SocketRegistry | undefined;
   close(): Promise<void>;
@@ -47,6 +52,7 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
       nodeId,
       bus,
       messageLimiter: new MemoryRateLimiter(limits.rateMessages, limits.rateWindowMs),
+      requestLimiter: new MemoryRateLimiter(limits.httpRequestsPerMinute, HTTP_WINDOW_MS),
       socketRegistry: undefined,
       close: async () => {
         if (!options.bus) await bus.close();
@@ -82,6 +88,16 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
       prefix,
       nodeId,
       logger,
+      what: 'message rate limit',
+    }),
+    requestLimiter: new RedisRateLimiter({
+      redis: commands,
+      limit: limits.httpRequestsPerMinute,
+      windowMs: HTTP_WINDOW_MS,
+      prefix: `${prefix}:http`,
+      nodeId,
+      logger,
+      what: 'HTTP request rate limit',
     }),
     socketRegistry,
     close: async () => {

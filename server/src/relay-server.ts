@@ -90,6 +90,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     originPolicy: () => originPolicy,
     adminToken: config.adminToken,
     limits: config.limits,
+    requestLimiter: cluster.requestLimiter,
     widgetBundlePath: overrides.widgetBundlePath ?? DEFAULT_BUNDLE,
     demo: config.demo !== undefined,
   });

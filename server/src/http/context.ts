@@ -5,6 +5,7 @@ import type { ChatService } from '../chat.js';
 import type { RelayLimits } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { RelayMetrics } from '../metrics.js';
+import type { RateLimiter } from '../relay/rate-limiter.js';
 import type { Store } from '../store/store.js';
 
 /** What the HTTP routes need; `createApp` gets it and never listens itself. */
@@ -19,6 +20,8 @@ export interface AppDependencies {
   originPolicy: () => OriginPolicy;
   adminToken: string | undefined;
   limits: RelayLimits;
+  /** The per-user request rate (with Redis: shared by every relay); default: this process's own. */
+  requestLimiter?: RateLimiter;
   /** Absolute path of the built widget, served at `/santa-chat.js`. */
   widgetBundlePath: string;
 }

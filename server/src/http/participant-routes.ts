@@ -15,7 +15,7 @@ import {
 import { readBearer } from '../auth/bearer.js';
 import { verifyParticipantToken } from '../auth/jwt.js';
 import { ChatError } from '../errors.js';
-import { SlidingWindowLimiter } from '../relay/sliding-window.js';
+import { MemoryRateLimiter } from '../relay/rate-limiter.js';
 import { viewConversation, viewMessage } from '../views.js';
 import { limitBody, readJsonBody } from './body.js';
 import type { AppDependencies, AppEnv } from './context.js';
@@ -23,7 +23,7 @@ import { requireGroupId } from './params.js';
 
 export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
   const { service } = deps;
-  const requestLimiter = new SlidingWindowLimiter(deps.limits.httpRequestsPerMinute, 60_000);
+  const requestLimiter = deps.requestLimiter ?? new MemoryRateLimiter(deps.limits.httpRequestsPerMinute, 60_000);
   const routes = new Hono<AppEnv>();
 
   // Hono's `/conversations/*` also matches `/conversations`: listing it again would run every
@@ -55,7 +55,7 @@ export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
     if (token === null) throw new ChatError('UNAUTHENTICATED', 'Send your participant token as a Bearer token.');
     const check = verifyParticipantToken(token, deps.jwt);
     if (!check.ok) throw new ChatError('UNAUTHENTICATED', `Invalid token: ${check.reason}.`);
-    const retryAfterMs = requestLimiter.take(check.userId, Date.now());
+    const retryAfterMs = await requestLimiter.take(check.userId, Date.now());
     if (retryAfterMs > 0) {
       throw new ChatError('RATE_LIMITED', 'Too many requests; slow down.', { retryAfterMs });
     }

@@ -36,7 +36,7 @@ function defineTests(): void {
       const open = async (nodeId: string): Promise<RedisRateLimiter> => {
         const redis = await connectRedis(server.url, { name: `test-${nodeId}`, logger });
         connections.push(redis);
-        return new RedisRateLimiter({ redis, limit: 5, windowMs: 10_000, prefix, nodeId, logger });
+        return new RedisRateLimiter({ redis, limit: 5, windowMs: 10_000, prefix, nodeId, logger, what: 'message rate limit' });
       };
       return [await open('a'), await open('b')];
     }

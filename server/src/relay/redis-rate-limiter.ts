@@ -1,5 +1,5 @@
 /**
- * The message rate limit shared by every relay process: one sorted set per user in Redis
+ * A per-user rate limit shared by every relay process (stored messages, HTTP requests): one sorted set per user in Redis
  * (a member per stored message, scored by its time), checked and added to atomically by a
  * Lua script, expiring with the window. While Redis is unreachable each process falls back
  * to its own in-memory window, so the limit still holds per process and sends never fail.
@@ -38,6 +38,8 @@ export interface RedisRateLimiterOptions {
   /** Makes members unique across processes. */
   nodeId: string;
   logger: Logger;
+  /** What is limited, for the log when Redis is away (e.g. "message rate limit"). */
+  what: string;
 }
 
 export class RedisRateLimiter implements RateLimiter {
@@ -51,7 +53,7 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(options: RedisRateLimiterOptions) {
     this.#options = options;
     this.#fallback = new MemoryRateLimiter(options.limit, options.windowMs);
-    this.#outage = new OutageLog(options.logger, 'message rate limit (falling back to this relay alone)');
+    this.#outage = new OutageLog(options.logger, `${options.what} (falling back to this relay alone)`);
   }
 
   async take(key: string, now: number): Promise<number> {
