@@ -160,6 +160,8 @@ export class SqliteWriterThread implements BatchedWriter {
     const waiting = this.#afterBatch;
     this.#afterBatch = [];
     for (const run of waiting) run();
-    if (this.#queue.length > 0) this.#schedule();
+    // What gathered during the flight goes at once, not after a turn: the settled batch's
+    // reactions (the fan-out of its messages) run next, here, while the thread commits.
+    this.#send();
   }
 }
