@@ -72,6 +72,58 @@ export function conversationCases(openStore: OpenStore): void {
     });
   });
 
+  it('a group write among concurrent appends: seq stays gapless and the context is current afterwards', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite(), 100);
+      const kept = (await openPair(store, 'g1', 'a', 'b', 100)).conversation.id;
+      const redrawn = (await openPair(store, 'g1', 'b', 'c', 100)).conversation.id;
+      const wave = (from: number) =>
+        Array.from({ length: 40 }, (_, offset) => from + offset).flatMap((index) => [
+          store.appendMessage({ conversationId: kept, senderId: 'a', content: `kept ${index}`, clientId: `k${index}`, now: 200 + index }),
+          store.appendMessage({ conversationId: redrawn, senderId: 'b', content: `gone ${index}`, clientId: `r${index}`, now: 200 + index }),
+        ]);
+      const first = wave(1);
+      // Let the first wave start committing, so the group write lands between it and the second.
+      await new Promise((resolve) => setImmediate(resolve));
+      const renamed = members.map((member) => (member.id === 'a' ? { ...member, name: 'Alicia' } : member));
+      const assignments = [
+        { santa: 'a', giftee: 'b' },
+        { santa: 'b', giftee: 'a' },
+        { santa: 'c', giftee: 'd' },
+        { santa: 'd', giftee: 'c' },
+      ];
+      const put = store.putGroup('g1', groupWrite({ name: 'Renamed', members: renamed, assignments }), 300);
+      // A read while the group write waits for its turn must not leave a stale context behind.
+      const readWhileWaiting = store.getConversation(kept);
+      const second = wave(41);
+      const [results, putResult] = await Promise.all([Promise.all([...first, ...second]), put, readWhileWaiting]);
+
+      assert.deepEqual(idsOf(putResult.closed), [redrawn]);
+      const keptResults = results.filter((_, index) => index % 2 === 0);
+      assert.deepEqual(new Set(keptResults.map((result) => result.kind)), new Set(['stored']));
+      const keptContext = await store.getConversation(kept);
+      assert.equal(keptContext?.conversation.lastSeq, 80);
+      assert.equal(keptContext?.santa.name, 'Alicia');
+      assert.equal(keptContext?.group.name, 'Renamed');
+      assert.equal((await store.listMessages(kept, { after: 0, limit: 100 })).messages.length, 80);
+
+      const redrawnResults = results.filter((_, index) => index % 2 === 1);
+      const storedSeqs = redrawnResults.flatMap((result) => (result.kind === 'stored' ? [result.message.seq] : []));
+      const storedCount = storedSeqs.length;
+      assert.deepEqual(
+        storedSeqs.sort((left, right) => left - right),
+        Array.from({ length: storedCount }, (_, index) => index + 1),
+      );
+      assert.equal(redrawnResults.filter((result) => result.kind === 'closed').length, 80 - storedCount);
+      const closedContext = await store.getConversation(redrawn);
+      assert.equal(closedContext?.conversation.closedAt, 300);
+      assert.equal(closedContext?.conversation.lastSeq, storedCount);
+      assert.equal((await store.listMessages(redrawn, { after: 0, limit: 100 })).messages.length, storedCount);
+      const late = await store.appendMessage({ conversationId: redrawn, senderId: 'b', content: 'late', clientId: null, now: 400 });
+      assert.deepEqual(late, { kind: 'closed' });
+    });
+  });
+
   it('openConversation is null for anything that is not an assignment', async () => {
     await withStore(openStore, async (store) => {
       await store.putGroup('g1', groupWrite(), 100);

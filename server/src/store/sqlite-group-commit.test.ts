@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { SqliteGroupCommit, UndoWrite } from './sqlite-group-commit.js';
+import { UndoWrite } from './sqlite-batch.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
 
 describe('SqliteGroupCommit', () => {
   let directory: string;

@@ -1,9 +1,5 @@
 import type Database from 'better-sqlite3';
-
-/** Thrown by a write to undo its own changes and still settle with `value` (not an error). */
-export class UndoWrite<T> {
-  constructor(readonly value: T) {}
-}
+import { SqliteBatch } from './sqlite-batch.js';
 
 interface PendingWrite {
   work: () => unknown;
@@ -12,38 +8,27 @@ interface PendingWrite {
 }
 
 /**
- * Group commit for SQLite. With `synchronous = FULL` every COMMIT waits for an fsync of the
- * WAL, and that wait, not the SQL, is what bounds a store that commits once per message. Writes
- * queued in one turn of the event loop (every frame read from every socket in that turn) run
- * together in one IMMEDIATE transaction, each inside its own savepoint so one failing write
- * rolls back only itself, and every promise settles only after the COMMIT: an `ACK` still
- * follows a durable write, as PROTOCOL.md §1 asks, at one fsync per batch instead of one per
- * message.
+ * Group commit for SQLite, in this thread. With `synchronous = FULL` every COMMIT waits for an
+ * fsync of the WAL, and that wait, not the SQL, is what bounds a store that commits once per
+ * message. Writes queued in one turn of the event loop (every frame read from every socket in
+ * that turn) run together in one batch (`sqlite-batch.ts`), and every promise settles only
+ * after the COMMIT: an `ACK` still follows a durable write, as PROTOCOL.md §1 asks, at one
+ * fsync per batch instead of one per message.
  *
- * Each write sees the writes queued before it (the same transaction), so seq numbering and the
- * clientId deduplication behave exactly as they would with one transaction each.
+ * The store uses it where a writer thread cannot share the database (`:memory:`); a file's
+ * appends and read cursors commit in `sqlite-writer-thread.ts` instead.
  */
 export class SqliteGroupCommit {
   readonly #database: Database.Database;
   readonly #maxBatch: number;
-  readonly #begin: Database.Statement;
-  readonly #commitStatement: Database.Statement;
-  readonly #rollback: Database.Statement;
-  readonly #savepoint: Database.Statement;
-  readonly #release: Database.Statement;
-  readonly #rollbackToSavepoint: Database.Statement;
+  readonly #batch: SqliteBatch;
   #queue: PendingWrite[] = [];
   #scheduled = false;
 
   constructor(database: Database.Database, maxBatch = 512) {
     this.#database = database;
     this.#maxBatch = maxBatch;
-    this.#begin = database.prepare('BEGIN IMMEDIATE');
-    this.#commitStatement = database.prepare('COMMIT');
-    this.#rollback = database.prepare('ROLLBACK');
-    this.#savepoint = database.prepare('SAVEPOINT batched_write');
-    this.#release = database.prepare('RELEASE batched_write');
-    this.#rollbackToSavepoint = database.prepare('ROLLBACK TO batched_write');
+    this.#batch = new SqliteBatch(database);
   }
 
   /** Runs `work` in the next batch; resolves with its result once the batch has committed. */
@@ -77,37 +62,17 @@ export class SqliteGroupCommit {
 
   #commit(batch: PendingWrite[]): void {
     if (batch.length === 0) return;
-    const outcomes: { ok: boolean; value: unknown }[] = [];
+    let outcomes;
     try {
-      this.#begin.run();
+      outcomes = this.#batch.commit(batch.map((write) => write.work));
     } catch (error) {
-      for (const write of batch) write.reject(error);
-      return;
-    }
-    for (const write of batch) {
-      // A savepoint per write: a failing write undoes only its own changes.
-      this.#savepoint.run();
-      try {
-        outcomes.push({ ok: true, value: write.work() });
-        this.#release.run();
-      } catch (error) {
-        this.#rollbackToSavepoint.run();
-        this.#release.run();
-        outcomes.push(error instanceof UndoWrite ? { ok: true, value: error.value } : { ok: false, value: error });
-      }
-    }
-    try {
-      this.#commitStatement.run();
-    } catch (error) {
-      // The COMMIT itself failed (disk full, I/O error): nothing of the batch is stored.
-      if (this.#database.inTransaction) this.#rollback.run();
       for (const write of batch) write.reject(error);
       return;
     }
     batch.forEach((write, index) => {
       const outcome = outcomes[index]!;
       if (outcome.ok) write.resolve(outcome.value);
-      else write.reject(outcome.value);
+      else write.reject(outcome.error);
     });
   }
 

@@ -40,6 +40,12 @@ runStoreConformance('sqlite', async () => {
   };
 });
 
+// ':memory:' cannot be shared with a writer thread: its appends commit in this thread.
+runStoreConformance('sqlite :memory:', async () => {
+  const store = openSqliteStore(':memory:');
+  return { store, cleanup: () => store.close() };
+});
+
 describe('SQLite store', () => {
   it('runs with WAL, FULL sync, foreign keys, secure_delete and a busy timeout', async () => {
     await withDatabasePath(async (path) => {
@@ -57,6 +63,35 @@ describe('SQLite store', () => {
       }
     });
   });
+
+  for (const where of ['file', ':memory:'] as const) {
+    it(`runs a group write exactly between the batch committing and the next (${where})`, async () => {
+      const { path, removeDirectory } = await tempDatabasePath();
+      const store = openSqliteStore(where === 'file' ? path : ':memory:');
+      try {
+        await store.putGroup('g1', groupWrite(), 100);
+        const { conversation } = await openPair(store, 'g1', 'a', 'b', 100);
+        const wave = (label: string) =>
+          Array.from({ length: 50 }, (_, index) =>
+            store.appendMessage({ conversationId: conversation.id, senderId: 'a', content: label, clientId: `${label}${index}`, now: 200 }),
+          );
+        const committing = wave('before');
+        await new Promise((resolve) => setImmediate(resolve));
+        const closing = store.putGroup('g1', groupWrite({ assignments: [] }), 300);
+        const queued = wave('after');
+        const [before, put, after] = await Promise.all([Promise.all(committing), closing, Promise.all(queued)]);
+        assert.deepEqual(
+          before.map((result) => (result.kind === 'stored' ? result.message.seq : result.kind)),
+          Array.from({ length: 50 }, (_, index) => index + 1),
+        );
+        assert.equal(put.closed[0]?.conversation.lastSeq, 50);
+        assert.deepEqual(new Set(after.map((result) => result.kind)), new Set(['closed']));
+      } finally {
+        await store.close();
+        await removeDirectory();
+      }
+    });
+  }
 
   it('opens in memory for quick use', async () => {
     const store = openSqliteStore(':memory:');
@@ -157,11 +192,15 @@ describe('SQLite store', () => {
         assert.equal(filesContain(secretContent), true, 'the check must be able to see the content');
         assert.equal(filesContain(secretName), true, 'the check must be able to see the name');
 
+        // The erasure comes while the writer thread is committing a batch of the other group.
+        const sending = Array.from({ length: 200 }, (_, index) => send(store, kept.conversation.id, 'a', `busy #${index}`, 600));
+        await new Promise((resolve) => setImmediate(resolve));
         const deleted = await store.deleteGroup('erased');
+        await Promise.all(sending);
         assert.equal(deleted.deleted, true);
         assert.equal(filesContain(secretContent), false);
         assert.equal(filesContain(secretName), false);
-        assert.equal((await store.listMessages(kept.conversation.id, { limit: 500 })).messages.length, 300);
+        assert.equal((await store.listMessages(kept.conversation.id, { limit: 1000 })).messages.length, 500);
       } finally {
         await store.close();
       }

@@ -1,9 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { ContextCache } from './context-cache.js';
-import { newConversationId, newMessageId, newSantaAlias } from './ids.js';
-import { SqliteGroupCommit, UndoWrite } from './sqlite-group-commit.js';
+import { newConversationId, newSantaAlias } from './ids.js';
+import { connectSqlite } from './sqlite-connection.js';
+import { SqliteInThreadWriter } from './sqlite-in-thread-writer.js';
 import { applySqliteMigrations } from './sqlite-migrate.js';
 import { sqliteMigrations } from './sqlite-migrations.js';
 import {
@@ -14,6 +13,8 @@ import {
   toMessageRecord,
 } from './sqlite-rows.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
+import { SqliteWriterThread } from './sqlite-writer-thread.js';
+import type { BatchedWriter } from './sqlite-writes.js';
 import type {
   AppendMessageInput,
   AppendMessageResult,
@@ -41,21 +42,19 @@ export interface SqliteConnectionSettings {
   busyTimeoutMs: number;
 }
 
-/** Opens (creating when missing) the database file at `path`, or `:memory:`, and migrates it. */
+/**
+ * Opens (creating when missing) the database file at `path`, or `:memory:`, and migrates it.
+ * A file's appends and read cursors commit in a writer thread; `:memory:` is this
+ * connection's alone, so there they commit in this thread.
+ */
 export function openSqliteStore(path: string): SqliteStore {
-  if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
-  const database = new Database(path);
+  const database = connectSqlite(path);
   try {
-    // WAL lets readers run beside the writer; with it, FULL syncs the WAL at every commit, so
-    // an ACK sent after a commit survives a power cut, not only a crash.
-    database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = FULL');
-    database.pragma('foreign_keys = ON');
-    // Right to erasure: deleted rows are overwritten with zeros instead of left in free space.
-    database.pragma('secure_delete = ON');
-    database.pragma('busy_timeout = 5000');
     applySqliteMigrations(database, sqliteMigrations, Date.now());
-    return new SqliteStore(database);
+    const statements = prepareSqliteStatements(database);
+    const inMemory = path === ':memory:' || path === '';
+    const writer = inMemory ? new SqliteInThreadWriter(database, statements) : new SqliteWriterThread(path);
+    return new SqliteStore(database, statements, writer);
   } catch (error) {
     database.close();
     throw error;
@@ -67,30 +66,31 @@ function pairKey(santaId: string, gifteeId: string): string {
 }
 
 /**
- * better-sqlite3 is synchronous and this process is its only writer, so each method runs to the
- * end without interleaving: concurrent appends cannot race for a seq. Writes still take an
- * IMMEDIATE transaction so that a second process on the same file waits (busy_timeout) instead
- * of failing halfway through an upgrade from reader to writer. Appends and read cursors, one
- * per frame, go through group commit (`sqlite-group-commit.ts`): queued in the same turn of the
- * event loop, committed together, each promise settled after the COMMIT.
+ * This process is the file's only writer. Appends and read cursors, one per frame, go through
+ * group commit (`sqlite-writes.ts`): queued in the same turn of the event loop, committed
+ * together in the writer thread, each promise settled after the COMMIT. The rare writes
+ * (groups, opening a conversation) run on this thread's connection between two batches
+ * (`exclusive`), each in one transaction that nothing interleaves with, since better-sqlite3
+ * is synchronous. They still take an IMMEDIATE transaction so that a second process on the
+ * same file waits (busy_timeout) instead of failing halfway through an upgrade from reader to
+ * writer.
  */
 export class SqliteStore implements Store {
   readonly #database: Database.Database;
   readonly #statements: SqliteStatements;
   /** Messages and read cursors, the writes of every frame, commit in batches (one fsync each). */
-  readonly #groupCommit: SqliteGroupCommit;
+  readonly #writer: BatchedWriter;
   readonly #contexts = new ContextCache();
+  #closing: Promise<void> | null = null;
 
-  constructor(database: Database.Database) {
+  constructor(database: Database.Database, statements: SqliteStatements, writer: BatchedWriter) {
     this.#database = database;
-    this.#statements = prepareSqliteStatements(database);
-    this.#groupCommit = new SqliteGroupCommit(database);
+    this.#statements = statements;
+    this.#writer = writer;
   }
 
-  async putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
-    // Names, the reveal date and which conversations are open may all change.
-    this.#contexts.forgetGroup(groupId);
-    return this.#write(() => {
+  putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
+    return this.#writeGroup(groupId, () => {
       const statements = this.#statements;
       const existing = statements.selectGroup.get(groupId);
       // Read before the write: a member removed by it still has a name for the closed context.
@@ -165,16 +165,16 @@ export class SqliteStore implements Store {
   }
 
   async deleteGroup(groupId: string): Promise<DeleteGroupResult> {
-    this.#contexts.forgetGroup(groupId);
-    const result = this.#write((): DeleteGroupResult => {
+    const result = await this.#writeGroup(groupId, (): DeleteGroupResult => {
       if (this.#statements.selectGroup.get(groupId) === undefined) return { deleted: false, closed: [] };
       const closed = this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext);
       this.#statements.deleteGroup.run(groupId);
       return { deleted: true, closed };
     });
     // secure_delete zeroes the rows in the pages, but the WAL still holds the frames that wrote
-    // them; copying the WAL back and truncating it removes those too.
-    if (result.deleted) this.#statements.walCheckpointTruncate.get();
+    // them; copying the WAL back and truncating it removes those too. Between two batches the
+    // writer thread holds neither the lock nor a snapshot, so it cannot stop the truncation.
+    if (result.deleted) await this.#writer.exclusive(() => this.#statements.walCheckpointTruncate.get());
     return result;
   }
 
@@ -184,13 +184,13 @@ export class SqliteStore implements Store {
       .map((row) => ({ groupId: row.id, revealAt: row.reveal_at, revealedAt: row.revealed_at }));
   }
 
-  async openConversation(
+  openConversation(
     groupId: string,
     santaId: string,
     gifteeId: string,
     now: number,
   ): Promise<{ context: ConversationContext; created: boolean } | null> {
-    return this.#write(() => {
+    return this.#writeBetweenBatches(() => {
       const statements = this.#statements;
       if (statements.isAssignment.get(groupId, santaId, gifteeId) === undefined) return null;
       const openId = statements.selectOpenConversationIdOfPair.get(groupId, santaId, gifteeId);
@@ -225,34 +225,7 @@ export class SqliteStore implements Store {
   }
 
   appendMessage(input: AppendMessageInput): Promise<AppendMessageResult> {
-    // Two statements on the common path: the counter bump (which also finds the conversation
-    // open) and the insert (whose unique index finds a duplicate clientId). Reads happen only
-    // on the rare paths.
-    return this.#groupCommit.enqueue((): AppendMessageResult => {
-      const statements = this.#statements;
-      const seq = statements.bumpLastSeq.get(input.now, input.conversationId);
-      if (seq === undefined) {
-        // A retry still gets its original, even when the original closed the door behind it.
-        const original =
-          input.clientId === null ? undefined : statements.selectMessageByClientId.get(input.senderId, input.clientId);
-        return original === undefined ? { kind: 'closed' } : { kind: 'duplicate', message: toMessageRecord(original) };
-      }
-      const message: MessageRecord = {
-        id: newMessageId(),
-        conversationId: input.conversationId,
-        seq,
-        senderId: input.senderId,
-        content: input.content,
-        clientId: input.clientId,
-        createdAt: input.now,
-      };
-      if (statements.insertMessage.run({ ...message, now: input.now }).changes === 0) {
-        // The sender stored this clientId before: undo the bump, so seq stays gapless.
-        const original = statements.selectMessageByClientId.get(input.senderId, input.clientId!)!;
-        throw new UndoWrite<AppendMessageResult>({ kind: 'duplicate', message: toMessageRecord(original) });
-      }
-      return { kind: 'stored', message };
-    }).then((result) => {
+    return this.#writer.enqueue({ kind: 'append', input }).then((result) => {
       // Runs before any caller's continuation: every reaction of the batch was queued at its COMMIT.
       if (result.kind === 'stored') this.#contexts.advance(result.message.conversationId, result.message.seq);
       return result;
@@ -283,25 +256,16 @@ export class SqliteStore implements Store {
   }
 
   markRead(conversationId: string, userId: string, upTo: number): Promise<{ upTo: number; moved: boolean }> {
-    return this.#groupCommit.enqueue(() => {
-      const conversation = this.#statements.selectConversation.get(conversationId);
-      if (conversation === undefined) return { upTo: 0, moved: false };
-      const current = this.#statements.selectReadCursor.get(conversationId, userId) ?? 0;
-      const target = Math.min(Math.max(upTo, 0), conversation.last_seq);
-      if (target <= current) return { upTo: current, moved: false };
-      this.#statements.upsertReadCursor.run(conversationId, userId, target);
-      return { upTo: target, moved: true };
-    });
+    return this.#writer.enqueue({ kind: 'markRead', conversationId, userId, upTo });
   }
 
   async ping(): Promise<void> {
     this.#statements.ping.get();
   }
 
-  async close(): Promise<void> {
-    if (!this.#database.open) return;
-    this.#groupCommit.flush();
-    this.#database.close();
+  close(): Promise<void> {
+    this.#closing ??= this.#writer.close().finally(() => this.#database.close());
+    return this.#closing;
   }
 
   connectionSettings(): SqliteConnectionSettings {
@@ -313,6 +277,23 @@ export class SqliteStore implements Store {
       secureDelete: Number(pragma('secure_delete')) === 1,
       busyTimeoutMs: Number(pragma('busy_timeout')),
     };
+  }
+
+  /**
+   * A write that may change the group's contexts (names, the reveal date, which conversations
+   * are open), in one transaction between two batches. The cache forgets the group right after
+   * the COMMIT, in the same turn: a context read while the write waited for its turn is not kept.
+   */
+  #writeGroup<T>(groupId: string, work: () => T): Promise<T> {
+    return this.#writer.exclusive(() => {
+      const result = this.#write(work);
+      this.#contexts.forgetGroup(groupId);
+      return result;
+    });
+  }
+
+  #writeBetweenBatches<T>(work: () => T): Promise<T> {
+    return this.#writer.exclusive(() => this.#write(work));
   }
 
   #write<T>(work: () => T): T {

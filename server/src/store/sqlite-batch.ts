@@ -1,0 +1,62 @@
+import type Database from 'better-sqlite3';
+
+/** Thrown by a write to undo its own changes and still settle with `value` (not an error). */
+export class UndoWrite<T> {
+  constructor(readonly value: T) {}
+}
+
+export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/**
+ * One batch of writes in one `BEGIN IMMEDIATE … COMMIT`, each write inside its own savepoint
+ * so that one failing write rolls back only itself. Each write sees the ones before it (the
+ * same transaction), so seq numbering and the clientId deduplication behave exactly as they
+ * would with one transaction each. Used by both group commits: in this thread
+ * (`sqlite-group-commit.ts`) and in the writer thread (`sqlite-writer-worker.ts`).
+ */
+export class SqliteBatch {
+  readonly #database: Database.Database;
+  readonly #begin: Database.Statement;
+  readonly #commit: Database.Statement;
+  readonly #rollback: Database.Statement;
+  readonly #savepoint: Database.Statement;
+  readonly #release: Database.Statement;
+  readonly #rollbackToSavepoint: Database.Statement;
+
+  constructor(database: Database.Database) {
+    this.#database = database;
+    this.#begin = database.prepare('BEGIN IMMEDIATE');
+    this.#commit = database.prepare('COMMIT');
+    this.#rollback = database.prepare('ROLLBACK');
+    this.#savepoint = database.prepare('SAVEPOINT batched_write');
+    this.#release = database.prepare('RELEASE batched_write');
+    this.#rollbackToSavepoint = database.prepare('ROLLBACK TO batched_write');
+  }
+
+  /**
+   * Runs the writes and commits them; returns each write's outcome once the COMMIT returned.
+   * Throws when BEGIN or COMMIT fails (disk full, I/O error): then nothing of the batch is stored.
+   */
+  commit(writes: readonly (() => unknown)[]): WriteOutcome[] {
+    this.#begin.run();
+    const outcomes: WriteOutcome[] = [];
+    for (const write of writes) {
+      this.#savepoint.run();
+      try {
+        outcomes.push({ ok: true, value: write() });
+        this.#release.run();
+      } catch (error) {
+        this.#rollbackToSavepoint.run();
+        this.#release.run();
+        outcomes.push(error instanceof UndoWrite ? { ok: true, value: error.value } : { ok: false, error });
+      }
+    }
+    try {
+      this.#commit.run();
+    } catch (error) {
+      if (this.#database.inTransaction) this.#rollback.run();
+      throw error;
+    }
+    return outcomes;
+  }
+}
