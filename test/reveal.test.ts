@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Conversation, RevealFrame } from '../protocol/index.js';
 import { TestClient, sleep } from './helpers/client.js';
+import { callAs } from './helpers/http.js';
 import { startTestRelay, threeGroup, type TestRelay, type TestRelayOptions } from './helpers/relay.js';
 
 const GROUP = 'office';
@@ -32,15 +33,7 @@ class Session {
   }
 
   async api<T>(userId: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.relay.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.relay.token(userId)}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as T };
+    return callAs<T>(this.relay, userId, method, path, body);
   }
 
   /** POST /groups/office/conversation; returns the conversation as `userId` sees it. */

@@ -45,6 +45,24 @@ export function asParticipant(baseUrl: string, token: string) {
   };
 }
 
+/** One call of `userId` (with a token the relay minted) to a participant route; a body goes as JSON. */
+export function callAs<T = unknown>(
+  relay: { url: string; token(userId: string): string },
+  userId: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<HttpResult<T>> {
+  return request<T>(`${relay.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${relay.token(userId)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
+
 /** Calls of the host's server on the admin API. */
 export function asHost(baseUrl: string, adminToken: string = TEST_ADMIN_TOKEN) {
   const headers = (extra: Record<string, string>) => ({ authorization: `Bearer ${adminToken}`, ...extra });

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type WebSocket from 'ws';
 import type { Conversation, ConversationListResponse, Message } from '../../protocol/index.js';
 import { TestClient } from './client.js';
+import { callAs } from './http.js';
 import { startTestRelay, threeGroup, type TestRelay, type TestRelayOptions } from './relay.js';
 
 export const GROUP_ID = 'office';
@@ -41,16 +42,8 @@ export class Harness {
     await Promise.all(this.#clients.map((client) => client.close()));
   }
 
-  async api(userId: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${this.relay.url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${this.relay.token(userId)}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: await response.json() };
+  async api(userId: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    return callAs(this.relay, userId, method, path, body);
   }
 
   /** PUTs the alice -> bob -> cleo -> alice group. */
