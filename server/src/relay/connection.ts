@@ -22,7 +22,7 @@ const MAX_BUFFERED_BYTES = 1024 * 1024;
  * outbox after a reconnect); a client past this is flooding, and is closed 1008 before its
  * queue can grow the relay's memory.
  */
-export const MAX_QUEUED_FRAMES = 1000;
+const MAX_QUEUED_FRAMES = 1000;
 
 let nextConnectionNumber = 1;
 

@@ -42,8 +42,4 @@ export class ContextCache {
   forgetGroup(groupId: string): void {
     for (const [id, context] of this.#entries) if (context.group.id === groupId) this.#entries.delete(id);
   }
-
-  get size(): number {
-    return this.#entries.size;
-  }
 }
