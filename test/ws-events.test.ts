@@ -9,18 +9,23 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { sleep } from './helpers/client.js';
 import { TEST_ADMIN_TOKEN } from './helpers/relay.js';
-import { GROUP_ID, pingPong, sendMessage, settle, withRelay } from './helpers/ws-harness.js';
+import { GROUP_ID, pingPong, sendMessage, settle, withRelay, type Harness } from './helpers/ws-harness.js';
+
+/** alice -> bob with two sockets each, and cleo (in the group, not in the conversation). */
+async function twoTabsEach(harness: Harness) {
+  const conversationId = await harness.aliceBob();
+  const { client: alice1 } = await harness.ready('alice');
+  const { client: alice2 } = await harness.ready('alice');
+  const { client: bob1, ready } = await harness.ready('bob');
+  const { client: bob2 } = await harness.ready('bob');
+  const { client: cleo } = await harness.ready('cleo');
+  return { conversationId, alice1, alice2, bob1, bob2, cleo, alias: ready.conversations[0]?.peer.id };
+}
 
 describe('TYPING', () => {
   test("is relayed to the other participant's sockets only, under the alias for the giftee", async () => {
     await withRelay({}, async (harness) => {
-      const conversationId = await harness.aliceBob();
-      const { client: alice1 } = await harness.ready('alice');
-      const { client: alice2 } = await harness.ready('alice');
-      const { client: bob1, ready } = await harness.ready('bob');
-      const { client: bob2 } = await harness.ready('bob');
-      const { client: cleo } = await harness.ready('cleo');
-      const alias = ready.conversations[0]?.peer.id;
+      const { conversationId, alice1, alice2, bob1, bob2, cleo, alias } = await twoTabsEach(harness);
       assert.ok(alias !== undefined && alias !== 'alice');
 
       alice1.send({ type: 'TYPING', conversationId });
@@ -62,13 +67,7 @@ describe('TYPING', () => {
 describe('READ', () => {
   test('reaches every socket of both participants, readerId as each viewer knows the reader', async () => {
     await withRelay({}, async (harness) => {
-      const conversationId = await harness.aliceBob();
-      const { client: alice1 } = await harness.ready('alice');
-      const { client: alice2 } = await harness.ready('alice');
-      const { client: bob1, ready } = await harness.ready('bob');
-      const { client: bob2 } = await harness.ready('bob');
-      const { client: cleo } = await harness.ready('cleo');
-      const alias = ready.conversations[0]?.peer.id;
+      const { conversationId, alice1, alice2, bob1, bob2, cleo, alias } = await twoTabsEach(harness);
       await sendMessage(alice1, conversationId, 'one');
       await sendMessage(bob1, conversationId, 'two');
 
