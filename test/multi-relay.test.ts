@@ -269,6 +269,18 @@ function defineTests(): void {
       assert.equal((await cluster.history(conversationId, group.santa, 2)).length, RATE_MESSAGES);
     });
 
+    it('relays one TYPING per interval per user and conversation across relays', async () => {
+      const group = raffle('typing');
+      await setUp(group);
+      const conversationId = await cluster.openConversation(group.santa, group.groupId, 0);
+      const giftee = await connect(group.giftee, 0);
+      const tabs = [await connect(group.santa, 0), await connect(group.santa, 1), await connect(group.santa, 2)];
+      for (const tab of tabs) tab.send({ type: 'TYPING', conversationId });
+      await giftee.next('TYPING');
+      await sleep(500);
+      assert.equal(giftee.all('TYPING').length, 1, 'three tabs on three relays within 2 s: relayed once');
+    });
+
     it('holds the per-user HTTP request rate across relays', async () => {
       const userId = 'http-rate-user';
       const limit = 60;

@@ -9,7 +9,6 @@ import type { RelayLimits } from './config.js';
 import { ChatError, notAParticipant } from './errors.js';
 import type { RelayMetrics } from './metrics.js';
 import { MemoryRateLimiter, type RateLimiter } from './relay/rate-limiter.js';
-import { Throttle } from './relay/sliding-window.js';
 import type {
   ConversationContext,
   ConversationOverview,
@@ -30,6 +29,8 @@ export interface ChatServiceOptions {
   now?: Clock;
   /** The per-user message limit; default: this process's own (with Redis: shared by all relays). */
   messageLimiter?: RateLimiter;
+  /** One TYPING per interval per user and conversation; default: this process's own. */
+  typingLimiter?: RateLimiter;
 }
 
 export class ChatService {
@@ -38,7 +39,7 @@ export class ChatService {
   readonly now: Clock;
   readonly #metrics: RelayMetrics;
   readonly #messageLimiter: RateLimiter;
-  readonly #typingThrottle: Throttle;
+  readonly #typingLimiter: RateLimiter;
   /** Sends being stored, by sender and clientId: a retry waits for the original. */
   readonly #sendsInFlight = new Map<string, Promise<MessageRecord>>();
   /** Every store write under way, so shutdown can let them commit before the store closes. */
@@ -51,7 +52,7 @@ export class ChatService {
     this.#metrics = options.metrics;
     this.#messageLimiter =
       options.messageLimiter ?? new MemoryRateLimiter(options.limits.rateMessages, options.limits.rateWindowMs);
-    this.#typingThrottle = new Throttle(options.limits.typingIntervalMs);
+    this.#typingLimiter = options.typingLimiter ?? new MemoryRateLimiter(1, options.limits.typingIntervalMs);
   }
 
   /** The conversation, if `userId` takes part in it and it is open; else `FORBIDDEN`. */
@@ -216,7 +217,7 @@ export class ChatService {
   /** Relays "is typing" to the other side, at most once per interval; the rest are dropped. */
   async typing(userId: string, conversationId: string): Promise<void> {
     const context = await this.requireParticipant(userId, conversationId);
-    if (!this.#typingThrottle.allow(`${userId}\u0000${conversationId}`, this.now())) return;
+    if ((await this.#typingLimiter.take(`${userId}\u0000${conversationId}`, this.now())) > 0) return;
     await this.bus.publish({ type: 'typing', context, senderId: userId });
   }
 }

@@ -38,6 +38,8 @@ export interface Cluster {
   messageLimiter: RateLimiter;
   /** The per-user HTTP request rate of the participant API. */
   requestLimiter: RateLimiter;
+  /** One relayed TYPING per interval per user and conversation. */
+  typingLimiter: RateLimiter;
   /** Only with Redis: in one process the hub's own count is the socket limit. */
   socketRegistry: SocketRegistry | undefined;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
       bus,
       messageLimiter: new MemoryRateLimiter(limits.rateMessages, limits.rateWindowMs),
       requestLimiter: new MemoryRateLimiter(limits.httpRequestsPerMinute, HTTP_WINDOW_MS),
+      typingLimiter: new MemoryRateLimiter(1, limits.typingIntervalMs),
       socketRegistry: undefined,
       close: async () => {
         if (!options.bus) await bus.close();
@@ -98,6 +101,15 @@ export async function openCluster(options: ClusterOptions): Promise<Cluster> {
       nodeId,
       logger,
       what: 'HTTP request rate limit',
+    }),
+    typingLimiter: new RedisRateLimiter({
+      redis: commands,
+      limit: 1,
+      windowMs: limits.typingIntervalMs,
+      prefix: `${prefix}:typing`,
+      nodeId,
+      logger,
+      what: 'typing throttle',
     }),
     socketRegistry,
     close: async () => {

@@ -74,7 +74,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     ...(config.jwtIssuer !== undefined ? { issuer: config.jwtIssuer } : {}),
     ...(config.jwtAudience !== undefined ? { audience: config.jwtAudience } : {}),
   };
-  const service = new ChatService({ store, bus, limits: config.limits, metrics, now, messageLimiter: cluster.messageLimiter });
+  const service = new ChatService({ store, bus, limits: config.limits, metrics, now, messageLimiter: cluster.messageLimiter, typingLimiter: cluster.typingLimiter });
   const hub = new SocketHub(config.limits.maxSocketsPerUser, cluster.socketRegistry);
   const catchUp = new CatchUp({ service, hub, metrics, logger });
   const reveals = new RevealScheduler({ store, hub, metrics, logger, now });

@@ -59,27 +59,3 @@ export class SlidingWindowLimiter {
     }
   }
 }
-
-/** Lets one event per key through every `intervalMs`; the rest are dropped (typing). */
-export class Throttle {
-  readonly #intervalMs: number;
-  readonly #lastByKey = new Map<string, number>();
-
-  constructor(intervalMs: number) {
-    this.#intervalMs = intervalMs;
-  }
-
-  allow(key: string, now: number): boolean {
-    const last = this.#lastByKey.get(key);
-    if (last !== undefined && now - last < this.#intervalMs) return false;
-    if (this.#lastByKey.size > 10_000) this.#sweep(now);
-    this.#lastByKey.set(key, now);
-    return true;
-  }
-
-  #sweep(now: number): void {
-    for (const [key, last] of this.#lastByKey) {
-      if (now - last >= this.#intervalMs) this.#lastByKey.delete(key);
-    }
-  }
-}
