@@ -12,12 +12,14 @@ import { MemoryRateLimiter, type RateLimiter } from './relay/rate-limiter.js';
 import type {
   ConversationContext,
   ConversationOverview,
+  GroupRecord,
+  GroupWrite,
   HistoryPage,
   HistoryPageQuery,
   MessageRecord,
   Store,
 } from './store/store.js';
-import { roleOf } from './views.js';
+import { roleOf } from './views/visibility.js';
 
 export type Clock = () => number;
 
@@ -53,6 +55,36 @@ export class ChatService {
     this.#messageLimiter =
       options.messageLimiter ?? new MemoryRateLimiter(options.limits.rateMessages, options.limits.rateWindowMs);
     this.#typingLimiter = options.typingLimiter ?? new MemoryRateLimiter(1, options.limits.typingIntervalMs);
+  }
+
+  /**
+   * Creates or replaces a group (the host's admin API). Both sides' sockets are told of the
+   * conversations the write closed and of those it revealed; every relay re-reads when the
+   * next reveal is due.
+   */
+  async putGroup(groupId: string, write: GroupWrite): Promise<{ group: GroupRecord; created: boolean }> {
+    const result = await this.store.putGroup(groupId, write, this.now());
+    for (const context of result.closed) await this.bus.publish({ type: 'conversation', context });
+    for (const context of result.revealed) await this.bus.publish({ type: 'reveal', context });
+    await this.bus.publish({ type: 'group', groupId });
+    return { group: result.group, created: result.created };
+  }
+
+  getGroup(groupId: string): Promise<GroupRecord | null> {
+    return this.store.getGroup(groupId);
+  }
+
+  /** Erases the group and everything in it; `false` when there was none. */
+  async deleteGroup(groupId: string): Promise<boolean> {
+    const now = this.now();
+    const result = await this.store.deleteGroup(groupId);
+    if (!result.deleted) return false;
+    for (const context of result.closed) {
+      const conversation = { ...context.conversation, closedAt: context.conversation.closedAt ?? now };
+      await this.bus.publish({ type: 'conversation', context: { ...context, conversation } });
+    }
+    await this.bus.publish({ type: 'group', groupId });
+    return true;
   }
 
   /** The conversation, if `userId` takes part in it and it is open; else `FORBIDDEN`. */

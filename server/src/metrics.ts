@@ -102,8 +102,8 @@ export class RelayMetrics {
     this.#errorsByCode.inc({ code });
   }
 
-  revealSent(): void {
-    this.#reveals.inc();
+  revealSent(frames = 1): void {
+    if (frames > 0) this.#reveals.inc(frames);
   }
 
   busPublished(): void {

@@ -116,16 +116,17 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
 
   const unsubscribe = bus.subscribe((event) => {
     if (event.type === 'group') {
-      reveals.refresh(event.groupId).catch((error: unknown) => logger.error({ err: error }, 'reveal refresh failed'));
+      reveals.reschedule().catch(() => undefined);
       return;
     }
     if (event.type === 'resync') {
       hub.reregister();
-      reveals.reload().catch((error: unknown) => logger.error({ err: error }, 'reveal reload failed'));
+      reveals.reschedule().catch(() => undefined);
       catchUp.all().catch((error: unknown) => logger.error({ err: error }, 'catch-up failed'));
       return;
     }
-    hub.deliver(event, now());
+    const sent = hub.deliver(event, now());
+    if (event.type === 'reveal') metrics.revealSent(sent);
   });
   await reveals.start();
   if (config.demo !== undefined && config.adminToken !== undefined) {

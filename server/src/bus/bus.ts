@@ -1,18 +1,14 @@
 /**
  * The fan-out seam: what one relay process tells every relay process (itself included).
  * Events are plain JSON data so a networked bus (Redis pub/sub) can carry them; each
- * process renders them for its own sockets through `views.ts`.
+ * process renders them for its own sockets through `views/frames.ts`.
  */
-import type { ConversationContext, MessageRecord } from '../store/store.js';
+import type { ConversationEvent } from '../views/frames.js';
 
 export type BusEvent =
-  /** A message was stored (its `clientId` goes only to the sender's own sockets). */
-  | { type: 'message'; context: ConversationContext; message: MessageRecord }
-  | { type: 'read'; context: ConversationContext; readerId: string; upTo: number }
-  | { type: 'typing'; context: ConversationContext; senderId: string }
-  /** A conversation was created or closed. */
-  | { type: 'conversation'; context: ConversationContext }
-  /** A group was written or erased: reveal timers re-read its schedule. */
+  /** Told to both participants of one conversation, each as `views/frames.ts` renders it for them. */
+  | ConversationEvent
+  /** A group was written or erased: the reveal scheduler re-reads when the next reveal is due. */
   | { type: 'group'; groupId: string }
   /** Close these sockets of the user (4409), on whichever process holds them: over the per-user limit. */
   | { type: 'evict'; userId: string; socketIds: string[] }

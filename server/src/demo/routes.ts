@@ -9,7 +9,6 @@ import { signParticipantToken } from '../auth/jwt.js';
 import { ChatError } from '../errors.js';
 import { limitBody, readJsonBody } from '../http/body.js';
 import type { AppDependencies } from '../http/context.js';
-import { isRevealed } from '../views.js';
 import { adminApi, type AdminApi } from './admin-api.js';
 import { DEMO_BUDGET, DEMO_GROUP_ID, DEMO_PEOPLE, resetDemoGroup, revealDemoGroup } from './seed.js';
 import { demoSiteRoutes } from './site.js';
@@ -47,7 +46,7 @@ export function demoApiRoutes(deps: AppDependencies, admin: AdminApi): Hono {
         id: group.id,
         name: group.name,
         revealAt: new Date(group.revealAt).toISOString(),
-        revealed: isRevealed(group, service.now()),
+        revealed: service.now() >= group.revealAt,
         budget: DEMO_BUDGET,
       },
       people: DEMO_PEOPLE.filter((person) => group.members.some((member) => member.id === person.id)).map((person) => ({

@@ -1,6 +1,6 @@
 /**
  * The participant API (PROTOCOL.md §2): bearer token, CORS for the allowed origins only,
- * 64 KiB bodies, a per-user request rate. Every body is rendered for the caller by `views.ts`.
+ * 64 KiB bodies, a per-user request rate. Every body is built for the caller by `views/frames.ts`.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
@@ -8,15 +8,12 @@ import {
   LIMITS,
   parseConversationRequest,
   parseHistoryQuery,
-  type ConversationListResponse,
-  type ConversationResponse,
-  type HistoryResponse,
 } from '../../../protocol/index.js';
 import { readBearer } from '../auth/bearer.js';
 import { verifyParticipantToken } from '../auth/jwt.js';
 import { ChatError } from '../errors.js';
 import { MemoryRateLimiter } from '../relay/rate-limiter.js';
-import { viewConversation, viewMessage } from '../views.js';
+import { conversationBody, conversationListBody, historyBody } from '../views/frames.js';
 import { limitBody, readJsonBody } from './body.js';
 import type { AppDependencies, AppEnv } from './context.js';
 import { requireGroupId } from './params.js';
@@ -73,20 +70,13 @@ export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
     }
     const userId = c.get('userId');
     const { overview, created } = await service.openConversation(userId, groupId, request.value.with);
-    const body: ConversationResponse = { success: true, conversation: viewConversation(overview, userId, service.now()) };
-    return c.json(body, created ? 201 : 200);
+    return c.json(conversationBody(overview, userId, service.now()), created ? 201 : 200);
   });
 
   routes.get('/conversations', async (c) => {
     const userId = c.get('userId');
     const { overviews, unreadTotal } = await service.listConversations(userId);
-    const now = service.now();
-    const body: ConversationListResponse = {
-      success: true,
-      conversations: overviews.map((overview) => viewConversation(overview, userId, now)),
-      unreadTotal,
-    };
-    return c.json(body);
+    return c.json(conversationListBody(overviews, unreadTotal, userId, service.now()));
   });
 
   routes.get('/conversations/:conversationId/messages', async (c) => {
@@ -94,13 +84,7 @@ export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
     if (!query.ok) throw new ChatError('BAD_REQUEST', `${query.field}: ${query.message}`, { field: query.field });
     const userId = c.get('userId');
     const { context, page } = await service.history(userId, c.req.param('conversationId'), query.value);
-    const now = service.now();
-    const body: HistoryResponse = {
-      success: true,
-      messages: page.messages.map((message) => viewMessage(context, message, userId, now)),
-      hasMore: page.hasMore,
-    };
-    return c.json(body);
+    return c.json(historyBody(context, page.messages, page.hasMore, userId, service.now()));
   });
 
   return routes;

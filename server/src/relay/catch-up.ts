@@ -13,7 +13,7 @@ import { LIMITS } from '../../../protocol/index.js';
 import type { ChatService } from '../chat.js';
 import type { Logger } from '../logger.js';
 import type { RelayMetrics } from '../metrics.js';
-import { viewMessage } from '../views.js';
+import { historyFrame } from '../views/frames.js';
 import type { Connection } from './connection.js';
 import type { SocketHub } from './hub.js';
 import { buildReady } from './ready.js';
@@ -119,12 +119,7 @@ export class CatchUp {
       const page = await service.store.listMessages(conversationId, { after, limit: LIMITS.syncPageMax });
       if (!connection.isReady) return;
       connection.delivered.sentPage(conversationId, after, page.messages.map((message) => message.seq));
-      connection.send({
-        type: 'HISTORY',
-        conversationId,
-        messages: page.messages.map((message) => viewMessage(overview, message, userId, now)),
-        hasMore: page.hasMore,
-      });
+      connection.send(historyFrame(overview, page.messages, page.hasMore, userId, now));
     }
     metrics.caughtUp();
   }

@@ -1,22 +1,15 @@
 /**
- * Handles the frames of one socket, per PROTOCOL.md §3. A bad frame is answered with an
+ * Handles the frames of one socket, per docs/protocol.md §3. A bad frame is answered with an
  * `ERROR` frame and the socket stays open; only the contract's close codes close it.
  */
-import {
-  CloseCode,
-  LIMITS,
-  parseClientFrame,
-  type ClientFrame,
-  type ErrorCode,
-  type ServerFrame,
-} from '../../../protocol/index.js';
+import { CloseCode, LIMITS, parseClientFrame, type ClientFrame, type ErrorCode } from '../../../protocol/index.js';
 import { verifyParticipantToken, type JwtOptions } from '../auth/jwt.js';
 import type { ChatService } from '../chat.js';
 import { ChatError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { setTimeoutAt } from '../long-timeout.js';
 import type { RelayMetrics } from '../metrics.js';
-import { toIso, viewMessage } from '../views.js';
+import { ackFrame, errorFrame, historyFrame, PONG_FRAME } from '../views/frames.js';
 import { ConnectionState, type Connection } from './connection.js';
 import { buildReady } from './ready.js';
 import type { SocketHub } from './hub.js';
@@ -64,7 +57,7 @@ export class Dispatcher {
     }
     const frame = parsed.frame;
     if (frame.type === 'PING') {
-      connection.send({ type: 'PONG' });
+      connection.send(PONG_FRAME);
       return;
     }
     this.#enqueue(connection, () => this.#handle(connection, frame));
@@ -87,16 +80,7 @@ export class Dispatcher {
       switch (frame.type) {
         case 'NEW_MESSAGE': {
           const message = await this.#service.send(userId, frame.conversationId, frame.content, frame.clientId ?? null);
-          if (message.clientId !== null) {
-            connection.send({
-              type: 'ACK',
-              clientId: message.clientId,
-              conversationId: message.conversationId,
-              id: message.id,
-              seq: message.seq,
-              timestamp: toIso(message.createdAt),
-            });
-          }
+          if (message.clientId !== null) connection.send(ackFrame(message, message.clientId));
           return;
         }
         case 'TYPING':
@@ -111,12 +95,7 @@ export class Dispatcher {
           });
           const now = this.#service.now();
           connection.delivered.sentPage(frame.conversationId, frame.after, page.messages.map((message) => message.seq));
-          connection.send({
-            type: 'HISTORY',
-            conversationId: frame.conversationId,
-            messages: page.messages.map((message) => viewMessage(context, message, userId, now)),
-            hasMore: page.hasMore,
-          });
+          connection.send(historyFrame(context, page.messages, page.hasMore, userId, now));
           return;
         }
       }
@@ -197,11 +176,7 @@ export class Dispatcher {
     details: { clientId?: string; conversationId?: string; retryAfterMs?: number },
   ): void {
     this.#metrics.refused(code);
-    const frame: ServerFrame = { type: 'ERROR', code, message };
-    if (details.clientId !== undefined) frame.clientId = details.clientId;
-    if (details.conversationId !== undefined) frame.conversationId = details.conversationId;
-    if (details.retryAfterMs !== undefined) frame.retryAfterMs = details.retryAfterMs;
-    connection.send(frame);
+    connection.send(errorFrame(code, message, details));
     // INTERNAL is the relay's failure, not the client's: a database outage must not close
     // the sockets whose outboxes are retrying.
     if (code !== 'INTERNAL' && this.#refusals.take(String(connection.number), Date.now()) > 0) {

@@ -1,12 +1,11 @@
 /**
- * The authenticated sockets of this relay process, by user, and the fan-out of bus events to
- * them. Each event is rendered through `views.ts` once per audience (viewer, and for a
- * message whether the viewer sent it) and the same text goes to every socket of that audience.
+ * The authenticated sockets of this relay process, by user, and the routing of bus events to
+ * them. Each event is built by `views/frames.ts` once per viewer and the same text goes to
+ * every socket of that viewer.
  */
 import type { BusEvent } from '../bus/bus.js';
-import { CloseCode, type ServerFrame } from '../../../protocol/index.js';
-import type { ConversationContext } from '../store/store.js';
-import { viewConversation, visibleUserId, toIso } from '../views.js';
+import { CloseCode } from '../../../protocol/index.js';
+import { eventFrame, type ConversationEvent } from '../views/frames.js';
 import type { Connection } from './connection.js';
 import { socketIdOf, type SocketRegistry } from './socket-registry.js';
 
@@ -76,54 +75,49 @@ export class SocketHub {
     return this.#connectionsByUser.get(userId) ?? EMPTY;
   }
 
-  hasSockets(userId: string): boolean {
-    return this.#connectionsByUser.has(userId);
-  }
-
-  /** Sends one frame, rendered for each participant, to all their sockets here. */
-  sendToParticipants(context: ConversationContext, render: (viewerId: string) => ServerFrame | null): void {
-    for (const viewerId of [context.conversation.santaId, context.conversation.gifteeId]) {
-      const sockets = this.socketsOf(viewerId);
-      if (sockets.size === 0) continue;
-      const frame = render(viewerId);
-      if (frame === null) continue;
-      const text = JSON.stringify(frame);
-      for (const socket of sockets) socket.sendText(text);
-    }
-  }
-
-  deliver(event: BusEvent, now: number): void {
+  /**
+   * Sends a conversation's event to both participants' sockets here (returns how many), built for each viewer by
+   * `views/frames.ts` and serialized once per viewer. A message a socket already has (a retried
+   * send is published again, in case its first relay died before publishing) is not sent twice.
+   */
+  deliver(event: BusEvent, now: number): number {
     switch (event.type) {
-      case 'message':
-        return this.#deliverMessage(event, now);
-      case 'read':
-        return this.sendToParticipants(event.context, (viewerId) => ({
-          type: 'READ',
-          conversationId: event.context.conversation.id,
-          readerId: visibleUserId(event.context, event.readerId, viewerId, now),
-          upTo: event.upTo,
-        }));
-      case 'typing':
-        return this.sendToParticipants(event.context, (viewerId) =>
-          viewerId === event.senderId
-            ? null
-            : {
-                type: 'TYPING',
-                conversationId: event.context.conversation.id,
-                senderId: visibleUserId(event.context, event.senderId, viewerId, now),
-              },
-        );
-      case 'conversation':
-        return this.sendToParticipants(event.context, (viewerId) => ({
-          type: 'CONVERSATION',
-          conversation: viewConversation({ ...event.context, unread: 0, lastMessage: null }, viewerId, now),
-        }));
       case 'evict':
-        return this.#evict(event.userId, event.socketIds);
+        this.#evict(event.userId, event.socketIds);
+        return 0;
       case 'group':
       case 'resync':
-        return;
+        return 0;
+      default:
+        return this.#toParticipants(event, now);
     }
+  }
+
+  /** Returns how many sockets were sent the event. */
+  #toParticipants(event: ConversationEvent, now: number): number {
+    let written = 0;
+    const { conversation } = event.context;
+    const message = event.type === 'message' ? event.message : null;
+    for (const viewerId of [conversation.santaId, conversation.gifteeId]) {
+      const sockets = this.socketsOf(viewerId);
+      if (sockets.size === 0) continue;
+      const frame = eventFrame(event, viewerId, now);
+      if (frame === null) continue;
+      const text = JSON.stringify(frame);
+      for (const socket of sockets) {
+        if (message === null) {
+          socket.sendText(text);
+          written += 1;
+          continue;
+        }
+        if (socket.delivered.has(message.conversationId, message.seq)) continue;
+        socket.sendText(text);
+        written += 1;
+        socket.delivered.sent(message.conversationId, message.seq);
+        if (this.#onGap && socket.delivered.hasGap(message.conversationId)) this.#onGap(socket);
+      }
+    }
+    return written;
   }
 
   /** Closes those of the user's sockets that live here (the others are on other processes). */
@@ -133,35 +127,6 @@ export class SocketHub {
       if (!wanted.has(this.#socketId(connection))) continue;
       this.remove(connection);
       connection.close(CloseCode.TOO_MANY_SOCKETS, 'Too many connections for this user; closed the oldest.');
-    }
-  }
-
-  #deliverMessage(event: Extract<BusEvent, { type: 'message' }>, now: number): void {
-    const { context, message } = event;
-    const timestamp = toIso(message.createdAt);
-    for (const viewerId of [context.conversation.santaId, context.conversation.gifteeId]) {
-      const sockets = this.socketsOf(viewerId);
-      if (sockets.size === 0) continue;
-      const frame: ServerFrame = {
-        type: 'NEW_MESSAGE',
-        conversationId: message.conversationId,
-        id: message.id,
-        seq: message.seq,
-        senderId: visibleUserId(context, message.senderId, viewerId, now),
-        content: message.content,
-        timestamp,
-      };
-      // One serialization per audience; the sender's own sockets get the clientId too.
-      const ownText = JSON.stringify(
-        viewerId === message.senderId && message.clientId !== null ? { ...frame, clientId: message.clientId } : frame,
-      );
-      for (const socket of sockets) {
-        // A retried send publishes its message again, in case its first relay died before publishing.
-        if (socket.delivered.has(message.conversationId, message.seq)) continue;
-        socket.sendText(ownText);
-        socket.delivered.sent(message.conversationId, message.seq);
-        if (this.#onGap && socket.delivered.hasGap(message.conversationId)) this.#onGap(socket);
-      }
     }
   }
 

@@ -1,7 +1,7 @@
-import { PROTOCOL_VERSION, type ReadyFrame } from '../../../protocol/index.js';
+import type { ReadyFrame } from '../../../protocol/index.js';
 import type { ChatService } from '../chat.js';
 import type { ConversationOverview } from '../store/store.js';
-import { viewConversation } from '../views.js';
+import { readyFrame } from '../views/frames.js';
 
 /** The user's READY frame as the store has it now, with the overviews it was built from. */
 export async function buildReady(
@@ -9,13 +9,5 @@ export async function buildReady(
   userId: string,
 ): Promise<{ frame: ReadyFrame; overviews: ConversationOverview[] }> {
   const { overviews, unreadTotal } = await service.listConversations(userId);
-  const now = service.now();
-  const frame: ReadyFrame = {
-    type: 'READY',
-    userId,
-    protocol: PROTOCOL_VERSION,
-    conversations: overviews.map((overview) => viewConversation(overview, userId, now)),
-    unreadTotal,
-  };
-  return { frame, overviews };
+  return { frame: readyFrame(userId, overviews, unreadTotal, service.now()), overviews };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { groupWrite, idsOf, members, openPair, send, withStore, type OpenStore } from './conformance-fixtures.js';
+import { cycle, groupWrite, idsOf, members, openPair, send, withStore, type OpenStore } from './conformance-fixtures.js';
 
 export function groupCases(openStore: OpenStore): void {
   it('putGroup creates, then replaces, and says which', async () => {
@@ -14,7 +14,7 @@ export function groupCases(openStore: OpenStore): void {
         id: 'g1',
         name: 'Office 2026',
         revealAt: groupWrite().revealAt,
-        revealedAt: null,
+        revealSetAt: 100,
         members,
         assignments: groupWrite().assignments,
         createdAt: 100,
@@ -47,38 +47,105 @@ export function groupCases(openStore: OpenStore): void {
     });
   });
 
-  it('latches the reveal once revealAt has passed, even if a later PUT moves it forward', async () => {
+  it('latches a pair once revealAt has passed while it exists, even if a later PUT moves the date', async () => {
     await withStore(openStore, async (store) => {
-      const put = async (revealAt: number, now: number) =>
-        (await store.putGroup('g1', groupWrite({ revealAt }), now)).group.revealedAt;
+      await store.putGroup('g1', groupWrite({ revealAt: 1000 }), 100);
+      const aliceToBob = await openPair(store, 'g1', 'a', 'b', 200);
+      const latchOf = async (conversationId: string) => (await store.getConversation(conversationId))?.conversation.revealedAt;
+      assert.equal(await latchOf(aliceToBob.conversation.id), null, 'the clock decides until a write moves the date');
 
-      // A new group is revealed by the clock alone; there is nothing to latch yet.
-      assert.equal(await put(50, 100), null);
-      assert.equal(await put(5000, 100), 50, 'revealAt 50 had passed at 100');
-
-      await store.putGroup('g2', groupWrite({ revealAt: 1000 }), 100);
-      assert.equal((await store.putGroup('g2', groupWrite({ revealAt: 5000 }), 500)).group.revealedAt, null);
-      assert.equal((await store.putGroup('g2', groupWrite({ revealAt: 800 }), 600)).group.revealedAt, null);
-      assert.equal((await store.putGroup('g2', groupWrite({ revealAt: 9000 }), 800)).group.revealedAt, 800);
-      assert.equal((await store.putGroup('g2', groupWrite({ revealAt: 100 }), 900)).group.revealedAt, 800);
-      assert.equal((await store.putGroup('g2', groupWrite({ revealAt: 20000 }), 1000)).group.revealedAt, 800);
-      assert.equal((await store.getGroup('g2'))?.revealedAt, 800);
+      // Moved later before it came: nothing latched.
+      await store.putGroup('g1', groupWrite({ revealAt: 5000 }), 500);
+      assert.equal(await latchOf(aliceToBob.conversation.id), null);
+      // Moved later after it came: the pair keeps the instant it was revealed.
+      const moved = await store.putGroup('g1', groupWrite({ revealAt: 9000 }), 6000);
+      assert.equal(await latchOf(aliceToBob.conversation.id), 5000);
+      assert.deepEqual(moved.revealed, [], 'nothing newly revealed');
+      // A pair opened after the latch is revealed too: the latch is the pair's, not the conversation's.
+      const bobToCleo = await openPair(store, 'g1', 'b', 'c', 6100);
+      assert.equal(bobToCleo.conversation.revealedAt, 5000);
+      assert.equal(await latchOf(bobToCleo.conversation.id), 5000);
+      // Further writes keep the latch, whatever the date.
+      await store.putGroup('g1', groupWrite({ revealAt: 100 }), 7000);
+      await store.putGroup('g1', groupWrite({ revealAt: 20_000 }), 8000);
+      assert.equal(await latchOf(aliceToBob.conversation.id), 5000);
     });
   });
 
-  it('listRevealSchedule lists every group with its reveal times', async () => {
+  it('a re-draw after a reveal starts the new pairs hidden; kept pairs stay revealed; closed ones end as they were', async () => {
     await withStore(openStore, async (store) => {
-      assert.deepEqual(await store.listRevealSchedule(), []);
+      // Last year: revealed at 1000.
       await store.putGroup('g1', groupWrite({ revealAt: 1000 }), 100);
-      await store.putGroup('g1', groupWrite({ revealAt: 3000 }), 2000);
-      await store.putGroup('g2', groupWrite({ revealAt: 7000 }), 100);
-      const schedule = (await store.listRevealSchedule()).sort((left, right) =>
-        left.groupId.localeCompare(right.groupId),
+      const aliceToBob = await openPair(store, 'g1', 'a', 'b', 200);
+      const cleoToDan = await openPair(store, 'g1', 'c', 'd', 200);
+      // This year: a new raffle keeps c -> d, and a -> b becomes a -> c.
+      const redraw = [
+        { santa: 'a', giftee: 'c' },
+        { santa: 'c', giftee: 'd' },
+        { santa: 'd', giftee: 'b' },
+        { santa: 'b', giftee: 'a' },
+      ];
+      const put = await store.putGroup('g1', groupWrite({ revealAt: 50_000, assignments: redraw }), 2000);
+      assert.deepEqual(idsOf(put.closed), [aliceToBob.conversation.id]);
+      assert.equal(put.closed[0]?.conversation.revealedAt, 1000, 'the closed pair ends as it was: revealed');
+      assert.equal(put.closed[0]?.group.revealAt, 1000, 'under the date it knew');
+      assert.deepEqual(put.revealed, []);
+
+      const aliceToCleo = await openPair(store, 'g1', 'a', 'c', 2100);
+      assert.equal(aliceToCleo.conversation.revealedAt, null, 'a new pair starts hidden');
+      assert.equal(aliceToCleo.group.revealAt, 50_000);
+      assert.equal((await store.getConversation(cleoToDan.conversation.id))?.conversation.revealedAt, 1000, 'kept pair');
+      const overview = await store.getConversationOverview(aliceToCleo.conversation.id, 'c');
+      assert.equal(overview?.conversation.revealedAt, null);
+      assert.deepEqual(
+        (await store.listConversations('c')).map((entry) => [entry.conversation.id, entry.conversation.revealedAt]).sort(),
+        [
+          [aliceToCleo.conversation.id, null],
+          [cleoToDan.conversation.id, 1000],
+        ].sort(),
       );
-      assert.deepEqual(schedule, [
-        { groupId: 'g1', revealAt: 3000, revealedAt: 1000 },
-        { groupId: 'g2', revealAt: 7000, revealedAt: null },
-      ]);
+    });
+  });
+
+  it('a write that moves revealAt into the past reveals the open, hidden pairs it keeps, and only those', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite({ revealAt: 10_000 }), 100);
+      const aliceToBob = await openPair(store, 'g1', 'a', 'b', 200);
+      const bobToCleo = await openPair(store, 'g1', 'b', 'c', 200);
+      const keep = cycle.filter((pair) => pair.santa !== 'b');
+      const put = await store.putGroup('g1', groupWrite({ revealAt: 500, assignments: keep }), 1000);
+      assert.deepEqual(idsOf(put.revealed), [aliceToBob.conversation.id]);
+      assert.equal(put.revealed[0]?.group.revealAt, 500);
+      assert.deepEqual(idsOf(put.closed), [bobToCleo.conversation.id]);
+      assert.equal(put.closed[0]?.conversation.revealedAt, null, 'a pair closed by the write is never revealed by it');
+      assert.equal(put.group.revealSetAt, 1000);
+    });
+  });
+
+  it('nextRevealAfter and listRevealsDue read what the clock reveals from the index', async () => {
+    await withStore(openStore, async (store) => {
+      assert.equal(await store.nextRevealAfter(0), null);
+      await store.putGroup('g1', groupWrite({ revealAt: 3000 }), 100);
+      await store.putGroup('g2', groupWrite({ name: 'Family', revealAt: 7000 }), 100);
+      // Set after its date: that write revealed it, the clock has nothing to announce.
+      await store.putGroup('g3', groupWrite({ name: 'Past', revealAt: 1500 }), 2000);
+      assert.equal(await store.nextRevealAfter(0), 1500);
+      assert.equal(await store.nextRevealAfter(1500), 3000);
+      assert.equal(await store.nextRevealAfter(3000), 7000);
+      assert.equal(await store.nextRevealAfter(7000), null);
+
+      const g1 = await openPair(store, 'g1', 'a', 'b', 200);
+      const g2 = await openPair(store, 'g2', 'a', 'b', 200);
+      await openPair(store, 'g3', 'a', 'b', 2100);
+      assert.deepEqual(idsOf(await store.listRevealsDue(0, 2999)), []);
+      assert.deepEqual(idsOf(await store.listRevealsDue(0, 3000)), [g1.conversation.id]);
+      assert.deepEqual(idsOf(await store.listRevealsDue(3000, 8000)), [g2.conversation.id]);
+      // Kept the date in a later write: still the clock's to announce.
+      await store.putGroup('g2', groupWrite({ name: 'Family renamed', revealAt: 7000 }), 6000);
+      assert.deepEqual(idsOf(await store.listRevealsDue(3000, 8000)), [g2.conversation.id]);
+      // Closed conversations are not announced.
+      await store.putGroup('g1', groupWrite({ revealAt: 3000, assignments: [] }), 2500);
+      assert.deepEqual(idsOf(await store.listRevealsDue(0, 3000)), []);
     });
   });
 
@@ -120,10 +187,7 @@ export function groupCases(openStore: OpenStore): void {
         (await store.listConversations('a')).map((overview) => overview.conversation.id),
         [otherGroup.conversation.id],
       );
-      assert.deepEqual(
-        (await store.listRevealSchedule()).map((entry) => entry.groupId),
-        ['g2'],
-      );
+      assert.deepEqual(idsOf(await store.listRevealsDue(0, groupWrite().revealAt)), [otherGroup.conversation.id]);
       assert.equal((await store.listMessages(otherGroup.conversation.id, { limit: 50 })).messages.length, 1);
 
       // The erased message's clientId is free again for its sender.

@@ -5,8 +5,8 @@ import type { ConversationContext } from './store.js';
 
 function context(id: string, groupId: string, lastSeq = 0): ConversationContext {
   return {
-    conversation: { id, groupId, santaId: 'a', gifteeId: 'b', alias: 's_x', createdAt: 1, closedAt: null, lastSeq },
-    group: { id: groupId, name: 'G', revealAt: 10, revealedAt: null },
+    conversation: { id, groupId, santaId: 'a', gifteeId: 'b', alias: 's_x', createdAt: 1, closedAt: null, lastSeq, revealedAt: null },
+    group: { id: groupId, name: 'G', revealAt: 10 },
     santa: { id: 'a', name: 'Alice' },
     giftee: { id: 'b', name: 'Bob' },
   };

@@ -83,6 +83,27 @@ export const postgresMigrations: readonly PostgresMigration[] = [
       );
     `,
   },
+  {
+    // Reveal per pair, not per group: see sqlite-migrations.ts version 2.
+    version: 2,
+    sql: `
+      ALTER TABLE conversations ADD COLUMN revealed_at BIGINT;
+      ALTER TABLE assignments ADD COLUMN revealed_at BIGINT;
+      ALTER TABLE groups ADD COLUMN reveal_set_at BIGINT;
+      UPDATE groups SET reveal_set_at = updated_at;
+      ALTER TABLE groups ALTER COLUMN reveal_set_at SET NOT NULL;
+      UPDATE conversations c SET revealed_at = g.revealed_at
+        FROM groups g
+        WHERE g.id = c.group_id AND g.revealed_at IS NOT NULL AND c.created_at <= g.revealed_at
+          AND (c.closed_at IS NULL OR c.closed_at >= g.revealed_at);
+      UPDATE assignments a SET revealed_at = c.revealed_at
+        FROM conversations c
+        WHERE c.group_id = a.group_id AND c.santa_id = a.santa_id AND c.giftee_id = a.giftee_id
+          AND c.closed_at IS NULL;
+      ALTER TABLE groups DROP COLUMN revealed_at;
+      CREATE INDEX groups_reveal_at ON groups (reveal_at);
+    `,
+  },
 ];
 
 /**

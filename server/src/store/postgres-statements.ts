@@ -4,8 +4,8 @@
  */
 
 const contextColumns = `
-  c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, c.last_seq,
-  g.name AS group_name, g.reveal_at AS group_reveal_at, g.revealed_at AS group_revealed_at,
+  c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, c.last_seq, c.revealed_at,
+  g.name AS group_name, g.reveal_at AS group_reveal_at,
   santa.name AS santa_name, giftee.name AS giftee_name`;
 
 const contextJoins = `
@@ -37,22 +37,30 @@ export const sql = {
   // and a conversation being opened on the same group never interleave.
   selectGroupForUpdate: 'SELECT * FROM groups WHERE id = $1 FOR NO KEY UPDATE',
   lockGroupShared: 'SELECT 1 FROM groups WHERE id = $1 FOR SHARE',
+  /** `$1` id, `$2` name, `$3` revealAt, `$4` revealSetAt, `$5` createdAt, `$6` now. */
   insertGroup: `
-    INSERT INTO groups (id, name, reveal_at, revealed_at, created_at, updated_at)
-    VALUES ($1, $2, $3, NULL, $4, $4)
+    INSERT INTO groups (id, name, reveal_at, reveal_set_at, created_at, updated_at)
+    VALUES ($1, $2, $3, $4, $5, $6)
     ON CONFLICT (id) DO NOTHING
     RETURNING id`,
-  updateGroup: 'UPDATE groups SET name = $2, reveal_at = $3, revealed_at = $4, updated_at = $5 WHERE id = $1',
+  updateGroup: 'UPDATE groups SET name = $2, reveal_at = $3, reveal_set_at = $4, updated_at = $5 WHERE id = $1',
   deleteGroup: 'DELETE FROM groups WHERE id = $1',
   /** The group with its members and assignments in one statement (one snapshot), in their order. */
   selectGroupRecord: `
     SELECT g.*,
       (SELECT COALESCE(json_agg(json_build_object('id', m.user_id, 'name', m.name) ORDER BY m.position), '[]'::json)
          FROM members m WHERE m.group_id = g.id) AS members,
-      (SELECT COALESCE(json_agg(json_build_object('santa', a.santa_id, 'giftee', a.giftee_id) ORDER BY a.position), '[]'::json)
+      (SELECT COALESCE(json_agg(json_build_object('santa', a.santa_id, 'giftee', a.giftee_id, 'revealedAt', a.revealed_at)
+                                ORDER BY a.position), '[]'::json)
          FROM assignments a WHERE a.group_id = g.id) AS assignments
     FROM groups g WHERE g.id = $1`,
-  selectRevealSchedule: 'SELECT id, reveal_at, revealed_at FROM groups ORDER BY reveal_at, id',
+  selectNextRevealAfter: 'SELECT MIN(reveal_at) AS reveal_at FROM groups WHERE reveal_at > $1',
+  /** `$1` after, `$2` upTo: see `Store.listRevealsDue`. */
+  selectRevealsDue: `
+    SELECT ${contextColumns} ${contextJoins}
+    WHERE g.reveal_at > $1 AND g.reveal_at <= $2 AND g.reveal_set_at < g.reveal_at
+      AND c.closed_at IS NULL AND c.revealed_at IS NULL
+    ORDER BY g.reveal_at, c.id`,
 
   deleteMembers: 'DELETE FROM members WHERE group_id = $1',
   insertMembers: `
@@ -61,24 +69,32 @@ export const sql = {
     FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS member(user_id, name, position)`,
   deleteAssignments: 'DELETE FROM assignments WHERE group_id = $1',
   insertAssignments: `
-    INSERT INTO assignments (group_id, santa_id, giftee_id, position)
-    SELECT $1, pair.santa_id, pair.giftee_id, pair.position
-    FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS pair(santa_id, giftee_id, position)`,
-  isAssignment: 'SELECT 1 FROM assignments WHERE group_id = $1 AND santa_id = $2 AND giftee_id = $3',
+    INSERT INTO assignments (group_id, santa_id, giftee_id, revealed_at, position)
+    SELECT $1, pair.santa_id, pair.giftee_id, pair.revealed_at, pair.position
+    FROM unnest($2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS pair(santa_id, giftee_id, revealed_at, position)`,
+  selectAssignmentLatch:
+    'SELECT revealed_at FROM assignments WHERE group_id = $1 AND santa_id = $2 AND giftee_id = $3',
 
   /** Creates the open conversation of a pair unless one exists (the partial unique index decides). */
   insertConversation: `
-    INSERT INTO conversations (id, group_id, santa_id, giftee_id, alias, created_at, last_activity_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $6)
+    INSERT INTO conversations (id, group_id, santa_id, giftee_id, alias, revealed_at, created_at, last_activity_at)
+    VALUES ($1, $2, $3, $4, $5, $7, $6, $6)
     ON CONFLICT (group_id, santa_id, giftee_id) WHERE closed_at IS NULL DO NOTHING
     RETURNING id`,
   selectOpenConversationIdOfPair: `
     SELECT id FROM conversations
     WHERE group_id = $1 AND santa_id = $2 AND giftee_id = $3 AND closed_at IS NULL`,
+  /** `$1` ids, `$2` now, `$3` each one's reveal latch. */
   closeConversations: `
-    UPDATE conversations SET closed_at = $2
-    WHERE id = ANY($1::text[]) AND closed_at IS NULL
-    RETURNING id, last_seq`,
+    UPDATE conversations c SET closed_at = $2, revealed_at = closing.revealed_at
+    FROM unnest($1::text[], $3::bigint[]) AS closing(id, revealed_at)
+    WHERE c.id = closing.id AND c.closed_at IS NULL
+    RETURNING c.id, c.last_seq`,
+  /** `$1` ids, `$2` each one's reveal latch. */
+  latchConversations: `
+    UPDATE conversations c SET revealed_at = latch.revealed_at
+    FROM unnest($1::text[], $2::bigint[]) AS latch(id, revealed_at)
+    WHERE c.id = latch.id`,
 
   selectContext: `SELECT ${contextColumns} ${contextJoins} WHERE c.id = $1`,
   selectOpenContextsOfGroup: `

@@ -1,11 +1,11 @@
 import pg from 'pg';
+import { planGroupWrite, type ExistingGroup, type PairState } from './group-plan.js';
 import { newConversationId, newMessageId, newSantaAlias } from './ids.js';
 import { applyPostgresMigrations, postgresMigrations } from './postgres-migrations.js';
 import { sql } from './postgres-statements.js';
 import {
   toConversationContext,
   toConversationOverview,
-  toConversationRecord,
   toMessageRecord,
   type ContextRow,
   type GroupRow,
@@ -15,11 +15,9 @@ import {
 import type {
   AppendMessageInput,
   AppendMessageResult,
-  AssignmentRecord,
   ConversationContext,
   ConversationOverview,
   DeleteGroupResult,
-  GroupMeta,
   GroupRecord,
   GroupWrite,
   HistoryPage,
@@ -27,7 +25,6 @@ import type {
   MemberRecord,
   MessageRecord,
   PutGroupResult,
-  RevealScheduleEntry,
   Store,
 } from './store.js';
 
@@ -128,13 +125,9 @@ export async function openPostgresStore(url: string, options: PostgresStoreOptio
   return new PostgresStore(pool, { schema, poolSize });
 }
 
-function pairKey(santaId: string, gifteeId: string): string {
-  return JSON.stringify([santaId, gifteeId]);
-}
-
 interface GroupRecordRow extends GroupRow {
   members: MemberRecord[];
-  assignments: AssignmentRecord[];
+  assignments: PairState[];
 }
 
 interface AppendRow {
@@ -163,102 +156,67 @@ export class PostgresStore implements Store {
 
   async putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
     return this.#transaction(async (client) => {
-      let existing = (await client.query<GroupRow>(sql.selectGroupForUpdate, [groupId])).rows[0];
-      let created = false;
-      if (existing === undefined) {
-        const inserted = await client.query(sql.insertGroup, [groupId, write.name, write.revealAt, now]);
-        created = inserted.rowCount === 1;
-        // Another writer created it since our read and has committed: replace theirs.
-        if (!created) existing = (await client.query<GroupRow>(sql.selectGroupForUpdate, [groupId])).rows[0];
+      let existing = await readExistingGroup(client, groupId);
+      let plan = planGroupWrite(groupId, existing, write, now);
+      if (existing === null) {
+        const { record } = plan;
+        const inserted = await client.query(sql.insertGroup, [
+          groupId, record.name, record.revealAt, record.revealSetAt, record.createdAt, now,
+        ]);
+        if (inserted.rowCount === 0) {
+          // Another writer created it since our read and has committed: replace theirs.
+          existing = await readExistingGroup(client, groupId);
+          plan = planGroupWrite(groupId, existing, write, now);
+        }
       }
-      const revealedAt =
-        existing === undefined
-          ? null
-          : (existing.revealed_at ?? (existing.reveal_at <= now ? existing.reveal_at : null));
-      if (existing !== undefined) {
-        await client.query(sql.updateGroup, [groupId, write.name, write.revealAt, revealedAt, now]);
+      const { record } = plan;
+      if (existing !== null) {
+        await client.query(sql.updateGroup, [groupId, record.name, record.revealAt, record.revealSetAt, now]);
       }
-      // Read with the group locked, before the members change: a member removed by this write
-      // still has a name for the closed context.
-      const openBefore = (await client.query<ContextRow>(sql.selectOpenContextsOfGroup, [groupId])).rows;
-
       await client.query(sql.deleteMembers, [groupId]);
-      if (write.members.length > 0) {
+      if (record.members.length > 0) {
         await client.query(sql.insertMembers, [
           groupId,
-          write.members.map((member) => member.id),
-          write.members.map((member) => member.name),
+          record.members.map((member) => member.id),
+          record.members.map((member) => member.name),
         ]);
       }
       await client.query(sql.deleteAssignments, [groupId]);
-      if (write.assignments.length > 0) {
+      if (plan.pairs.length > 0) {
         await client.query(sql.insertAssignments, [
           groupId,
-          write.assignments.map((pair) => pair.santa),
-          write.assignments.map((pair) => pair.giftee),
+          plan.pairs.map((pair) => pair.santa),
+          plan.pairs.map((pair) => pair.giftee),
+          plan.pairs.map((pair) => pair.revealedAt),
         ]);
       }
-
-      const group: GroupMeta = { id: groupId, name: write.name, revealAt: write.revealAt, revealedAt };
-      // A conversation closed by this write ends as its pair knew it: revealed only if the group
-      // was revealed before the write. A PUT that re-draws and moves revealAt into the past at
-      // once must not reveal the pairs it closes (PROTOCOL.md §1: nothing of the old pair leaks).
-      const closedGroup: GroupMeta =
-        existing === undefined ? group : { ...group, revealAt: existing.reveal_at, revealedAt };
-      const namesNow = new Map(write.members.map((member) => [member.id, member.name]));
-      const memberNow = (id: string, nameBefore: string | null): MemberRecord => ({
-        id,
-        name: namesNow.get(id) ?? nameBefore ?? '',
-      });
-      const keptPairs = new Set(write.assignments.map((pair) => pairKey(pair.santa, pair.giftee)));
-      const vanished = openBefore.filter((row) => !keptPairs.has(pairKey(row.santa_id, row.giftee_id)));
+      if (plan.latches.length > 0) {
+        await client.query(sql.latchConversations, [
+          plan.latches.map((latch) => latch.conversationId),
+          plan.latches.map((latch) => latch.revealedAt),
+        ]);
+      }
       const closed: ConversationContext[] = [];
-      if (vanished.length > 0) {
+      if (plan.closed.length > 0) {
         // RETURNING gives last_seq as closed: an append that held the row lock has committed by now.
         const closedRows = await client.query<{ id: string; last_seq: number }>(sql.closeConversations, [
-          vanished.map((row) => row.id),
+          plan.closed.map((context) => context.conversation.id),
           now,
+          plan.closed.map((context) => context.conversation.revealedAt),
         ]);
         const lastSeqs = new Map(closedRows.rows.map((row) => [row.id, row.last_seq]));
-        for (const row of vanished) {
-          const lastSeq = lastSeqs.get(row.id);
-          if (lastSeq === undefined) continue;
-          closed.push({
-            conversation: toConversationRecord({ ...row, closed_at: now, last_seq: lastSeq }),
-            group: closedGroup,
-            santa: memberNow(row.santa_id, row.santa_name),
-            giftee: memberNow(row.giftee_id, row.giftee_name),
-          });
+        for (const context of plan.closed) {
+          const lastSeq = lastSeqs.get(context.conversation.id);
+          if (lastSeq !== undefined) closed.push({ ...context, conversation: { ...context.conversation, lastSeq } });
         }
       }
-
-      return {
-        created,
-        group: {
-          ...group,
-          members: write.members.map((member) => ({ id: member.id, name: member.name })),
-          assignments: write.assignments.map((pair) => ({ santa: pair.santa, giftee: pair.giftee })),
-          createdAt: existing?.created_at ?? now,
-          updatedAt: now,
-        },
-        closed,
-      };
+      return { created: existing === null, group: record, closed, revealed: plan.revealed };
     });
   }
 
   async getGroup(groupId: string): Promise<GroupRecord | null> {
     const row = (await this.#pool.query<GroupRecordRow>(sql.selectGroupRecord, [groupId])).rows[0];
-    if (row === undefined) return null;
-    return {
-      id: row.id,
-      name: row.name,
-      revealAt: row.reveal_at,
-      revealedAt: row.revealed_at,
-      members: row.members.map((member) => ({ id: member.id, name: member.name })),
-      assignments: row.assignments.map((pair) => ({ santa: pair.santa, giftee: pair.giftee })),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return row === undefined ? null : toGroupRecord(row);
   }
 
   /**
@@ -279,9 +237,13 @@ export class PostgresStore implements Store {
     });
   }
 
-  async listRevealSchedule(): Promise<RevealScheduleEntry[]> {
-    const result = await this.#pool.query<Pick<GroupRow, 'id' | 'reveal_at' | 'revealed_at'>>(sql.selectRevealSchedule);
-    return result.rows.map((row) => ({ groupId: row.id, revealAt: row.reveal_at, revealedAt: row.revealed_at }));
+  async nextRevealAfter(instant: number): Promise<number | null> {
+    const row = (await this.#pool.query<{ reveal_at: number | null }>(sql.selectNextRevealAfter, [instant])).rows[0];
+    return row?.reveal_at ?? null;
+  }
+
+  async listRevealsDue(after: number, upTo: number): Promise<ConversationContext[]> {
+    return (await this.#pool.query<ContextRow>(sql.selectRevealsDue, [after, upTo])).rows.map(toConversationContext);
   }
 
   async openConversation(
@@ -294,9 +256,13 @@ export class PostgresStore implements Store {
       // FOR SHARE: concurrent opens run side by side, a re-draw of the group waits for them (and
       // they for it), so no conversation is opened for a pair the re-draw is removing.
       if ((await client.query(sql.lockGroupShared, [groupId])).rowCount === 0) return null;
-      if ((await client.query(sql.isAssignment, [groupId, santaId, gifteeId])).rowCount === 0) return null;
+      const pair = (await client.query<{ revealed_at: number | null }>(sql.selectAssignmentLatch, [groupId, santaId, gifteeId]))
+        .rows[0];
+      if (pair === undefined) return null;
       const id = newConversationId();
-      const inserted = await client.query(sql.insertConversation, [id, groupId, santaId, gifteeId, newSantaAlias(), now]);
+      const inserted = await client.query(sql.insertConversation, [
+        id, groupId, santaId, gifteeId, newSantaAlias(), now, pair.revealed_at,
+      ]);
       if (inserted.rowCount === 1) return { context: await requireContext(client, id), created: true };
       // The pair already has an open conversation (perhaps committed by a concurrent call an
       // instant ago: the insert waited for it): this statement sees it.
@@ -468,6 +434,29 @@ export class PostgresStore implements Store {
 
 function asError(value: unknown): Error {
   return value instanceof Error ? value : new Error(String(value));
+}
+
+/** The group as it is, locked for the rest of the transaction; for `planGroupWrite`. */
+async function readExistingGroup(client: pg.PoolClient, groupId: string): Promise<ExistingGroup | null> {
+  // Locks the row first: the record and the open conversations are then read under the lock.
+  if ((await client.query(sql.selectGroupForUpdate, [groupId])).rowCount === 0) return null;
+  const row = (await client.query<GroupRecordRow>(sql.selectGroupRecord, [groupId])).rows[0];
+  if (row === undefined) return null;
+  const open = (await client.query<ContextRow>(sql.selectOpenContextsOfGroup, [groupId])).rows.map(toConversationContext);
+  return { record: toGroupRecord(row), pairs: row.assignments.map((pair) => ({ ...pair })), open };
+}
+
+function toGroupRecord(row: GroupRecordRow): GroupRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    revealAt: row.reveal_at,
+    revealSetAt: row.reveal_set_at,
+    members: row.members.map((member) => ({ id: member.id, name: member.name })),
+    assignments: row.assignments.map((pair) => ({ santa: pair.santa, giftee: pair.giftee })),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 async function requireContext(client: pg.PoolClient, conversationId: string): Promise<ConversationContext> {

@@ -78,4 +78,28 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       );
     `,
   },
+  {
+    // Reveal per pair, not per group (docs/decisions/0012-reveal-per-pair.md). The group latch
+    // could not tell a re-draw from a moved date, so it carries over only to conversations
+    // that existed when it was set and are still open (their pair existed then and exists now),
+    // or that were still open at that instant. Every other pair starts hidden: anonymity first.
+    version: 2,
+    sql: `
+      ALTER TABLE conversations ADD COLUMN revealed_at INTEGER;
+      ALTER TABLE assignments ADD COLUMN revealed_at INTEGER;
+      ALTER TABLE groups ADD COLUMN reveal_set_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE groups SET reveal_set_at = updated_at;
+      UPDATE conversations SET revealed_at = (
+        SELECT g.revealed_at FROM groups g
+        WHERE g.id = conversations.group_id AND g.revealed_at IS NOT NULL
+          AND conversations.created_at <= g.revealed_at
+          AND (conversations.closed_at IS NULL OR conversations.closed_at >= g.revealed_at));
+      UPDATE assignments SET revealed_at = (
+        SELECT c.revealed_at FROM conversations c
+        WHERE c.group_id = assignments.group_id AND c.santa_id = assignments.santa_id
+          AND c.giftee_id = assignments.giftee_id AND c.closed_at IS NULL);
+      ALTER TABLE groups DROP COLUMN revealed_at;
+      CREATE INDEX groups_reveal_at ON groups (reveal_at);
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import type { PairState } from './group-plan.js';
 import type {
   ConversationContext,
   ConversationOverview,
@@ -13,7 +14,7 @@ export interface GroupRow {
   id: string;
   name: string;
   reveal_at: number;
-  revealed_at: number | null;
+  reveal_set_at: number;
   created_at: number;
   updated_at: number;
 }
@@ -26,6 +27,7 @@ export interface MemberRow {
 export interface AssignmentRow {
   santa_id: string;
   giftee_id: string;
+  revealed_at: number | null;
 }
 
 export interface ConversationRow {
@@ -37,13 +39,13 @@ export interface ConversationRow {
   created_at: number;
   closed_at: number | null;
   last_seq: number;
+  revealed_at: number | null;
 }
 
 /** A conversation joined with its group and both member names (null when the member left). */
 export interface ContextRow extends ConversationRow {
   group_name: string;
   group_reveal_at: number;
-  group_revealed_at: number | null;
   santa_name: string | null;
   giftee_name: string | null;
 }
@@ -70,7 +72,11 @@ export interface OverviewRow extends ContextRow {
 }
 
 export function toGroupMeta(row: GroupRow): GroupMeta {
-  return { id: row.id, name: row.name, revealAt: row.reveal_at, revealedAt: row.revealed_at };
+  return { id: row.id, name: row.name, revealAt: row.reveal_at };
+}
+
+export function toPairState(row: AssignmentRow): PairState {
+  return { santa: row.santa_id, giftee: row.giftee_id, revealedAt: row.revealed_at };
 }
 
 export function toConversationRecord(row: ConversationRow): ConversationRecord {
@@ -83,6 +89,7 @@ export function toConversationRecord(row: ConversationRow): ConversationRecord {
     createdAt: row.created_at,
     closedAt: row.closed_at,
     lastSeq: row.last_seq,
+    revealedAt: row.revealed_at,
   };
 }
 
@@ -110,7 +117,6 @@ export function toConversationContext(row: ContextRow): ConversationContext {
       id: row.group_id,
       name: row.group_name,
       revealAt: row.group_reveal_at,
-      revealedAt: row.group_revealed_at,
     },
     santa: memberOrBlank(row.santa_id, row.santa_name),
     giftee: memberOrBlank(row.giftee_id, row.giftee_name),

@@ -12,8 +12,8 @@ import type {
 /** Every statement the SQLite store runs, prepared once at open. */
 
 const contextColumns = `
-  c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, c.last_seq,
-  g.name AS group_name, g.reveal_at AS group_reveal_at, g.revealed_at AS group_revealed_at,
+  c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, c.last_seq, c.revealed_at,
+  g.name AS group_name, g.reveal_at AS group_reveal_at,
   santa.name AS santa_name, giftee.name AS giftee_name`;
 
 const contextJoins = `
@@ -42,7 +42,8 @@ interface GroupUpsert {
   id: string;
   name: string;
   revealAt: number;
-  revealedAt: number | null;
+  revealSetAt: number;
+  createdAt: number;
   now: number;
 }
 
@@ -52,6 +53,7 @@ interface ConversationInsert {
   santaId: string;
   gifteeId: string;
   alias: string;
+  revealedAt: number | null;
   now: number;
 }
 
@@ -77,14 +79,21 @@ export function prepareSqliteStatements(database: Database.Database) {
     walCheckpointTruncate: database.prepare('PRAGMA wal_checkpoint(TRUNCATE)'),
 
     selectGroup: database.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?'),
-    selectAllGroups: database.prepare<[], GroupRow>('SELECT * FROM groups ORDER BY reveal_at, id'),
+    selectNextRevealAfter: database
+      .prepare<[number], number | null>('SELECT MIN(reveal_at) FROM groups WHERE reveal_at > ?')
+      .pluck(),
+    selectRevealsDue: database.prepare<[{ after: number; upTo: number }], ContextRow>(`
+      SELECT ${contextColumns} ${contextJoins}
+      WHERE g.reveal_at > @after AND g.reveal_at <= @upTo AND g.reveal_set_at < g.reveal_at
+        AND c.closed_at IS NULL AND c.revealed_at IS NULL
+      ORDER BY g.reveal_at, c.id`),
     // Not INSERT OR REPLACE: that deletes the row first, and the cascade would erase the group.
     upsertGroup: database.prepare<[GroupUpsert]>(`
-      INSERT INTO groups (id, name, reveal_at, revealed_at, created_at, updated_at)
-      VALUES (@id, @name, @revealAt, @revealedAt, @now, @now)
+      INSERT INTO groups (id, name, reveal_at, reveal_set_at, created_at, updated_at)
+      VALUES (@id, @name, @revealAt, @revealSetAt, @createdAt, @now)
       ON CONFLICT (id) DO UPDATE SET
         name = excluded.name, reveal_at = excluded.reveal_at,
-        revealed_at = excluded.revealed_at, updated_at = excluded.updated_at`),
+        reveal_set_at = excluded.reveal_set_at, updated_at = excluded.updated_at`),
     deleteGroup: database.prepare<[string]>('DELETE FROM groups WHERE id = ?'),
 
     selectMembers: database.prepare<[string], MemberRow>(
@@ -96,16 +105,14 @@ export function prepareSqliteStatements(database: Database.Database) {
     ),
 
     selectAssignments: database.prepare<[string], AssignmentRow>(
-      'SELECT santa_id, giftee_id FROM assignments WHERE group_id = ? ORDER BY position',
+      'SELECT santa_id, giftee_id, revealed_at FROM assignments WHERE group_id = ? ORDER BY position',
     ),
-    isAssignment: database
-      .prepare<[string, string, string], 1>(
-        'SELECT 1 FROM assignments WHERE group_id = ? AND santa_id = ? AND giftee_id = ?',
-      )
-      .pluck(),
+    selectAssignment: database.prepare<[string, string, string], AssignmentRow>(
+      'SELECT santa_id, giftee_id, revealed_at FROM assignments WHERE group_id = ? AND santa_id = ? AND giftee_id = ?',
+    ),
     deleteAssignments: database.prepare<[string]>('DELETE FROM assignments WHERE group_id = ?'),
-    insertAssignment: database.prepare<[string, string, string, number]>(
-      'INSERT INTO assignments (group_id, santa_id, giftee_id, position) VALUES (?, ?, ?, ?)',
+    insertAssignment: database.prepare<[string, string, string, number | null, number]>(
+      'INSERT INTO assignments (group_id, santa_id, giftee_id, revealed_at, position) VALUES (?, ?, ?, ?, ?)',
     ),
 
     selectOpenConversationIdOfPair: database
@@ -116,9 +123,12 @@ export function prepareSqliteStatements(database: Database.Database) {
       .pluck(),
     selectConversation: database.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
     insertConversation: database.prepare<[ConversationInsert]>(`
-      INSERT INTO conversations (id, group_id, santa_id, giftee_id, alias, created_at, last_activity_at)
-      VALUES (@id, @groupId, @santaId, @gifteeId, @alias, @now, @now)`),
-    closeConversation: database.prepare<[number, string]>('UPDATE conversations SET closed_at = ? WHERE id = ?'),
+      INSERT INTO conversations (id, group_id, santa_id, giftee_id, alias, revealed_at, created_at, last_activity_at)
+      VALUES (@id, @groupId, @santaId, @gifteeId, @alias, @revealedAt, @now, @now)`),
+    closeConversation: database.prepare<[number, number | null, string]>(
+      'UPDATE conversations SET closed_at = ?, revealed_at = ? WHERE id = ?',
+    ),
+    latchConversation: database.prepare<[number, string]>('UPDATE conversations SET revealed_at = ? WHERE id = ?'),
     /** The next seq of an open conversation (none when it is closed or gone). */
     bumpLastSeq: database
       .prepare<[number, string], number>(

@@ -116,13 +116,14 @@ describe('SQLite store', () => {
       try {
         const group = await second.getGroup('g1');
         assert.equal(group?.createdAt, put.group.createdAt);
-        assert.equal(group?.revealedAt, 1000);
+        assert.equal(group?.revealSetAt, 2000);
+        assert.equal(context.conversation.revealedAt, 1000, 'opened after the latch: the pair was revealed');
         assert.deepEqual(group?.members, put.group.members);
         assert.deepEqual(await second.openConversation('g1', 'a', 'b', 400), {
           context: {
             ...context,
             conversation: { ...context.conversation, lastSeq: 2 },
-            group: { id: 'g1', name: 'Office 2026', revealAt: 9000, revealedAt: 1000 },
+            group: { id: 'g1', name: 'Office 2026', revealAt: 9000 },
           },
           created: false,
         });

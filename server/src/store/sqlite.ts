@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { ContextCache } from './context-cache.js';
+import { planGroupWrite, type ExistingGroup } from './group-plan.js';
 import { newConversationId, newSantaAlias } from './ids.js';
 import { connectSqlite } from './sqlite-connection.js';
 import { SqliteInThreadWriter } from './sqlite-in-thread-writer.js';
@@ -8,9 +9,10 @@ import { sqliteMigrations } from './sqlite-migrations.js';
 import {
   toConversationContext,
   toConversationOverview,
-  toConversationRecord,
   toGroupMeta,
   toMessageRecord,
+  toPairState,
+  type GroupRow,
 } from './sqlite-rows.js';
 import { prepareSqliteStatements, type SqliteStatements } from './sqlite-statements.js';
 import { SqliteWriterThread } from './sqlite-writer-thread.js';
@@ -21,15 +23,12 @@ import type {
   ConversationContext,
   ConversationOverview,
   DeleteGroupResult,
-  GroupMeta,
   GroupRecord,
   GroupWrite,
   HistoryPage,
   HistoryPageQuery,
-  MemberRecord,
   MessageRecord,
   PutGroupResult,
-  RevealScheduleEntry,
   Store,
 } from './store.js';
 
@@ -61,10 +60,6 @@ export function openSqliteStore(path: string): SqliteStore {
   }
 }
 
-function pairKey(santaId: string, gifteeId: string): string {
-  return JSON.stringify([santaId, gifteeId]);
-}
-
 /**
  * This process is the file's only writer. Appends and read cursors, one per frame, go through
  * group commit (`sqlite-writes.ts`): queued in the same turn of the event loop, committed
@@ -92,75 +87,36 @@ export class SqliteStore implements Store {
   putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
     return this.#writeGroup(groupId, () => {
       const statements = this.#statements;
-      const existing = statements.selectGroup.get(groupId);
-      // Read before the write: a member removed by it still has a name for the closed context.
-      const openBefore = statements.selectOpenContextsOfGroup.all(groupId);
-      const revealedAt =
-        existing === undefined
-          ? null
-          : (existing.revealed_at ?? (existing.reveal_at <= now ? existing.reveal_at : null));
-      statements.upsertGroup.run({ id: groupId, name: write.name, revealAt: write.revealAt, revealedAt, now });
-
+      const plan = planGroupWrite(groupId, this.#existingGroup(groupId), write, now);
+      const { record } = plan;
+      statements.upsertGroup.run({
+        id: groupId,
+        name: record.name,
+        revealAt: record.revealAt,
+        revealSetAt: record.revealSetAt,
+        createdAt: record.createdAt,
+        now,
+      });
       statements.deleteMembers.run(groupId);
-      write.members.forEach((member, position) => {
+      record.members.forEach((member, position) => {
         statements.insertMember.run(groupId, member.id, member.name, position);
       });
       statements.deleteAssignments.run(groupId);
-      write.assignments.forEach((assignment, position) => {
-        statements.insertAssignment.run(groupId, assignment.santa, assignment.giftee, position);
+      plan.pairs.forEach((pair, position) => {
+        statements.insertAssignment.run(groupId, pair.santa, pair.giftee, pair.revealedAt, position);
       });
-
-      const group: GroupMeta = { id: groupId, name: write.name, revealAt: write.revealAt, revealedAt };
-      // A conversation closed by this write ends as its pair knew it: revealed only if the group
-      // was revealed before the write. A PUT that re-draws and moves revealAt into the past at
-      // once must not reveal the pairs it closes (PROTOCOL.md §1: nothing of the old pair leaks).
-      const closedGroup: GroupMeta =
-        existing === undefined ? group : { ...group, revealAt: existing.reveal_at, revealedAt };
-      const namesNow = new Map(write.members.map((member) => [member.id, member.name]));
-      const memberNow = (id: string, nameBefore: string | null): MemberRecord => ({
-        id,
-        name: namesNow.get(id) ?? nameBefore ?? '',
-      });
-      const keptPairs = new Set(write.assignments.map((pair) => pairKey(pair.santa, pair.giftee)));
-      const closed: ConversationContext[] = [];
-      for (const row of openBefore) {
-        if (keptPairs.has(pairKey(row.santa_id, row.giftee_id))) continue;
-        statements.closeConversation.run(now, row.id);
-        closed.push({
-          conversation: toConversationRecord({ ...row, closed_at: now }),
-          group: closedGroup,
-          santa: memberNow(row.santa_id, row.santa_name),
-          giftee: memberNow(row.giftee_id, row.giftee_name),
-        });
+      for (const latch of plan.latches) statements.latchConversation.run(latch.revealedAt, latch.conversationId);
+      for (const { conversation } of plan.closed) {
+        statements.closeConversation.run(now, conversation.revealedAt, conversation.id);
       }
-
-      return {
-        created: existing === undefined,
-        group: {
-          ...group,
-          members: write.members.map((member) => ({ id: member.id, name: member.name })),
-          assignments: write.assignments.map((pair) => ({ santa: pair.santa, giftee: pair.giftee })),
-          createdAt: existing?.created_at ?? now,
-          updatedAt: now,
-        },
-        closed,
-      };
+      return { created: plan.created, group: record, closed: plan.closed, revealed: plan.revealed };
     });
   }
 
   async getGroup(groupId: string): Promise<GroupRecord | null> {
     return this.#read(() => {
       const row = this.#statements.selectGroup.get(groupId);
-      if (row === undefined) return null;
-      return {
-        ...toGroupMeta(row),
-        members: this.#statements.selectMembers.all(groupId).map((member) => ({ id: member.user_id, name: member.name })),
-        assignments: this.#statements.selectAssignments
-          .all(groupId)
-          .map((pair) => ({ santa: pair.santa_id, giftee: pair.giftee_id })),
-        createdAt: row.created_at,
-        updatedAt: row.updated_at,
-      };
+      return row === undefined ? null : this.#groupRecord(row);
     });
   }
 
@@ -178,10 +134,12 @@ export class SqliteStore implements Store {
     return result;
   }
 
-  async listRevealSchedule(): Promise<RevealScheduleEntry[]> {
-    return this.#statements.selectAllGroups
-      .all()
-      .map((row) => ({ groupId: row.id, revealAt: row.reveal_at, revealedAt: row.revealed_at }));
+  async nextRevealAfter(instant: number): Promise<number | null> {
+    return this.#statements.selectNextRevealAfter.get(instant) ?? null;
+  }
+
+  async listRevealsDue(after: number, upTo: number): Promise<ConversationContext[]> {
+    return this.#statements.selectRevealsDue.all({ after, upTo }).map(toConversationContext);
   }
 
   openConversation(
@@ -192,11 +150,13 @@ export class SqliteStore implements Store {
   ): Promise<{ context: ConversationContext; created: boolean } | null> {
     return this.#writeBetweenBatches(() => {
       const statements = this.#statements;
-      if (statements.isAssignment.get(groupId, santaId, gifteeId) === undefined) return null;
+      const pair = statements.selectAssignment.get(groupId, santaId, gifteeId);
+      if (pair === undefined) return null;
       const openId = statements.selectOpenConversationIdOfPair.get(groupId, santaId, gifteeId);
       if (openId !== undefined) return { context: this.#requireContext(openId), created: false };
       const id = newConversationId();
-      statements.insertConversation.run({ id, groupId, santaId, gifteeId, alias: newSantaAlias(), now });
+      const alias = newSantaAlias();
+      statements.insertConversation.run({ id, groupId, santaId, gifteeId, alias, revealedAt: pair.revealed_at, now });
       return { context: this.#requireContext(id), created: true };
     });
   }
@@ -302,6 +262,30 @@ export class SqliteStore implements Store {
 
   #read<T>(work: () => T): T {
     return this.#database.transaction(work).deferred();
+  }
+
+  /** The group as it is, for `planGroupWrite`; inside the write's transaction. */
+  #existingGroup(groupId: string): ExistingGroup | null {
+    const row = this.#statements.selectGroup.get(groupId);
+    if (row === undefined) return null;
+    return {
+      record: this.#groupRecord(row),
+      pairs: this.#statements.selectAssignments.all(groupId).map(toPairState),
+      open: this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext),
+    };
+  }
+
+  #groupRecord(row: GroupRow): GroupRecord {
+    return {
+      ...toGroupMeta(row),
+      revealSetAt: row.reveal_set_at,
+      members: this.#statements.selectMembers.all(row.id).map((member) => ({ id: member.user_id, name: member.name })),
+      assignments: this.#statements.selectAssignments
+        .all(row.id)
+        .map((pair) => ({ santa: pair.santa_id, giftee: pair.giftee_id })),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
   }
 
   #requireContext(conversationId: string): ConversationContext {

@@ -20,14 +20,11 @@ export interface GroupMeta {
   id: string;
   name: string;
   revealAt: number;
-  /**
-   * Set once the group has been revealed and a later PUT moved `revealAt` into the future:
-   * reveal is one-way, so this latch keeps the names visible (PROTOCOL.md §4).
-   */
-  revealedAt: number | null;
 }
 
 export interface GroupRecord extends GroupMeta {
+  /** When the current `revealAt` was set (a write that keeps it keeps this too). */
+  revealSetAt: number;
   members: MemberRecord[];
   assignments: AssignmentRecord[];
   createdAt: number;
@@ -52,6 +49,11 @@ export interface ConversationRecord {
   createdAt: number;
   closedAt: number | null;
   lastSeq: number;
+  /**
+   * When this conversation's pair was revealed under a `revealAt` no longer in force; `null`
+   * while not (then the clock decides, see `group-plan.ts`). Kept by the group write's plan.
+   */
+  revealedAt: number | null;
 }
 
 /** Everything needed to render a conversation, or anything in it, for any viewer. */
@@ -83,6 +85,8 @@ export interface PutGroupResult {
   group: GroupRecord;
   /** Conversations closed by this write because their pair left the raffle (a re-draw). */
   closed: ConversationContext[];
+  /** Open conversations this write revealed (it moved `revealAt` into the past). */
+  revealed: ConversationContext[];
 }
 
 export interface DeleteGroupResult {
@@ -119,19 +123,20 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
-export interface RevealScheduleEntry {
-  groupId: string;
-  revealAt: number;
-  revealedAt: number | null;
-}
-
 export interface Store {
-  /** Creates or replaces a group; closes conversations of pairs that no longer exist. */
+  /** Creates or replaces a group by executing `planGroupWrite` (`group-plan.ts`) in one transaction. */
   putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult>;
   getGroup(groupId: string): Promise<GroupRecord | null>;
   /** Erases the group, its conversations, messages and cursors, from the files too. */
   deleteGroup(groupId: string): Promise<DeleteGroupResult>;
-  listRevealSchedule(): Promise<RevealScheduleEntry[]>;
+  /** The earliest `revealAt` of any group after `instant`; `null` when none (an indexed read). */
+  nextRevealAfter(instant: number): Promise<number | null>;
+  /**
+   * The open, unlatched conversations that the clock reveals in `(after, upTo]`: of groups whose
+   * `revealAt` falls there and was set before it came (a write that sets a past date reveals
+   * by itself, see `PutGroupResult.revealed`).
+   */
+  listRevealsDue(after: number, upTo: number): Promise<ConversationContext[]>;
 
   /**
    * Returns the open conversation of this assignment, creating it when there is none.
