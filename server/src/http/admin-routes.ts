@@ -25,10 +25,11 @@ export function adminRoutes(deps: AppDependencies & { adminToken: string }): Hon
   });
 
   routes.put('/groups/:groupId', limitBody(LIMITS.maxAdminBodyBytes), async (c) => {
-    const groupId = requireGroupId(c.req.param('groupId'));
+    const groupId = requireGroupId(c.req.param('groupId'), c.req.url);
     const input = parseGroupInput(await readJsonBody(c));
     if (!input.ok) {
-      throw new ChatError('BAD_REQUEST', `${input.field || 'body'}: ${input.message}`, { field: input.field });
+      // The message already starts with the field it names (protocol/issues.ts firstFailure).
+      throw new ChatError('BAD_REQUEST', input.message, { field: input.field });
     }
     const { name, revealAt, members, assignments } = input.value;
     const now = service.now();
@@ -39,13 +40,13 @@ export function adminRoutes(deps: AppDependencies & { adminToken: string }): Hon
   });
 
   routes.get('/groups/:groupId', async (c) => {
-    const group = await store.getGroup(requireGroupId(c.req.param('groupId')));
+    const group = await store.getGroup(requireGroupId(c.req.param('groupId'), c.req.url));
     if (!group) throw new ChatError('NOT_FOUND', 'No such group.');
     return c.json(groupBody(group));
   });
 
   routes.delete('/groups/:groupId', async (c) => {
-    const groupId = requireGroupId(c.req.param('groupId'));
+    const groupId = requireGroupId(c.req.param('groupId'), c.req.url);
     const result = await store.deleteGroup(groupId);
     if (!result.deleted) throw new ChatError('NOT_FOUND', 'No such group.');
     await publishClosed(result.closed, service.now());
