@@ -4,8 +4,7 @@
  */
 import { Hono } from 'hono';
 import { LIMITS, parseGroupInput, type GroupResponse } from '../../../protocol/index.js';
-import { readBearer } from '../auth/bearer.js';
-import { isAdminToken } from '../auth/admin.js';
+import { requireAdminToken } from '../auth/admin.js';
 import { ChatError } from '../errors.js';
 import type { ConversationContext, GroupRecord } from '../store/store.js';
 import { toIso } from '../views.js';
@@ -17,12 +16,7 @@ export function adminRoutes(deps: AppDependencies & { adminToken: string }): Hon
   const { store, bus, service } = deps;
   const routes = new Hono();
 
-  routes.use('*', async function requireAdminToken(c, next) {
-    if (!isAdminToken(readBearer(c.req.header('authorization')), deps.adminToken)) {
-      throw new ChatError('UNAUTHENTICATED', 'A valid admin token is required.');
-    }
-    await next();
-  });
+  routes.use('*', requireAdminToken(deps.adminToken));
 
   routes.put('/groups/:groupId', limitBody(LIMITS.maxAdminBodyBytes), async (c) => {
     const groupId = requireGroupId(c.req.param('groupId'), c.req.url);
