@@ -1,13 +1,12 @@
 import { LIMITS } from './limits.js';
+import { describeCodeUnit, findLoneSurrogate } from './text.js';
 
 export type ContentResult =
   | { ok: true; content: string; codePoints: number }
   | { ok: false; code: 'EMPTY' | 'BAD_REQUEST' | 'TOO_LONG'; message: string; codePoints?: number };
 
-// Without the `u` flag the regex sees UTF-16 code units, which is what lets it spot a
-// surrogate that has no partner. One pass finds any forbidden character.
-const FORBIDDEN_CHARACTER =
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// C0 but newline and tab, DEL, C1. Lone surrogates are text.ts's rule, shared with ids and names.
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 /** Counts Unicode code points as `for...of` would (a lone surrogate counts once), without allocating. */
 export function countCodePoints(text: string): number {
@@ -24,10 +23,6 @@ export function countCodePoints(text: string): number {
   return count;
 }
 
-function hex(unit: number): string {
-  return 'U+' + unit.toString(16).toUpperCase().padStart(4, '0');
-}
-
 /** The content rule of PROTOCOL.md §4; checks run in the order the contract fixes. */
 export function checkContent(input: string): ContentResult {
   const normalized = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
@@ -35,11 +30,13 @@ export function checkContent(input: string): ContentResult {
   if (content.length === 0) {
     return { ok: false, code: 'EMPTY', message: 'Message is empty.' };
   }
-  const forbidden = FORBIDDEN_CHARACTER.exec(content);
-  if (forbidden !== null) {
-    const unit = forbidden[0].charCodeAt(0);
-    const what = unit >= 0xd800 && unit <= 0xdfff ? 'a lone surrogate' : 'a control character';
-    return { ok: false, code: 'BAD_REQUEST', message: `Message contains ${what} (${hex(unit)}).` };
+  const control = CONTROL_CHARACTER.exec(content)?.index ?? -1;
+  if (control !== -1) {
+    return { ok: false, code: 'BAD_REQUEST', message: `Message contains a control character (${describeCodeUnit(content, control)}).` };
+  }
+  const loneSurrogate = findLoneSurrogate(content);
+  if (loneSurrogate !== -1) {
+    return { ok: false, code: 'BAD_REQUEST', message: `Message contains a lone surrogate (${describeCodeUnit(content, loneSurrogate)}).` };
   }
   const codePoints = countCodePoints(content);
   if (codePoints > LIMITS.maxContentCodePoints) {

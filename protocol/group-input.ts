@@ -1,11 +1,27 @@
 import * as z from 'zod/mini';
-import { Id } from './ids.js';
+import { Id, wellFormedText } from './ids.js';
 import { firstFailure, PARSE_OPTIONS } from './issues.js';
+import { describeCodeUnit, findBidiControl } from './text.js';
 
 const MAX_MEMBERS = 10_000;
 const MAX_NAME_LENGTH = 200;
 
-const DisplayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(MAX_NAME_LENGTH));
+// A name is shown inside other text (headers, lists, "Bob is typing"); an override or isolate
+// control in it would reorder what follows it there, so names may hold none.
+const noBidiControl = z.superRefine((value: string, context) => {
+  const index = findBidiControl(value);
+  if (index !== -1) {
+    context.addIssue({
+      code: 'custom',
+      input: value,
+      message: `contains a bidirectional control character (${describeCodeUnit(value, index)}); names may not hold U+202A-U+202E or U+2066-U+2069`,
+    });
+  }
+});
+
+const DisplayName = z
+  .string()
+  .check(z.trim(), z.minLength(1), z.maxLength(MAX_NAME_LENGTH), wellFormedText, noBidiControl);
 
 // RFC 3339 with an explicit zone: Date.parse alone would take "2026-02-30" (it rolls over) and
 // zone-less times (read as local time, so a different instant on every relay and browser).

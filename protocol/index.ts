@@ -8,4 +8,5 @@ export * from './objects.js';
 export * from './requests.js';
 export * from './responses.js';
 export * from './server-frames.js';
+export * from './text.js';
 export { formatPath } from './issues.js';

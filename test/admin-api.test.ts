@@ -154,6 +154,42 @@ describe('admin API', () => {
       assertError(await host.put('g'.repeat(129), threeGroup()), 400, 'BAD_REQUEST', 'groupId');
     });
 
+    it('refuses a group id holding a lone surrogate (its WTF-8 escapes) with 400 naming groupId, and stores nothing', async () => {
+      // encodeURIComponent throws on a lone surrogate; other languages write its bytes, ED A0 80.
+      for (const path of ['x%ED%A0%80', '%ED%B0%80y', 'ok%FF']) {
+        const url = `${relay.url}/admin/groups/${path}`;
+        const headers = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
+        const error = assertError(await request(url, { method: 'PUT', headers, body: JSON.stringify(threeGroup()) }), 400, 'BAD_REQUEST', 'groupId');
+        assert.match(error.message, /groupId/);
+        assertError(await request(url, { headers }), 400, 'BAD_REQUEST', 'groupId');
+        assertError(await request(url, { method: 'DELETE', headers }), 400, 'BAD_REQUEST', 'groupId');
+        // Not stored under the literal escapes either.
+        assertError(await host.get(decodeURIComponent(path.replace(/%/g, '%25'))), 404, 'NOT_FOUND');
+      }
+    });
+
+    it('names the lone surrogate or the bidi control it refuses', async () => {
+      const surrogate = assertError(await host.put('office-why', threeGroup({ members: [...members, { id: 'x\ud800', name: 'X' }] })), 400, 'BAD_REQUEST', 'members[3].id');
+      assert.match(surrogate.message, /^members\[3\]\.id: contains a lone surrogate \(U\+D800/);
+      const bidi = assertError(await host.put('office-why', threeGroup({ name: 'Office \u202e' })), 400, 'BAD_REQUEST', 'name');
+      assert.match(bidi.message, /^name: contains a bidirectional control character \(U\+202E\)/);
+    });
+
+    it('accepts names and ids in right-to-left scripts, with direction marks and emoji', async () => {
+      const input = threeGroup({
+        name: 'מסיבת משרד \u{1F385}',
+        members: [
+          { id: 'alice', name: 'أليس' },
+          { id: 'bob', name: 'Bob\u200f' },
+          { id: '\u{1F384}', name: 'Cleo' },
+        ],
+        assignments: [{ santa: 'alice', giftee: '\u{1F384}' }],
+      });
+      const created = await host.put<GroupResponse>('office-rtl', input);
+      assert.equal(created.status, 201, created.text);
+      assert.deepEqual((await host.get<GroupResponse>('office-rtl')).body.group.members, input.members);
+    });
+
     const members = threeGroup().members;
     const invalidBodies: { rule: string; body: unknown; field: string }[] = [
       { rule: 'a missing body', body: '', field: '' },
@@ -169,6 +205,16 @@ describe('admin API', () => {
       { rule: 'a member without a name', body: threeGroup({ members: [members[0], { id: 'bob' }, members[2]] }), field: 'members[1].name' },
       { rule: 'a member id over 128 characters', body: threeGroup({ members: [...members, { id: 'x'.repeat(129), name: 'Long' }] }), field: 'members[3].id' },
       { rule: 'a fractional member id', body: threeGroup({ members: [...members, { id: 1.5, name: 'Half' }] }), field: 'members[3].id' },
+      // A lone surrogate cannot be stored as UTF-8: it would come back as another id, or name.
+      { rule: 'a member id with a lone high surrogate', body: threeGroup({ members: [...members, { id: 'x\ud800', name: 'X' }] }), field: 'members[3].id' },
+      { rule: 'a member id with a lone low surrogate', body: threeGroup({ members: [members[0], { id: '\udc00b', name: 'B' }, members[2]] }), field: 'members[1].id' },
+      { rule: 'a member name with a lone surrogate', body: threeGroup({ members: [members[0], members[1], { id: 'cleo', name: 'Cleo\ud83c' }] }), field: 'members[2].name' },
+      { rule: 'a group name with a lone surrogate', body: threeGroup({ name: '\udf85 Office' }), field: 'name' },
+      { rule: 'an assignment id with a lone surrogate', body: threeGroup({ assignments: [{ santa: 'alice\ud800', giftee: 'bob' }] }), field: 'assignments[0].santa' },
+      // An override or isolate in a name would reorder the widget's text around it.
+      { rule: 'a member name with a right-to-left override', body: threeGroup({ members: [members[0], { id: 'bob', name: 'Bob\u202egnp.exe' }, members[2]] }), field: 'members[1].name' },
+      { rule: 'a member name with a left-to-right isolate', body: threeGroup({ members: [{ id: 'alice', name: '\u2066Alice' }, members[1], members[2]] }), field: 'members[0].name' },
+      { rule: 'a group name with a pop directional formatting', body: threeGroup({ name: 'Office\u202c' }), field: 'name' },
       {
         rule: 'a duplicate member id',
         body: threeGroup({ members: [...members, { id: 'bob', name: 'Other Bob' }] }),

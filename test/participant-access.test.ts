@@ -53,6 +53,8 @@ describe('participant tokens', () => {
     { what: 'a token without exp', token: () => mintToken({ sub: 'alice' }) },
     { what: 'a token whose exp is not a number', token: () => mintToken({ sub: 'alice', exp: String(nowSeconds() + 60) }) },
     { what: 'a token without sub', token: () => mintToken({ exp: nowSeconds() + 60 }) },
+    // JSON carries it as the escape `\ud800`; no member id can equal it once stored.
+    { what: 'a token whose sub holds a lone surrogate', token: () => mintToken({ sub: 'alice\ud800', exp: nowSeconds() + 60 }) },
     { what: 'a token not valid yet (nbf)', token: () => mintToken({ sub: 'alice', exp: nowSeconds() + 600, nbf: nowSeconds() + 300 }) },
     { what: 'a token signed with another secret', token: () => mintToken({ sub: 'alice', exp: nowSeconds() + 60 }, { secret: `${TEST_SECRET}-other` }) },
     {
@@ -87,6 +89,13 @@ describe('participant tokens', () => {
   it('honours a past nbf', async () => {
     const token = mintToken({ sub: 'alice', exp: nowSeconds() + 60, nbf: nowSeconds() - 10 });
     assert.equal((await withToken(token).get('/conversations')).status, 200);
+  });
+
+  it('refuses a group id whose percent-escapes are not UTF-8 (a lone surrogate) with 400 naming groupId', async () => {
+    const alice = withToken(relay.token('alice'));
+    assertError(await alice.post('/groups/office%ED%A0%80/conversation', {}), 400, 'BAD_REQUEST', 'groupId');
+    // The control: the same group, spelled with escapes that are UTF-8, is found.
+    assert.equal((await alice.post('/groups/%6Fffice/conversation', {})).status, 201);
   });
 });
 

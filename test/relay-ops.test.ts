@@ -1,6 +1,6 @@
 /**
  * What operators and host pages get from the relay besides the API (PROTOCOL.md §5):
- * `/healthz`, Prometheus `/metrics`, the widget bundle at `/santa-chat.js`, and JSON 404s.
+ * `/healthz`, Prometheus `/metrics` (its access rules: metrics-access.test.ts), the widget bundle at `/santa-chat.js`, and JSON 404s.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -42,8 +42,8 @@ describe('operations endpoints', () => {
     assert.equal(health.body.ok, true);
   });
 
-  it('GET /metrics is Prometheus text with stored messages and refusals by code', async () => {
-    const before = await request(`${relay.url}/metrics`);
+  it('GET /metrics (with the admin token) is Prometheus text with stored messages and refusals by code', async () => {
+    const before = await request(`${relay.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
     assert.equal(before.status, 200);
     assert.match(before.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     assert.match(before.text, /^# HELP santa_chat_messages_stored_total /m);
@@ -63,7 +63,7 @@ describe('operations endpoints', () => {
     assertError(await request(`${relay.url}/conversations`), 401, 'UNAUTHENTICATED');
     assertError(await request(`${relay.url}/conversations`), 401, 'UNAUTHENTICATED');
 
-    const afterwards = (await request(`${relay.url}/metrics`)).text;
+    const afterwards = await relay.metricsText();
     const delta = (name: string) => sample(afterwards, name) - sample(before.text, name);
     assert.equal(delta('santa_chat_messages_stored_total'), 1);
     assert.equal(delta('santa_chat_errors_total{code="FORBIDDEN"}'), 1);

@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Hono } from 'hono';
+import { requireAdminToken } from './auth/admin.js';
 import { adminRoutes } from './http/admin-routes.js';
 import type { AppDependencies } from './http/context.js';
 import { createErrorHandler, errorBody } from './http/errors.js';
@@ -29,10 +30,15 @@ export function createApp(deps: AppDependencies & { demo?: boolean }): Hono {
     return c.json({ ok, store, redis }, ok ? 200 : 503);
   });
 
-  app.get('/metrics', async (c) => {
-    c.header('Content-Type', deps.metrics.contentType);
-    return c.body(await deps.metrics.text());
-  });
+  // Live socket counts and message totals are the operator's, not the public's: the admin
+  // token is required, and without one configured the route does not exist (like /admin).
+  // SANTA_CHAT_METRICS_PORT serves them tokenless on a private listener (metrics-server.ts).
+  if (deps.adminToken !== undefined) {
+    app.get('/metrics', requireAdminToken(deps.adminToken), async (c) => {
+      c.header('Content-Type', deps.metrics.contentType);
+      return c.body(await deps.metrics.text());
+    });
+  }
 
   app.get('/santa-chat.js', async (c) => {
     let bundle: string;

@@ -51,8 +51,16 @@ export interface RelayConfig {
   redisPrefix?: string | undefined;
   logLevel: string;
   limits: RelayLimits;
+  /** `SANTA_CHAT_METRICS_PORT`: a tokenless `/metrics` listener of its own; unset, none. */
+  metrics?: MetricsListenerConfig | undefined;
   /** Set in demo mode only: the seeded group, the demo site and its token endpoint. */
   demo?: DemoConfig | undefined;
+}
+
+export interface MetricsListenerConfig {
+  port: number;
+  /** `SANTA_CHAT_METRICS_HOST`, default `127.0.0.1`: only this machine can scrape. */
+  host: string;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -95,8 +103,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
         'set it to a long random string (for example: openssl rand -base64 32).',
     );
   }
-  const port = positiveInteger(env, 'PORT', 8787, { allowZero: true });
-  if (port > 65535) throw new ConfigError(`PORT must be at most 65535, got ${port}.`);
+  const port = portNumber(env, 'PORT', 8787);
   const origins = parseOriginList(env.SANTA_CHAT_ALLOWED_ORIGINS);
   try {
     createOriginPolicy(origins);
@@ -120,6 +127,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     databaseUrl,
     redisUrl: optional(env, 'REDIS_URL'),
     redisPrefix: redisPrefix(env),
+    metrics: metricsListener(env, port),
     // The demo's terminal shows its URL, not a log line per request.
     logLevel: optional(env, 'LOG_LEVEL') ?? (demo ? 'warn' : 'info'),
     limits: {
@@ -129,6 +137,28 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     },
     demo,
   };
+}
+
+function portNumber(env: Env, name: string, fallback: number): number {
+  const port = positiveInteger(env, name, fallback, { allowZero: true });
+  if (port > 65535) throw new ConfigError(`${name} must be at most 65535, got ${port}.`);
+  return port;
+}
+
+/** The private `/metrics` listener, when `SANTA_CHAT_METRICS_PORT` asks for one. */
+function metricsListener(env: Env, relayPort: number): MetricsListenerConfig | undefined {
+  const host = optional(env, 'SANTA_CHAT_METRICS_HOST');
+  if (optional(env, 'SANTA_CHAT_METRICS_PORT') === undefined) {
+    if (host !== undefined) {
+      throw new ConfigError('SANTA_CHAT_METRICS_HOST is set but SANTA_CHAT_METRICS_PORT is not; set the port too, or unset the host.');
+    }
+    return undefined;
+  }
+  const port = portNumber(env, 'SANTA_CHAT_METRICS_PORT', 0);
+  if (port !== 0 && port === relayPort) {
+    throw new ConfigError(`SANTA_CHAT_METRICS_PORT must differ from PORT (both are ${port}).`);
+  }
+  return { port, host: host ?? '127.0.0.1' };
 }
 
 /** Pub/sub channels are shared by every database of a Redis server, so deployments sharing one need their own prefix. */

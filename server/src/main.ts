@@ -10,7 +10,8 @@ async function main(): Promise<void> {
   const relay = await startRelay(config);
   // One write, so whoever reads the first line also has the demo's address.
   const demoLine = relay.demoUrl !== undefined ? `santa-chat demo: ${relay.demoUrl}\n` : '';
-  process.stdout.write(`santa-chat relay listening on ${relay.url}\n${demoLine}`);
+  const metricsLine = relay.metricsUrl !== undefined ? `santa-chat metrics: ${relay.metricsUrl}\n` : '';
+  process.stdout.write(`santa-chat relay listening on ${relay.url}\n${demoLine}${metricsLine}`);
   if (relay.demoUrl !== undefined && !['127.0.0.1', '::1', 'localhost'].includes(config.host)) {
     process.stderr.write('santa-chat demo: warning: HOST is not local, so anyone who can reach it can mint demo tokens.\n');
   }
@@ -35,7 +36,7 @@ main().catch((error: unknown) => {
   if (error instanceof ConfigError) {
     process.stderr.write(`santa-chat relay: ${error.message}\n`);
   } else if (isAddressInUse(error)) {
-    process.stderr.write(`santa-chat relay: the port is already in use (${error.message}). Set PORT to a free port.\n`);
+    process.stderr.write(`santa-chat relay: the port is already in use (${error.message}). Set PORT (or SANTA_CHAT_METRICS_PORT) to a free port.\n`);
   } else {
     process.stderr.write(`santa-chat relay failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
   }

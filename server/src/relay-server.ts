@@ -20,6 +20,7 @@ import { adminApi } from './demo/admin-api.js';
 import { seedDemoGroup } from './demo/seed.js';
 import { createLogger, type Logger } from './logger.js';
 import { RelayMetrics } from './metrics.js';
+import { startMetricsServer, type MetricsServer } from './metrics-server.js';
 import { CatchUp } from './relay/catch-up.js';
 import { Dispatcher } from './relay/dispatch.js';
 import { SocketHub } from './relay/hub.js';
@@ -41,6 +42,8 @@ export interface RunningRelay {
   /** Demo mode only: the demo site's address, as a person on this machine opens it. */
   demoUrl: string | undefined;
   port: number;
+  /** `http://host:port/metrics` of the tokenless listener (`SANTA_CHAT_METRICS_PORT`), else undefined. */
+  metricsUrl: string | undefined;
   app: Hono;
   store: Store;
   /** Graceful: stop accepting, close sockets 1001, let in-flight commits finish, close the store. */
@@ -144,16 +147,19 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   }
   logger.info({ url }, 'relay listening');
 
+  let metricsServer: MetricsServer | undefined;
   let closing: Promise<void> | undefined;
-  return {
+  const relay: RunningRelay = {
     url,
     demoUrl: config.demo !== undefined ? demoUrlFor(config.host, port) : undefined,
     port,
+    metricsUrl: undefined,
     app,
     store,
     close() {
       closing ??= (async () => {
         reveals.stop();
+        await metricsServer?.close();
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         await sockets.close();
         server.closeAllConnections();
@@ -167,6 +173,17 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
       return closing;
     },
   };
+  if (config.metrics !== undefined) {
+    try {
+      metricsServer = await startMetricsServer({ metrics, logger, ...config.metrics });
+    } catch (error) {
+      await relay.close();
+      throw error;
+    }
+    relay.metricsUrl = metricsServer.url;
+    logger.info({ url: metricsServer.url }, 'metrics listening');
+  }
+  return relay;
 }
 
 /** `localhost` when the relay listens on this machine, so the printed link opens as-is. */

@@ -223,7 +223,7 @@ function preview(data: string | Uint8Array): string {
 async function waitForConnections(harness: Harness, expected: number): Promise<void> {
   let text = '';
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    text = await (await fetch(`${harness.relay.url}/metrics`)).text();
+    text = await harness.relay.metricsText();
     if (new RegExp(`^santa_chat_connections ${expected}$`, 'm').test(text)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -42,8 +42,11 @@ const parsedLiteral = (text: string): Literal => ({ text, value: JSON.parse(text
 
 // Field rules of PROTOCOL.md §1 and §3, restated.
 const MAX_ID_LENGTH = 128;
+// A surrogate without its partner: ids are valid Unicode (issue #11).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const isId = (value: unknown): boolean =>
-  (typeof value === 'string' && value.length >= 1 && value.length <= MAX_ID_LENGTH) || Number.isSafeInteger(value);
+  (typeof value === 'string' && value.length >= 1 && value.length <= MAX_ID_LENGTH && !LONE_SURROGATE.test(value)) ||
+  Number.isSafeInteger(value);
 const idAsString = (value: unknown): string => (typeof value === 'string' ? value : String(value));
 const isSeq = (value: unknown): boolean => Number.isSafeInteger(value) && (value as number) >= 0;
 const isClientId = (value: unknown): boolean => typeof value === 'string' && value.length >= 1 && value.length <= 128;

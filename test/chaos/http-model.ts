@@ -265,9 +265,9 @@ const groupBody: fc.Arbitrary<{ bytes: Buffer | undefined; valid: boolean }> = f
   },
 );
 
-/** The admin API: the host's token or a bad one, PUT/GET/DELETE on groups of its own namespace. */
-function adminRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
-  const adminAuthorization = fc.oneof(
+/** The host's admin token in a spelling the relay takes (`ok`), or a bad one. */
+function adminAuthorization(world: HttpWorld): fc.Arbitrary<{ header: string | undefined; ok: boolean }> {
+  return fc.oneof(
     { arbitrary: fc.constantFrom(`Bearer ${world.adminToken}`, `bearer  ${world.adminToken}`).map((header) => ({ header, ok: true })), weight: 4 },
     {
       arbitrary: fc
@@ -277,6 +277,10 @@ function adminRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
       weight: 2,
     },
   );
+}
+
+/** The admin API: the host's token or a bad one, PUT/GET/DELETE on groups of its own namespace. */
+function adminRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
   const group = fc.oneof(
     { arbitrary: fc.integer({ min: 0, max: 5 }).map((index) => ({ raw: `fz-${index}`, id: `fz-${index}`, exact: true })), weight: 4 },
     { arbitrary: plainId(1, 40).map((id) => ({ raw: `fz-${id}`, id: `fz-${id}`, exact: true })), weight: 1 },
@@ -287,7 +291,7 @@ function adminRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
     .record({
       method: fc.oneof({ arbitrary: fc.constantFrom('PUT', 'GET', 'DELETE'), weight: 9 }, { arbitrary: fc.constantFrom('POST', 'PATCH'), weight: 1 }),
       group,
-      authorization: adminAuthorization,
+      authorization: adminAuthorization(world),
       body: fc.oneof({ arbitrary: groupBody, weight: 50 }, { arbitrary: fc.constant({ bytes: Buffer.alloc(ADMIN_BODY_LIMIT + 1, 0x20), valid: false }), weight: 1 }),
       origin: origin(world),
       contentType,
@@ -317,14 +321,25 @@ function adminRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
 /** The public routes, whatever headers come with them, and paths that are no route at all. */
 function otherRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
   const anyHeaders = fc.record({ authorization: participantAuthorization(world), origin: origin(world) });
+  const anyMethod = fc.oneof({ arbitrary: fc.constantFrom('GET', 'HEAD'), weight: 4 }, { arbitrary: fc.constantFrom('POST', 'PUT', 'DELETE'), weight: 1 });
   const publicRoute = fc
-    .tuple(fc.constantFrom('/healthz', '/metrics', '/santa-chat.js'), fc.oneof({ arbitrary: fc.constantFrom('GET', 'HEAD'), weight: 4 }, { arbitrary: fc.constantFrom('POST', 'PUT', 'DELETE'), weight: 1 }), anyHeaders)
+    .tuple(fc.constantFrom('/healthz', '/santa-chat.js'), anyMethod, anyHeaders)
     .map(([path, method, headers]): FuzzRequest => ({
       label: `${method} ${path}`,
       method,
       path,
       headers: headersOf({ authorization: headers.authorization.header, origin: headers.origin.header }),
       allowed: method === 'GET' || method === 'HEAD' ? [path === '/santa-chat.js' && !world.bundleBuilt ? 404 : 200] : [404],
+    }));
+  // The operator's route: the admin token or 401.
+  const metricsRoute = fc
+    .tuple(anyMethod, adminAuthorization(world), origin(world))
+    .map(([method, authorization, from]): FuzzRequest => ({
+      label: `${method} /metrics${authorization.ok ? '' : ' bad token'}`,
+      method,
+      path: '/metrics',
+      headers: headersOf({ authorization: authorization.header, origin: from.header }),
+      allowed: method === 'GET' || method === 'HEAD' ? [authorization.ok ? 200 : 401] : [404],
     }));
   const noRoute = fc
     .tuple(
@@ -348,7 +363,7 @@ function otherRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
       headers: headersOf({ authorization: headers.authorization.header, origin: headers.origin.header }),
       allowed,
     }));
-  return fc.oneof(publicRoute, noRoute);
+  return fc.oneof(publicRoute, metricsRoute, noRoute);
 }
 
 export function fuzzRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {

@@ -164,7 +164,7 @@ export class RelayCluster {
 
   /** One counter of relay `index`'s `/metrics` (0 when absent). */
   async metric(index: number, name: string): Promise<number> {
-    const text = await (await fetch(`${this.url(index)}/metrics`)).text();
+    const text = await (await fetch(`${this.url(index)}/metrics`, { headers: { authorization: `Bearer ${CLUSTER_ADMIN}` } })).text();
     const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
     return line === undefined ? 0 : Number(line.split(' ')[1]);
   }

@@ -20,6 +20,8 @@ export interface TestRelay extends RunningRelay {
   token(userId: string, seconds?: number): string;
   /** PUT /admin/groups/:id with the admin token. */
   putGroup(groupId: string, body: unknown): Promise<Response>;
+  /** GET /metrics with the admin token, as Prometheus would scrape it. */
+  metricsText(): Promise<string>;
   /** Stops the relay and removes its data directory. */
   stop(): Promise<void>;
 }
@@ -62,6 +64,11 @@ export async function startTestRelay(options: TestRelayOptions = {}): Promise<Te
         headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
+    },
+    async metricsText() {
+      const response = await fetch(`${relay.url}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      if (response.status !== 200) throw new Error(`GET /metrics: ${response.status}`);
+      return response.text();
     },
     async stop() {
       await relay.close();

@@ -7,7 +7,8 @@ import { PageController } from './controllers/page-controller.js';
 import { emit } from './events.js';
 import { draftStatus, renderComposer } from './render/composer.js';
 import { renderConversationList } from './render/conversation-list.js';
-import { conversationTitle, peerName } from './render/labels.js';
+import { formatIsolated } from './render/isolate.js';
+import { conversationTitle, peerName, renderConversationTitle } from './render/labels.js';
 import { renderThread } from './render/thread.js';
 import { styles } from './santa-chat.styles.js';
 import { DEFAULT_STRINGS, format, type Strings } from './strings.js';
@@ -416,7 +417,7 @@ export class SantaChat extends LitElement {
         ${canGoBack
           ? html`<button type="button" class="icon-button" aria-label=${strings.back} @click=${() => (this.activeConversationId = null)}>‹</button>`
           : nothing}
-        <h2>${title}</h2>
+        <h2>${conversation ? renderConversationTitle(conversation, strings) : title}</h2>
         ${this.mode === 'launcher'
           ? html`<button type="button" class="icon-button" aria-label=${strings.closeChat} @click=${() => this.close()}>×</button>`
           : nothing}
@@ -440,7 +441,7 @@ export class SantaChat extends LitElement {
                 onDiscard: (clientId) => client.discard(clientId),
               })}
             </div>
-            <div class="typing" aria-live="polite">${typing ? format(strings.typing, { name: peerName(conversation) }) : nothing}</div>
+            <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>
             ${conversation.closed
               ? html`<p class="banner">${strings.closed}</p>`
               : renderComposer({
@@ -468,7 +469,7 @@ export class SantaChat extends LitElement {
     return html`${this.open ? this.#renderPanel() : nothing}
       ${this.preview && !this.open
         ? html`<button type="button" class="preview" @click=${() => this.#openPreview()}>
-            <strong>${this.preview.name}</strong>${this.preview.content}
+            <strong><bdi>${this.preview.name}</bdi></strong><bdi>${this.preview.content}</bdi>
           </button>`
         : nothing}
       <button

@@ -129,15 +129,25 @@ describe('verifyParticipantToken', () => {
 
   it('requires sub of 1-128 characters, taking integers as decimal strings', () => {
     refused(verifyParticipantToken(token(HEADER, { exp: NOW_S + 60 }), options), 'missing sub');
-    refused(verifyParticipantToken(token(HEADER, claims({ sub: '' })), options), 'missing sub');
-    refused(verifyParticipantToken(token(HEADER, claims({ sub: 'x'.repeat(129) })), options), 'missing sub');
-    refused(verifyParticipantToken(token(HEADER, claims({ sub: 1.5 })), options), 'missing sub');
-    refused(verifyParticipantToken(token(HEADER, claims({ sub: 2 ** 53 })), options), 'missing sub');
-    refused(verifyParticipantToken(token(HEADER, claims({ sub: { id: 'u1' } })), options), 'missing sub');
+    refused(verifyParticipantToken(token(HEADER, claims({ sub: '' })), options), 'invalid sub');
+    refused(verifyParticipantToken(token(HEADER, claims({ sub: 'x'.repeat(129) })), options), 'invalid sub');
+    refused(verifyParticipantToken(token(HEADER, claims({ sub: 1.5 })), options), 'invalid sub');
+    refused(verifyParticipantToken(token(HEADER, claims({ sub: 2 ** 53 })), options), 'invalid sub');
+    refused(verifyParticipantToken(token(HEADER, claims({ sub: { id: 'u1' } })), options), 'invalid sub');
+    refused(verifyParticipantToken(token(HEADER, claims({ sub: null })), options), 'invalid sub');
     const integer = verifyParticipantToken(token(HEADER, claims({ sub: 42 })), options);
     assert.deepEqual(integer.ok && integer.userId, '42');
     const longest = verifyParticipantToken(token(HEADER, claims({ sub: 'x'.repeat(128) })), options);
     assert.equal(longest.ok, true);
+  });
+
+  it('refuses a sub holding a lone surrogate, which no member id can equal once stored', () => {
+    // JSON.stringify writes a lone surrogate as the escape `\ud800`, which JSON.parse turns back into one.
+    for (const sub of ['x\ud800', '\udc00', 'a\udc00\ud800b']) {
+      refused(verifyParticipantToken(token(HEADER, claims({ sub })), options), 'invalid sub');
+    }
+    const pair = verifyParticipantToken(token(HEADER, claims({ sub: 'santa\u{1F385}' })), options);
+    assert.equal(pair.ok && pair.userId, 'santa\u{1F385}');
   });
 
   it('checks iss only when an issuer is configured', () => {

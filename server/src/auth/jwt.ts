@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { parseId } from '../../../protocol/ids.js';
 
 export interface JwtOptions {
   secret: string;
@@ -28,7 +29,6 @@ export type ParticipantClaims = {
 // anonymous caller can make us do (base64 decoding, JSON parsing, HMAC).
 const MAX_TOKEN_LENGTH = 8192;
 const DEFAULT_LEEWAY_SECONDS = 30;
-const MAX_USER_ID_LENGTH = 128;
 const SHA256_BYTES = 32;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
@@ -61,12 +61,6 @@ function signatureMatches(secret: string, signingInput: string, signature64: str
     return false;
   }
   return timingSafeEqual(presented, hmacSha256(secret, signingInput));
-}
-
-function userIdFrom(sub: unknown): string | null {
-  if (typeof sub === 'number' && Number.isSafeInteger(sub)) return String(sub);
-  if (typeof sub === 'string' && sub.length >= 1 && sub.length <= MAX_USER_ID_LENGTH) return sub;
-  return null;
 }
 
 function audienceContains(aud: unknown, expected: string): boolean {
@@ -130,8 +124,11 @@ export function verifyParticipantToken(token: string, options: JwtOptions): Toke
     if (nowMs < iat * 1000 - leeway) return refuse('not yet valid');
   }
 
-  const userId = userIdFrom(claims.sub);
-  if (userId === null) return refuse('missing sub');
+  // `sub` follows the rule of the member ids it must match (protocol/ids.ts): 1-128 characters
+  // of valid Unicode, or a safe integer. A lone surrogate could never match a stored member.
+  if (claims.sub === undefined) return refuse('missing sub');
+  const userId = parseId(claims.sub);
+  if (userId === null) return refuse('invalid sub');
 
   // An empty setting means "not configured", the way an empty env variable does.
   if (options.issuer && claims.iss !== options.issuer) return refuse('wrong issuer');

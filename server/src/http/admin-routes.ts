@@ -4,8 +4,7 @@
  */
 import { Hono } from 'hono';
 import { LIMITS, parseGroupInput } from '../../../protocol/index.js';
-import { readBearer } from '../auth/bearer.js';
-import { isAdminToken } from '../auth/admin.js';
+import { requireAdminToken } from '../auth/admin.js';
 import { ChatError } from '../errors.js';
 import { groupBody } from '../views/frames.js';
 import { limitBody, readJsonBody } from './body.js';
@@ -16,18 +15,14 @@ export function adminRoutes(deps: AppDependencies & { adminToken: string }): Hon
   const { service } = deps;
   const routes = new Hono();
 
-  routes.use('*', async function requireAdminToken(c, next) {
-    if (!isAdminToken(readBearer(c.req.header('authorization')), deps.adminToken)) {
-      throw new ChatError('UNAUTHENTICATED', 'A valid admin token is required.');
-    }
-    await next();
-  });
+  routes.use('*', requireAdminToken(deps.adminToken));
 
   routes.put('/groups/:groupId', limitBody(LIMITS.maxAdminBodyBytes), async (c) => {
-    const groupId = requireGroupId(c.req.param('groupId'));
+    const groupId = requireGroupId(c.req.param('groupId'), c.req.url);
     const input = parseGroupInput(await readJsonBody(c));
     if (!input.ok) {
-      throw new ChatError('BAD_REQUEST', `${input.field || 'body'}: ${input.message}`, { field: input.field });
+      // The message already starts with the field it names (protocol/issues.ts firstFailure).
+      throw new ChatError('BAD_REQUEST', input.message, { field: input.field });
     }
     const { name, revealAt, members, assignments } = input.value;
     const { group, created } = await service.putGroup(groupId, { name, revealAt: Date.parse(revealAt), members, assignments });
@@ -35,13 +30,13 @@ export function adminRoutes(deps: AppDependencies & { adminToken: string }): Hon
   });
 
   routes.get('/groups/:groupId', async (c) => {
-    const group = await service.getGroup(requireGroupId(c.req.param('groupId')));
+    const group = await service.getGroup(requireGroupId(c.req.param('groupId'), c.req.url));
     if (!group) throw new ChatError('NOT_FOUND', 'No such group.');
     return c.json(groupBody(group));
   });
 
   routes.delete('/groups/:groupId', async (c) => {
-    if (!(await service.deleteGroup(requireGroupId(c.req.param('groupId'))))) {
+    if (!(await service.deleteGroup(requireGroupId(c.req.param('groupId'), c.req.url)))) {
       throw new ChatError('NOT_FOUND', 'No such group.');
     }
     return c.json({ success: true as const, deleted: true });

@@ -63,7 +63,7 @@ export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
   use(limitBody(LIMITS.maxHttpBodyBytes));
 
   routes.post('/groups/:groupId/conversation', async (c) => {
-    const groupId = requireGroupId(c.req.param('groupId'));
+    const groupId = requireGroupId(c.req.param('groupId'), c.req.url);
     const request = parseConversationRequest(await readJsonBody(c));
     if (!request.ok) {
       throw new ChatError('BAD_REQUEST', `${request.field || 'body'}: ${request.message}`, { field: request.field });

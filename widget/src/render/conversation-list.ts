@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Conversation } from '../../../protocol/browser.js';
 import { format, type Strings } from '../strings.js';
-import { conversationTitle } from './labels.js';
+import { renderConversationTitle } from './labels.js';
 
 export function renderConversationList(
   conversations: readonly Conversation[],
@@ -13,14 +13,14 @@ export function renderConversationList(
   return html`<ul class="list" aria-label=${strings.conversations}>
     ${conversations.map((conversation) => {
       const unread = unreadByConversation[conversation.id] ?? 0;
-      const title = conversationTitle(conversation, strings);
+      const title = renderConversationTitle(conversation, strings);
       return html`<li>
         <button type="button" data-conversation-id=${conversation.id} @click=${() => onOpen(conversation.id)}>
           <span class="name">${title}</span>
           ${unread > 0
             ? html`<span class="badge" part="badge" aria-label=${format(strings.unreadCount, { count: unread })}>${unread}</span>`
             : html`<span></span>`}
-          <span class="last">${conversation.lastMessage?.content ?? nothing}</span>
+          <bdi class="last">${conversation.lastMessage?.content ?? nothing}</bdi>
         </button>
       </li>`;
     })}

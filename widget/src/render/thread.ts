@@ -3,6 +3,7 @@ import type { Conversation } from '../../../protocol/browser.js';
 import type { ChatMessage } from '../client/types.js';
 import { format, type Strings } from '../strings.js';
 import { linkify } from '../text.js';
+import { formatIsolated } from './isolate.js';
 import { DAY, dayKey, dayLabel, fullTime, relativeTime } from '../time-format.js';
 
 export interface ThreadView {
@@ -96,8 +97,8 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView):
   // One template whatever the status, so a message going from sending to sent keeps its
   // element (only its class and meta change) rather than being replaced, and announced again.
   const result = html`<div class="message ${own ? 'own' : ''} ${message.status}" part="message" data-key=${key}>
-    <span class="visually-hidden">${own ? strings.you : peer}:</span>
-    <div class="bubble">${linkify(message.content)}</div>
+    <span class="visually-hidden"><bdi>${own ? strings.you : peer}</bdi>:</span>
+    <div class="bubble" dir="auto">${linkify(message.content)}</div>
     <div class="meta">${meta}</div>
   </div>`;
   if (message.status === 'sent') entry.result = result;
@@ -107,7 +108,7 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView):
 /** The reveal moment, placed where `revealAt` falls among the messages. */
 function revealNotice(view: ThreadView): TemplateResult {
   const { conversation, strings } = view;
-  const text = format(conversation.role === 'giftee' ? strings.revealMoment : strings.revealMomentSanta, { name: conversation.peer.name });
+  const text = formatIsolated(conversation.role === 'giftee' ? strings.revealMoment : strings.revealMomentSanta, { name: conversation.peer.name });
   return html`<div class="reveal" role="status">${text}</div>`;
 }
 
