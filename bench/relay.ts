@@ -181,7 +181,7 @@ async function startTarget(target: Target, dataDir: string, secrets: Secrets): P
             SANTA_CHAT_JWT_SECRET: secrets.jwt,
             SANTA_CHAT_ADMIN_TOKEN: secrets.admin,
             DATABASE_URL: `sqlite:${join(dataDir, 'relay.db')}`,
-            // The per-user limit is for people; a load test raises it (PROTOCOL.md §5).
+            // The per-user limit is for people; a load test raises it (docs/protocol.md §5).
             SANTA_CHAT_RATE_MESSAGES: '1000000000',
             LOG_LEVEL: 'silent',
           },

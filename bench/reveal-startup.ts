@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { signParticipantToken } from '../server/src/auth/jwt.js';
-import { openSqliteStore } from '../server/src/store/sqlite.js';
+import { openSqliteStore } from '../server/src/store/sqlite/store.js';
 import { rssBytes } from './lib/proc.js';
 import { median } from './lib/stats.js';
 

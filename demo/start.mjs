@@ -1,5 +1,5 @@
 // `npm start`: builds the widget when its bundle is missing or older than its sources, then
-// runs the relay in demo mode (SANTA_CHAT_DEMO=1), which seeds the demo group on first start
+// runs the relay with the demo composed onto it (demo/server/main.ts), which seeds the demo group on first start
 // and prints `santa-chat demo: http://localhost:8787/`. Data stays in ./data (git-ignored).
 import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -38,9 +38,9 @@ if (bundleIsStale()) {
   }
 }
 
-const relay = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/src/main.ts')], {
+const relay = spawn(process.execPath, ['--import', 'tsx', join(root, 'demo/server/main.ts')], {
   cwd: root,
-  env: { ...process.env, SANTA_CHAT_DEMO: '1' },
+  env: process.env,
   stdio: 'inherit',
 });
 

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md §4 Anonymity, as a property over a real relay: random groups, random raffles
+ * docs/protocol.md §4 Anonymity, as a property over a real relay: random groups, random raffles
  * (some with pairs who give to each other), random sequences of everything a participant can
  * do over HTTP and WebSocket, admin re-draws in the middle. Every byte each member receives
  * (HTTP status line, headers and bodies; WebSocket upgrade headers, every text frame, close

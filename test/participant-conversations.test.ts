@@ -1,5 +1,5 @@
 /**
- * The participant API's conversations (PROTOCOL.md §2) over real HTTP: "Message Match" with
+ * The participant API's conversations (docs/protocol.md §2) over real HTTP: "Message Match" with
  * one's giftee or santa, the conversation list with roles, unread counts and activity order,
  * and what a re-draw closes. Messages and read cursors are made over real sockets.
  */

@@ -1,5 +1,5 @@
 /**
- * `GET /conversations/:id/messages` (PROTOCOL.md §2): the newest page by default, `after` and
+ * `GET /conversations/:id/messages` (docs/protocol.md §2): the newest page by default, `after` and
  * `before` paging, `limit` 50 by default and at most 200, `hasMore` at both edges, and 403
  * for anything not the caller's. 205 messages are sent over a real socket first.
  */

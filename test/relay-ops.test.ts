@@ -1,5 +1,5 @@
 /**
- * What operators and host pages get from the relay besides the API (PROTOCOL.md §5):
+ * What operators and host pages get from the relay besides the API (docs/protocol.md §5):
  * `/healthz`, Prometheus `/metrics` (its access rules: metrics-access.test.ts), the widget bundle at `/santa-chat.js`, and JSON 404s.
  */
 import assert from 'node:assert/strict';

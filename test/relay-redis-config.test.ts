@@ -1,6 +1,6 @@
 /**
  * Starting a relay with Redis configured wrongly, or unreachable, stops it with one sentence
- * that says what to do (PROTOCOL.md §5), never a stack trace.
+ * that says what to do (docs/protocol.md §5), never a stack trace.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md §3 REVEAL and §4 (reveal is decided by the clock, one-way, and announced at
+ * docs/protocol.md §3 REVEAL and §4 (reveal is decided by the clock, one-way, and announced at
  * `revealAt` to the sockets connected then), over a real relay and real time.
  *
  * The raffle is alice -> bob -> cleo -> alice: in the conversation alice -> bob, alice is the

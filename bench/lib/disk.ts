@@ -1,6 +1,6 @@
 /**
  * How many durable SQLite commits a second this disk allows: one row per transaction, in a
- * WAL database with `synchronous = FULL`, the relay's settings (server/src/store/sqlite.ts),
+ * WAL database with `synchronous = FULL`, the relay's settings (server/src/store/sqlite/store.ts),
  * so each commit waits for an fsync. A relay that commits each message on its own cannot
  * store more messages a second than this.
  */

@@ -9,23 +9,15 @@ import { adminRoutes } from './http/admin-routes.js';
 import type { AppDependencies } from './http/context.js';
 import { createErrorHandler, errorBody } from './http/errors.js';
 import { participantRoutes } from './http/participant-routes.js';
-import { mountDemo } from './demo/routes.js';
 
-/** `demo`: mount the demo site and its token endpoint (`SANTA_CHAT_DEMO=1` only). */
-export function createApp(deps: AppDependencies & { demo?: boolean }): Hono {
+export function createApp(deps: AppDependencies): Hono {
   const app = new Hono();
   app.onError(createErrorHandler(deps.logger, deps.metrics));
   app.notFound((c) => c.json(errorBody('NOT_FOUND', 'No such route.'), 404));
 
   // `redis` is `off` for a single relay (no REDIS_URL); unreachable, this relay cannot reach the others.
   app.get('/healthz', async (c) => {
-    const [store, redis] = await Promise.all([
-      deps.store.ping().then(
-        () => 'ok' as const,
-        () => 'unreachable' as const,
-      ),
-      deps.bus.health(),
-    ]);
+    const { store, redis } = await deps.service.health();
     const ok = store === 'ok' && redis !== 'unreachable';
     return c.json({ ok, store, redis }, ok ? 200 : 503);
   });
@@ -56,7 +48,5 @@ export function createApp(deps: AppDependencies & { demo?: boolean }): Hono {
 
   if (deps.adminToken !== undefined) app.route('/admin', adminRoutes({ ...deps, adminToken: deps.adminToken }));
   app.route('/', participantRoutes(deps));
-  // Last: the demo's pages live at `/`, after every route of the relay itself.
-  if (deps.demo === true && deps.adminToken !== undefined) mountDemo(app, { ...deps, adminToken: deps.adminToken });
   return app;
 }

@@ -1,38 +1,16 @@
 /**
- * The relay's configuration, read from the environment of PROTOCOL.md §5. Every mistake is
+ * The relay's configuration, read from the environment of docs/protocol.md §5. Every mistake is
  * a `ConfigError` with a sentence a operator can act on, never a stack trace.
  */
-import { join } from 'node:path';
 import { LIMITS } from '../../protocol/index.js';
+import { DEFAULT_LIMITS, type RelayLimits } from './limits/relay-limits.js';
+
+export { DEFAULT_LIMITS, type RelayLimits };
 import { createOriginPolicy, parseOriginList } from './auth/origin.js';
-import { DemoSecretsError, loadDemoSecrets } from './demo/secrets.js';
+import { ConfigError } from './core/errors.js';
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
-export interface RelayLimits {
-  rateMessages: number;
-  rateWindowMs: number;
-  typingIntervalMs: number;
-  maxSocketsPerUser: number;
-  authTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  maxFrameBytes: number;
-  httpRequestsPerMinute: number;
-  abuseRefusedFrames: number;
-  abuseWindowMs: number;
-}
-
-/** Demo mode (`SANTA_CHAT_DEMO=1`, what `npm start` runs). Never on outside the demo. */
-export interface DemoConfig {
-  /** Where the demo keeps its database and generated secrets (`SANTA_CHAT_DATA_DIR`, default `./data`). */
-  dataDir: string;
-  secretsPath: string;
-}
 
 export interface RelayConfig {
   port: number;
@@ -53,8 +31,6 @@ export interface RelayConfig {
   limits: RelayLimits;
   /** `SANTA_CHAT_METRICS_PORT`: a tokenless `/metrics` listener of its own; unset, none. */
   metrics?: MetricsListenerConfig | undefined;
-  /** Set in demo mode only: the seeded group, the demo site and its token endpoint. */
-  demo?: DemoConfig | undefined;
 }
 
 export interface MetricsListenerConfig {
@@ -63,18 +39,6 @@ export interface MetricsListenerConfig {
   host: string;
 }
 
-export const DEFAULT_LIMITS: RelayLimits = {
-  rateMessages: LIMITS.rateMessages,
-  rateWindowMs: LIMITS.rateWindowMs,
-  typingIntervalMs: LIMITS.typingIntervalMs,
-  maxSocketsPerUser: LIMITS.maxSocketsPerUser,
-  authTimeoutMs: LIMITS.authTimeoutMs,
-  heartbeatIntervalMs: LIMITS.heartbeatIntervalMs,
-  maxFrameBytes: LIMITS.maxFrameBytes,
-  httpRequestsPerMinute: LIMITS.httpRequestsPerMinute,
-  abuseRefusedFrames: LIMITS.abuseRefusedFrames,
-  abuseWindowMs: LIMITS.abuseWindowMs,
-};
 
 type Env = Record<string, string | undefined>;
 
@@ -93,10 +57,8 @@ function optional(env: Env, name: string): string | undefined {
 }
 
 export function loadConfig(env: Env = process.env): RelayConfig {
-  const demo = demoFlag(env) ? demoConfig(env) : undefined;
-  const { jwtSecret, adminToken } = demo
-    ? demoSecrets(demo, env)
-    : { jwtSecret: optional(env, 'SANTA_CHAT_JWT_SECRET'), adminToken: optional(env, 'SANTA_CHAT_ADMIN_TOKEN') };
+  const jwtSecret = optional(env, 'SANTA_CHAT_JWT_SECRET');
+  const adminToken = optional(env, 'SANTA_CHAT_ADMIN_TOKEN');
   if (jwtSecret === undefined) {
     throw new ConfigError(
       'SANTA_CHAT_JWT_SECRET is not set. It is the HS256 key your site signs participant tokens with; ' +
@@ -110,8 +72,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
   } catch (error) {
     throw new ConfigError(`SANTA_CHAT_ALLOWED_ORIGINS: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const databaseUrl =
-    optional(env, 'DATABASE_URL') ?? (demo ? `sqlite:${join(demo.dataDir, 'demo.db')}` : 'sqlite:./data/santa-chat.db');
+  const databaseUrl = optional(env, 'DATABASE_URL') ?? 'sqlite:./data/santa-chat.db';
   if (!/^(sqlite:|postgres:\/\/|postgresql:\/\/)/.test(databaseUrl)) {
     throw new ConfigError(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:…".`);
   }
@@ -128,14 +89,12 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     redisUrl: optional(env, 'REDIS_URL'),
     redisPrefix: redisPrefix(env),
     metrics: metricsListener(env, port),
-    // The demo's terminal shows its URL, not a log line per request.
-    logLevel: optional(env, 'LOG_LEVEL') ?? (demo ? 'warn' : 'info'),
+    logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     limits: {
       ...DEFAULT_LIMITS,
       rateMessages: positiveInteger(env, 'SANTA_CHAT_RATE_MESSAGES', DEFAULT_LIMITS.rateMessages),
       rateWindowMs: positiveInteger(env, 'SANTA_CHAT_RATE_WINDOW_MS', DEFAULT_LIMITS.rateWindowMs),
     },
-    demo,
   };
 }
 
@@ -168,31 +127,4 @@ function redisPrefix(env: Env): string | undefined {
     throw new ConfigError(`SANTA_CHAT_REDIS_PREFIX must be 1-64 letters, digits, or _ . : -, got "${prefix}".`);
   }
   return prefix;
-}
-
-function demoFlag(env: Env): boolean {
-  const raw = optional(env, 'SANTA_CHAT_DEMO')?.toLowerCase();
-  if (raw === undefined || raw === '0' || raw === 'false') return false;
-  if (raw === '1' || raw === 'true') return true;
-  throw new ConfigError(`SANTA_CHAT_DEMO must be 1 (demo mode) or unset, got "${raw}".`);
-}
-
-function demoConfig(env: Env): DemoConfig {
-  const dataDir = optional(env, 'SANTA_CHAT_DATA_DIR') ?? './data';
-  return { dataDir, secretsPath: join(dataDir, 'demo-secrets.json') };
-}
-
-/** The environment's secrets, else the ones the demo generated and keeps in its data folder. */
-function demoSecrets(demo: DemoConfig, env: Env): { jwtSecret: string; adminToken: string } {
-  const jwtSecret = optional(env, 'SANTA_CHAT_JWT_SECRET');
-  const adminToken = optional(env, 'SANTA_CHAT_ADMIN_TOKEN');
-  try {
-    return loadDemoSecrets(demo.secretsPath, {
-      ...(jwtSecret !== undefined ? { jwtSecret } : {}),
-      ...(adminToken !== undefined ? { adminToken } : {}),
-    });
-  } catch (error) {
-    if (!(error instanceof DemoSecretsError)) throw error;
-    throw new ConfigError(`SANTA_CHAT_DEMO: ${error.message}`);
-  }
 }

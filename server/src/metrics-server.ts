@@ -7,8 +7,8 @@
 import type { AddressInfo } from 'node:net';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { errorBody } from './http/errors.js';
-import type { Logger } from './logger.js';
-import type { RelayMetrics } from './metrics.js';
+import type { Logger } from './core/logger.js';
+import type { RelayMetrics } from './core/metrics.js';
 
 export interface MetricsServer {
   url: string;

@@ -10,23 +10,23 @@ import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { createOriginPolicy, type OriginPolicy } from './auth/origin.js';
+import type { AppDependencies } from './http/context.js';
 import { errorBody } from './http/errors.js';
 import type { JwtOptions } from './auth/jwt.js';
-import type { Bus } from './bus/bus.js';
-import { ChatService } from './chat.js';
-import { openCluster } from './cluster.js';
+import type { Bus } from './cluster/bus.js';
+import { ChatService } from './chat/service.js';
+import { openCluster, type Cluster } from './cluster/open-cluster.js';
 import type { RelayConfig } from './config.js';
-import { adminApi } from './demo/admin-api.js';
-import { seedDemoGroup } from './demo/seed.js';
-import { createLogger, type Logger } from './logger.js';
-import { RelayMetrics } from './metrics.js';
+import { createLogger, type Logger } from './core/logger.js';
+import { RelayMetrics } from './core/metrics.js';
 import { startMetricsServer, type MetricsServer } from './metrics-server.js';
-import { CatchUp } from './relay/catch-up.js';
-import { Dispatcher } from './relay/dispatch.js';
-import { SocketHub } from './relay/hub.js';
-import { SocketServer } from './relay/socket-server.js';
+import { CatchUp } from './sockets/catch-up.js';
+import { Dispatcher } from './sockets/dispatch.js';
+import { SocketHub } from './sockets/hub.js';
+import { routeBusEvents } from './sockets/fan-out.js';
+import { SocketServer } from './sockets/socket-server.js';
 import { RevealScheduler } from './reveal.js';
-import { openStore } from './store/open.js';
+import { openStore } from './open-store.js';
 import type { Store } from './store/store.js';
 
 export interface RelayOverrides {
@@ -35,24 +35,95 @@ export interface RelayOverrides {
   store?: Store;
   bus?: Bus;
   widgetBundlePath?: string;
+  /** Adds routes after the relay's own (the demo mounts its site this way); never in production. */
+  extendApp?: (app: Hono, deps: AppDependencies) => void;
 }
 
 export interface RunningRelay {
   url: string;
-  /** Demo mode only: the demo site's address, as a person on this machine opens it. */
-  demoUrl: string | undefined;
   port: number;
   /** `http://host:port/metrics` of the tokenless listener (`SANTA_CHAT_METRICS_PORT`), else undefined. */
   metricsUrl: string | undefined;
   app: Hono;
-  store: Store;
   /** Graceful: stop accepting, close sockets 1001, let in-flight commits finish, close the store. */
   close(): Promise<void>;
 }
 
 const DEFAULT_BUNDLE = fileURLToPath(new URL('../../dist/santa-chat.js', import.meta.url));
 
+/** The parts of one relay process, before it listens. */
+interface RelayParts {
+  logger: Logger;
+  now: () => number;
+  store: Store;
+  metrics: RelayMetrics;
+  cluster: Cluster;
+  jwt: JwtOptions;
+  service: ChatService;
+  hub: SocketHub;
+  catchUp: CatchUp;
+  reveals: RevealScheduler;
+}
+
 export async function startRelay(config: RelayConfig, overrides: RelayOverrides = {}): Promise<RunningRelay> {
+  const parts = await assemble(config, overrides);
+  const { logger, metrics, service, reveals } = parts;
+  let originPolicy: OriginPolicy = createOriginPolicy(config.allowedOrigins ?? []);
+  const deps: AppDependencies = {
+    service,
+    metrics,
+    logger,
+    jwt: parts.jwt,
+    originPolicy: () => originPolicy,
+    adminToken: config.adminToken,
+    limits: config.limits,
+    requestLimiter: parts.cluster.limiters.request,
+    widgetBundlePath: overrides.widgetBundlePath ?? DEFAULT_BUNDLE,
+  };
+  const app = createApp(deps);
+  overrides.extendApp?.(app, deps);
+  const sockets = socketServer(config, parts, () => originPolicy);
+  const unsubscribe = routeBusEvents({ ...parts, bus: parts.cluster.bus });
+  await reveals.start();
+
+  const server = await listen(app, config.host, config.port);
+  sockets.attach(server);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (config.allowedOrigins === undefined) {
+    // The relay's own origin, under the names a browser on this machine may use for it.
+    originPolicy = createOriginPolicy([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
+  }
+  logger.info({ url }, 'relay listening');
+
+  // Assigned once it listens; `close` may run before that (when it cannot start).
+  let metricsServer: MetricsServer | undefined;
+  const relay: RunningRelay = {
+    url,
+    port,
+    metricsUrl: undefined,
+    app,
+    close: once(async () => {
+      reveals.stop();
+      await metricsServer?.close();
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await sockets.close();
+      server.closeAllConnections();
+      await httpClosed;
+      await service.drain();
+      unsubscribe();
+      await parts.cluster.close();
+      if (!overrides.store) await parts.store.close();
+      logger.info('relay stopped');
+    }),
+  };
+  metricsServer = await startMetricsListener(config, parts, relay);
+  relay.metricsUrl = metricsServer?.url;
+  return relay;
+}
+
+/** Store, cluster (bus and shared limits), service, hub, catch-up and reveal timers. */
+async function assemble(config: RelayConfig, overrides: RelayOverrides): Promise<RelayParts> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const now = overrides.now ?? Date.now;
   const store = overrides.store ?? (await openStore(config.databaseUrl));
@@ -69,7 +140,6 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     if (!overrides.store) await store.close();
     throw error;
   });
-  const bus = cluster.bus;
   const jwt: JwtOptions = {
     secret: config.jwtSecret,
     leewaySeconds: config.jwtLeewaySeconds,
@@ -77,26 +147,40 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     ...(config.jwtIssuer !== undefined ? { issuer: config.jwtIssuer } : {}),
     ...(config.jwtAudience !== undefined ? { audience: config.jwtAudience } : {}),
   };
-  const service = new ChatService({ store, bus, limits: config.limits, metrics, now, messageLimiter: cluster.messageLimiter, typingLimiter: cluster.typingLimiter });
+  const service = new ChatService({
+    store,
+    bus: cluster.bus,
+    metrics,
+    now,
+    limiters: cluster.limiters,
+  });
   const hub = new SocketHub(config.limits.maxSocketsPerUser, cluster.socketRegistry);
   const catchUp = new CatchUp({ service, hub, metrics, logger });
   const reveals = new RevealScheduler({ store, hub, metrics, logger, now });
+  return { logger, now, store, metrics, cluster, jwt, service, hub, catchUp, reveals };
+}
 
-  let originPolicy: OriginPolicy = createOriginPolicy(config.allowedOrigins ?? []);
-  const app = createApp({
-    service,
-    store,
-    bus,
-    metrics,
-    logger,
-    jwt,
-    originPolicy: () => originPolicy,
-    adminToken: config.adminToken,
-    limits: config.limits,
-    requestLimiter: cluster.requestLimiter,
-    widgetBundlePath: overrides.widgetBundlePath ?? DEFAULT_BUNDLE,
-    demo: config.demo !== undefined,
-  });
+/** The tokenless `/metrics` listener when `SANTA_CHAT_METRICS_PORT` asks for one; closes the relay if it cannot start. */
+async function startMetricsListener(config: RelayConfig, parts: RelayParts, relay: RunningRelay): Promise<MetricsServer | undefined> {
+  if (config.metrics === undefined) return undefined;
+  try {
+    const server = await startMetricsServer({ metrics: parts.metrics, logger: parts.logger, ...config.metrics });
+    parts.logger.info({ url: server.url }, 'metrics listening');
+    return server;
+  } catch (error) {
+    await relay.close();
+    throw error;
+  }
+}
+
+/** The first call runs `work`; every call returns its promise. */
+function once(work: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= work());
+}
+
+function socketServer(config: RelayConfig, parts: RelayParts, originPolicy: () => OriginPolicy): SocketServer {
+  const { service, hub, jwt, metrics, logger } = parts;
   const dispatcher = new Dispatcher({
     service,
     hub,
@@ -106,90 +190,16 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     abuseRefusedFrames: config.limits.abuseRefusedFrames,
     abuseWindowMs: config.limits.abuseWindowMs,
   });
-  const sockets = new SocketServer({
+  return new SocketServer({
     dispatcher,
     hub,
-    originPolicy: () => originPolicy,
+    originPolicy,
     metrics,
     logger,
     maxFrameBytes: config.limits.maxFrameBytes,
     authTimeoutMs: config.limits.authTimeoutMs,
     heartbeatIntervalMs: config.limits.heartbeatIntervalMs,
   });
-
-  const unsubscribe = bus.subscribe((event) => {
-    if (event.type === 'group') {
-      reveals.reschedule().catch(() => undefined);
-      return;
-    }
-    if (event.type === 'resync') {
-      hub.reregister();
-      reveals.reschedule().catch(() => undefined);
-      catchUp.all().catch((error: unknown) => logger.error({ err: error }, 'catch-up failed'));
-      return;
-    }
-    const sent = hub.deliver(event, now());
-    if (event.type === 'reveal') metrics.revealSent(sent);
-  });
-  await reveals.start();
-  if (config.demo !== undefined && config.adminToken !== undefined) {
-    const seeded = await seedDemoGroup(adminApi(app, config.adminToken), now());
-    logger.info({ groupId: seeded.group.id, created: seeded.created }, 'demo group ready');
-  }
-
-  const server = await listen(app, config.host, config.port);
-  sockets.attach(server);
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  if (config.allowedOrigins === undefined) {
-    // The relay's own origin, under the names a browser on this machine may use for it.
-    originPolicy = createOriginPolicy([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
-  }
-  logger.info({ url }, 'relay listening');
-
-  let metricsServer: MetricsServer | undefined;
-  let closing: Promise<void> | undefined;
-  const relay: RunningRelay = {
-    url,
-    demoUrl: config.demo !== undefined ? demoUrlFor(config.host, port) : undefined,
-    port,
-    metricsUrl: undefined,
-    app,
-    store,
-    close() {
-      closing ??= (async () => {
-        reveals.stop();
-        await metricsServer?.close();
-        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await sockets.close();
-        server.closeAllConnections();
-        await httpClosed;
-        await service.drain();
-        unsubscribe();
-        await cluster.close();
-        if (!overrides.store) await store.close();
-        logger.info('relay stopped');
-      })();
-      return closing;
-    },
-  };
-  if (config.metrics !== undefined) {
-    try {
-      metricsServer = await startMetricsServer({ metrics, logger, ...config.metrics });
-    } catch (error) {
-      await relay.close();
-      throw error;
-    }
-    relay.metricsUrl = metricsServer.url;
-    logger.info({ url: metricsServer.url }, 'metrics listening');
-  }
-  return relay;
-}
-
-/** `localhost` when the relay listens on this machine, so the printed link opens as-is. */
-function demoUrlFor(host: string, port: number): string {
-  const local = ['127.0.0.1', '::1', 'localhost', '0.0.0.0', '::'].includes(host);
-  return `http://${local ? 'localhost' : host.includes(':') ? `[${host}]` : host}:${port}/`;
 }
 
 function listen(app: Hono, hostname: string, port: number): Promise<Server> {

@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger } from './logger.js';
-import type { BusEvent } from './bus/bus.js';
+import { createLogger } from './core/logger.js';
+import type { BusEvent } from './cluster/bus.js';
 import { RevealScheduler } from './reveal.js';
-import { cycle, groupWrite, openPair } from './store/conformance-fixtures.js';
-import { openSqliteStore } from './store/sqlite.js';
+import { cycle, groupWrite, openPair } from './store/conformance/fixtures.test-support.js';
+import { openSqliteStore } from './store/sqlite/store.js';
 
 function setUp(startAt: number) {
   const store = openSqliteStore(':memory:');

@@ -11,10 +11,10 @@
  * conversations that came due from the store's index. Every relay process runs its own
  * scheduler for its own sockets, so no frame is doubled.
  */
-import type { Logger } from './logger.js';
-import { setTimeoutAt } from './long-timeout.js';
-import type { RelayMetrics } from './metrics.js';
-import type { SocketHub } from './relay/hub.js';
+import type { Logger } from './core/logger.js';
+import { setTimeoutAt } from './core/long-timeout.js';
+import type { RelayMetrics } from './core/metrics.js';
+import type { SocketHub } from './sockets/hub.js';
 import type { Store } from './store/store.js';
 
 export interface RevealSchedulerOptions {

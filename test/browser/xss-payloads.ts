@@ -9,7 +9,7 @@
  * A payload that runs calls `__xss(<name>)`, a canary the test page defines, so any execution
  * is counted whatever path led to it. `runsAsHtml`: the payload does run when parsed as HTML
  * with no CSP (the test's positive control shows the canary sees those). `refused`: the
- * content rule (PROTOCOL.md §4) refuses it with that code, in the widget and in the relay.
+ * content rule (docs/protocol.md §4) refuses it with that code, in the widget and in the relay.
  */
 export interface XssPayload {
   name: string;

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md §4 Anonymity across one whole simulated exchange, over real sockets: 20 people
+ * docs/protocol.md §4 Anonymity across one whole simulated exchange, over real sockets: 20 people
  * in one cycle (everyone is the santa of one and the giftee of another), `revealAt` a week
  * away. Every pair chats both ways, types, reads, opens second tabs, drops and reconnects
  * (READY and HISTORY catch-up), pages history over HTTP, asks CORS preflights and probes a

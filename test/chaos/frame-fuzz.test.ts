@@ -1,7 +1,7 @@
 /**
  * Issue #7, bad input over WebSocket: generated frames (junk, wrong types, edge numbers, deep
  * nesting, `__proto__` keys, binary frames that are not UTF-8, every frame type before and
- * after AUTH) are each answered as PROTOCOL.md §3/§4 says, while a well-behaved pair keeps
+ * after AUTH) are each answered as docs/protocol.md §3/§4 says, while a well-behaved pair keeps
  * chatting. No exception escapes, the relay logs no failure, and the heap comes back.
  *
  * Short form in `npm test`; `SANTA_CHAT_CHAOS=long` sends 100,000 frames.
@@ -21,7 +21,7 @@ const FRAMES = scale(3_000, 100_000);
 const WORKERS = 3;
 const FUZZ_GROUP = 'fuzz';
 const FUZZERS = Array.from({ length: WORKERS }, (_, index) => `fuzzer-${index + 1}`);
-/** More refused frames than PROTOCOL.md §3 lets a socket send in 10 s. */
+/** More refused frames than docs/protocol.md §3 lets a socket send in 10 s. */
 const ABUSIVE = DEFAULT_LIMITS.abuseRefusedFrames + 1;
 
 interface FuzzStats {
@@ -187,7 +187,7 @@ async function exchange(probe: Probe, frame: FuzzFrame, stats: FuzzStats, socket
   if (frame.answer.type !== 'ERROR') return true;
   socket.refusals += 1;
   if (socket.refusals <= DEFAULT_LIMITS.abuseRefusedFrames) return true;
-  // PROTOCOL.md §3: over 100 refused frames in 10 s, the socket is closed 1008.
+  // docs/protocol.md §3: over 100 refused frames in 10 s, the socket is closed 1008.
   assertAnswer({ ...frame, label: `${frame.label}, refused frame ${socket.refusals}` }, await probe.next(10_000), { type: 'CLOSE', code: 1008 });
   stats.abuseCloses += 1;
   return false;

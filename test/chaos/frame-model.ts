@@ -1,5 +1,5 @@
 /**
- * Generated client frames, each with the answer PROTOCOL.md §3/§4 gives it. The expected
+ * Generated client frames, each with the answer docs/protocol.md §3/§4 gives it. The expected
  * answer comes from how the frame was built (its intent) and from the contract's field rules
  * restated here, never from the relay's own parser.
  */
@@ -40,7 +40,7 @@ type Literal = { text: string; value: unknown };
 const literal = (value: unknown): Literal => ({ text: JSON.stringify(value), value });
 const parsedLiteral = (text: string): Literal => ({ text, value: JSON.parse(text) as unknown });
 
-// Field rules of PROTOCOL.md §1 and §3, restated.
+// Field rules of docs/protocol.md §1 and §3, restated.
 const MAX_ID_LENGTH = 128;
 // A surrogate without its partner: ids are valid Unicode (issue #11).
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

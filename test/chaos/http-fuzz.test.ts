@@ -1,7 +1,7 @@
 /**
  * Issue #7, bad input over HTTP: generated requests on every route (admin, participant,
  * healthz, metrics, the widget bundle, no route at all) with bad bodies, paths and headers get
- * only the statuses PROTOCOL.md §1/§2 documents for them, with the contract's error body,
+ * only the statuses docs/protocol.md §1/§2 documents for them, with the contract's error body,
  * never a 500, and the relay logs no failure.
  *
  * Short form in `npm test`; `SANTA_CHAT_CHAOS=long` sends 30,000 requests.

@@ -1,6 +1,6 @@
 /**
  * Generated HTTP requests against every route of the relay, each with the statuses
- * PROTOCOL.md §1/§2 allows for it. Where the contract fixes one status (a foreign Origin is
+ * docs/protocol.md §1/§2 allows for it. Where the contract fixes one status (a foreign Origin is
  * 403, a missing token 401, a body over 64 KiB 413, ...) the set has just that one.
  */
 import fc from 'fast-check';
@@ -153,7 +153,7 @@ const conversationBody: fc.Arbitrary<Body> = fc
   )
   .map((bytes) => ({ bytes, size: bytes?.length ?? 0, value: conversationBodyIsValid(bytes) ? 'valid' : 'invalid' }));
 
-/** PROTOCOL.md §2: no body, or `{"with":"giftee"|"santa"}` (unknown keys ignored). Read as UTF-8 text. */
+/** docs/protocol.md §2: no body, or `{"with":"giftee"|"santa"}` (unknown keys ignored). Read as UTF-8 text. */
 function conversationBodyIsValid(bytes: Buffer | undefined): boolean {
   const text = new TextDecoder().decode(bytes ?? Buffer.alloc(0));
   if (text.trim() === '') return true;
@@ -173,7 +173,7 @@ function headersOf(entries: Record<string, string | undefined>): Record<string, 
   return Object.fromEntries(Object.entries(entries).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }
 
-/** The participant routes (and wrong methods on them), in PROTOCOL.md §2 order: origin, token, size, then the route. */
+/** The participant routes (and wrong methods on them), in docs/protocol.md §2 order: origin, token, size, then the route. */
 function participantRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({

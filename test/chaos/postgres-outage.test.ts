@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
-import { openPostgresStore } from '../../server/src/store/postgres.js';
+import { openPostgresStore } from '../../server/src/store/postgres/store.js';
 import { checkRedisServerBinary } from '../helpers/redis.js';
 import { TEST_DATABASE_URL, checkPostgres, reportUnavailable } from '../helpers/services.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';

@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore, type SqliteStore } from '../../server/src/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../server/src/store/sqlite/store.js';
 
 type Method = 'appendMessage' | 'listConversations';
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import type { AckFrame, ApiError } from '../../protocol/index.js';
+import { inMemoryApp } from '../../server/src/app.test-support.js';
 import type { TestClient } from './client.js';
 import { TEST_ADMIN_TOKEN, TEST_SECRET } from './relay.js';
 
@@ -17,8 +18,10 @@ export interface HttpResult<T = unknown> {
   body: T;
 }
 
+/** A URL under a `createTestApp()` origin goes to that app (`app.request`, no port); any other over the network. */
 export async function request<T = unknown>(url: string, init: RequestInit = {}): Promise<HttpResult<T>> {
-  const response = await fetch(url, init);
+  const app = inMemoryApp(url);
+  const response = app ? await app.request(url, init) : await fetch(url, init);
   const text = await response.text();
   let body: unknown;
   try {

@@ -6,6 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const MAIN = fileURLToPath(new URL('../../server/src/main.ts', import.meta.url));
+/** The demo's entry point (what `npm start` runs): the relay with the demo composed onto it. */
+export const DEMO_MAIN = fileURLToPath(new URL('../../demo/server/main.ts', import.meta.url));
 
 export interface RelayProcess {
   child: ChildProcess;
@@ -16,8 +18,8 @@ export interface RelayProcess {
   exited: Promise<number | string>;
 }
 
-export function spawnRelay(env: Record<string, string>): Promise<RelayProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+export function spawnRelay(env: Record<string, string>, main = MAIN): Promise<RelayProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', main], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

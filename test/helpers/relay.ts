@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signParticipantToken } from '../../server/src/auth/jwt.js';
 import { DEFAULT_LIMITS, type RelayConfig, type RelayLimits } from '../../server/src/config.js';
-import { createLogger } from '../../server/src/logger.js';
+import { createLogger } from '../../server/src/core/logger.js';
 import { startRelay, type RelayOverrides, type RunningRelay } from '../../server/src/relay-server.js';
 
-export const TEST_SECRET = 'test-secret-with-enough-entropy-0123456789';
-export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+import { TEST_APP_ADMIN_TOKEN, TEST_APP_SECRET } from '../../server/src/app.test-support.js';
+
+export const TEST_SECRET = TEST_APP_SECRET;
+export const TEST_ADMIN_TOKEN = TEST_APP_ADMIN_TOKEN;
 
 export interface TestRelay extends RunningRelay {
   config: RelayConfig;

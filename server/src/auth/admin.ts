@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import { ChatError } from '../errors.js';
+import { ChatError } from '../core/errors.js';
 import { readBearer } from './bearer.js';
 
 const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();

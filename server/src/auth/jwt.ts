@@ -74,7 +74,7 @@ function leewayMs(options: JwtOptions): number {
 }
 
 /**
- * Checks a host-minted participant token (PROTOCOL.md section 1). Never throws:
+ * Checks a host-minted participant token (docs/protocol.md §1). Never throws:
  * every refusal is a value with a short reason that never echoes the token.
  * Claims are only looked at after the signature holds, so an unsigned token
  * cannot learn anything about which claim checks it would fail.

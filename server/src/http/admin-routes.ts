@@ -5,7 +5,7 @@
 import { Hono } from 'hono';
 import { LIMITS, parseGroupInput } from '../../../protocol/index.js';
 import { requireAdminToken } from '../auth/admin.js';
-import { ChatError } from '../errors.js';
+import { ChatError } from '../core/errors.js';
 import { groupBody } from '../views/frames.js';
 import { limitBody, readJsonBody } from './body.js';
 import { requireGroupId } from './params.js';

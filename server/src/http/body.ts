@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { ChatError } from '../errors.js';
+import { ChatError } from '../core/errors.js';
 
 /** Refuses bodies over `maxBytes` with 413 before they are read in full. */
 export function limitBody(maxBytes: number) {

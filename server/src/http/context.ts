@@ -1,18 +1,14 @@
 import type { OriginPolicy } from '../auth/origin.js';
 import type { JwtOptions } from '../auth/jwt.js';
-import type { Bus } from '../bus/bus.js';
-import type { ChatService } from '../chat.js';
-import type { RelayLimits } from '../config.js';
-import type { Logger } from '../logger.js';
-import type { RelayMetrics } from '../metrics.js';
-import type { RateLimiter } from '../relay/rate-limiter.js';
-import type { Store } from '../store/store.js';
+import type { ChatService } from '../chat/service.js';
+import type { RelayLimits } from '../limits/relay-limits.js';
+import type { Logger } from '../core/logger.js';
+import type { RelayMetrics } from '../core/metrics.js';
+import type { RateLimiter } from '../limits/rate-limiter.js';
 
 /** What the HTTP routes need; `createApp` gets it and never listens itself. */
 export interface AppDependencies {
   service: ChatService;
-  store: Store;
-  bus: Bus;
   metrics: RelayMetrics;
   logger: Logger;
   jwt: JwtOptions;
@@ -20,8 +16,8 @@ export interface AppDependencies {
   originPolicy: () => OriginPolicy;
   adminToken: string | undefined;
   limits: RelayLimits;
-  /** The per-user request rate (with Redis: shared by every relay); default: this process's own. */
-  requestLimiter?: RateLimiter;
+  /** The per-user request rate (with Redis: shared by every relay). */
+  requestLimiter: RateLimiter;
   /** Absolute path of the built widget, served at `/santa-chat.js`. */
   widgetBundlePath: string;
 }

@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { HTTP_STATUS_BY_CODE, type ApiError, type ErrorCode } from '../../../protocol/index.js';
-import { ChatError } from '../errors.js';
-import type { Logger } from '../logger.js';
-import type { RelayMetrics } from '../metrics.js';
+import { ChatError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { RelayMetrics } from '../core/metrics.js';
 
 export function errorBody(code: ErrorCode, message: string, field?: string): ApiError {
   return { success: false, error: field === undefined ? { code, message } : { code, message, field } };

@@ -1,5 +1,5 @@
 import { parseIdField } from '../../../protocol/index.js';
-import { ChatError } from '../errors.js';
+import { ChatError } from '../core/errors.js';
 
 /**
  * Hono leaves a percent-escape that is not UTF-8 undecoded in the param, so a lone surrogate
@@ -15,7 +15,7 @@ function decodesAsUtf8(url: string): boolean {
   }
 }
 
-/** The `:groupId` of a route, under the id rule of PROTOCOL.md; `url` is the request's, as sent. */
+/** The `:groupId` of a route, under the id rule of docs/protocol.md; `url` is the request's, as sent. */
 export function requireGroupId(raw: string, url: string): string {
   if (!decodesAsUtf8(url)) {
     throw new ChatError('BAD_REQUEST', 'groupId: its percent-escapes are not UTF-8 (a lone surrogate cannot be an id).', {

@@ -1,5 +1,5 @@
 /**
- * The participant API (PROTOCOL.md §2): bearer token, CORS for the allowed origins only,
+ * The participant API (docs/protocol.md §2): bearer token, CORS for the allowed origins only,
  * 64 KiB bodies, a per-user request rate. Every body is built for the caller by `views/frames.ts`.
  */
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -11,8 +11,7 @@ import {
 } from '../../../protocol/index.js';
 import { readBearer } from '../auth/bearer.js';
 import { verifyParticipantToken } from '../auth/jwt.js';
-import { ChatError } from '../errors.js';
-import { MemoryRateLimiter } from '../relay/rate-limiter.js';
+import { ChatError } from '../core/errors.js';
 import { conversationBody, conversationListBody, historyBody } from '../views/frames.js';
 import { limitBody, readJsonBody } from './body.js';
 import type { AppDependencies, AppEnv } from './context.js';
@@ -20,7 +19,6 @@ import { requireGroupId } from './params.js';
 
 export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
   const { service } = deps;
-  const requestLimiter = deps.requestLimiter ?? new MemoryRateLimiter(deps.limits.httpRequestsPerMinute, 60_000);
   const routes = new Hono<AppEnv>();
 
   // Hono's `/conversations/*` also matches `/conversations`: listing it again would run every
@@ -30,36 +28,7 @@ export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
     for (const path of paths) for (const handler of handlers) routes.use(path, handler);
   };
 
-  use(
-    cors({
-      origin: (origin) => (deps.originPolicy().allows(origin) ? origin : null),
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Authorization', 'Content-Type'],
-      maxAge: 600,
-    }),
-  );
-
-  use(async function refuseForeignOrigins(c, next) {
-    const origin = c.req.header('origin');
-    if (origin !== undefined && !deps.originPolicy().allows(origin)) {
-      throw new ChatError('FORBIDDEN', 'This origin is not allowed to use the relay.');
-    }
-    await next();
-  });
-
-  use(async function authenticate(c, next) {
-    const token = readBearer(c.req.header('authorization'));
-    if (token === null) throw new ChatError('UNAUTHENTICATED', 'Send your participant token as a Bearer token.');
-    const check = verifyParticipantToken(token, deps.jwt);
-    if (!check.ok) throw new ChatError('UNAUTHENTICATED', `Invalid token: ${check.reason}.`);
-    const retryAfterMs = await requestLimiter.take(check.userId, Date.now());
-    if (retryAfterMs > 0) {
-      throw new ChatError('RATE_LIMITED', 'Too many requests; slow down.', { retryAfterMs });
-    }
-    c.set('userId', check.userId);
-    await next();
-  });
-
+  use(...guards(deps));
   use(limitBody(LIMITS.maxHttpBodyBytes));
 
   routes.post('/groups/:groupId/conversation', async (c) => {
@@ -88,4 +57,35 @@ export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
   });
 
   return routes;
+}
+
+/** CORS for the allowed origins, refusal of the others, and the bearer token with the request rate. */
+function guards(deps: AppDependencies): MiddlewareHandler<AppEnv>[] {
+  return [
+    cors({
+      origin: (origin) => (deps.originPolicy().allows(origin) ? origin : null),
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type'],
+      maxAge: 600,
+    }),
+    async function refuseForeignOrigins(c, next) {
+      const origin = c.req.header('origin');
+      if (origin !== undefined && !deps.originPolicy().allows(origin)) {
+        throw new ChatError('FORBIDDEN', 'This origin is not allowed to use the relay.');
+      }
+      await next();
+    },
+    async function authenticate(c, next) {
+      const token = readBearer(c.req.header('authorization'));
+      if (token === null) throw new ChatError('UNAUTHENTICATED', 'Send your participant token as a Bearer token.');
+      const check = verifyParticipantToken(token, deps.jwt);
+      if (!check.ok) throw new ChatError('UNAUTHENTICATED', `Invalid token: ${check.reason}.`);
+      const retryAfterMs = await deps.requestLimiter.take(check.userId, Date.now());
+      if (retryAfterMs > 0) {
+        throw new ChatError('RATE_LIMITED', 'Too many requests; slow down.', { retryAfterMs });
+      }
+      c.set('userId', check.userId);
+      await next();
+    },
+  ];
 }

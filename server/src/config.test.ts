@@ -1,0 +1,84 @@
+/**
+ * The relay's configuration from the environment (docs/protocol.md §5): defaults, and every
+ * refusal as a `ConfigError` whose one sentence names the variable to change.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { DEFAULT_LIMITS, loadConfig } from './config.js';
+import { ConfigError } from './core/errors.js';
+
+const SECRET = { SANTA_CHAT_JWT_SECRET: 'x'.repeat(40) };
+
+function refusal(env: Record<string, string>, names: RegExp): void {
+  assert.throws(
+    () => loadConfig(env),
+    (error: unknown) => error instanceof ConfigError && names.test(error.message) && !error.message.includes('\n'),
+    JSON.stringify(env),
+  );
+}
+
+describe('loadConfig', () => {
+  it('needs only the JWT secret, and defaults the rest', () => {
+    const config = loadConfig(SECRET);
+    assert.equal(config.port, 8787);
+    assert.equal(config.host, '127.0.0.1');
+    assert.equal(config.adminToken, undefined, 'the admin API is off without a token');
+    assert.equal(config.allowedOrigins, undefined, "only the relay's own origin");
+    assert.equal(config.databaseUrl, 'sqlite:./data/santa-chat.db');
+    assert.equal(config.redisUrl, undefined);
+    assert.equal(config.logLevel, 'info');
+    assert.deepEqual(config.limits, DEFAULT_LIMITS);
+    assert.equal(config.metrics, undefined);
+  });
+
+  it('reads every setting it documents', () => {
+    const config = loadConfig({
+      ...SECRET,
+      PORT: '9000',
+      HOST: '0.0.0.0',
+      SANTA_CHAT_ADMIN_TOKEN: 'admin',
+      SANTA_CHAT_ALLOWED_ORIGINS: 'https://gifts.example.com, http://localhost:5173',
+      DATABASE_URL: 'postgres://db/santa',
+      REDIS_URL: 'redis://cache:6379',
+      SANTA_CHAT_REDIS_PREFIX: 'gifts:prod',
+      SANTA_CHAT_JWT_ISSUER: 'gifts',
+      SANTA_CHAT_JWT_AUDIENCE: 'santa-chat',
+      SANTA_CHAT_RATE_MESSAGES: '20',
+      SANTA_CHAT_RATE_WINDOW_MS: '5000',
+      SANTA_CHAT_METRICS_PORT: '9100',
+      LOG_LEVEL: 'debug',
+    });
+    assert.equal(config.port, 9000);
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.adminToken, 'admin');
+    assert.deepEqual(config.allowedOrigins, ['https://gifts.example.com', 'http://localhost:5173']);
+    assert.equal(config.databaseUrl, 'postgres://db/santa');
+    assert.equal(config.redisUrl, 'redis://cache:6379');
+    assert.equal(config.redisPrefix, 'gifts:prod');
+    assert.equal(config.jwtIssuer, 'gifts');
+    assert.equal(config.jwtAudience, 'santa-chat');
+    assert.equal(config.limits.rateMessages, 20);
+    assert.equal(config.limits.rateWindowMs, 5000);
+    assert.deepEqual(config.metrics, { port: 9100, host: '127.0.0.1' });
+    assert.equal(config.logLevel, 'debug');
+  });
+
+  it('refuses each mistake with one sentence naming the variable', () => {
+    refusal({}, /SANTA_CHAT_JWT_SECRET is not set/);
+    refusal({ ...SECRET, PORT: 'eighty' }, /^PORT must be/);
+    refusal({ ...SECRET, PORT: '70000' }, /^PORT must be at most 65535/);
+    refusal({ ...SECRET, SANTA_CHAT_ALLOWED_ORIGINS: 'gifts.example.com' }, /^SANTA_CHAT_ALLOWED_ORIGINS/);
+    refusal({ ...SECRET, DATABASE_URL: 'mysql://db' }, /^DATABASE_URL must start with sqlite: or postgres:\/\//);
+    refusal({ ...SECRET, SANTA_CHAT_REDIS_PREFIX: 'has spaces' }, /^SANTA_CHAT_REDIS_PREFIX/);
+    refusal({ ...SECRET, SANTA_CHAT_RATE_MESSAGES: '0' }, /^SANTA_CHAT_RATE_MESSAGES must be a positive integer/);
+    refusal({ ...SECRET, SANTA_CHAT_METRICS_HOST: '0.0.0.0' }, /SANTA_CHAT_METRICS_PORT is not/);
+    refusal({ ...SECRET, PORT: '9000', SANTA_CHAT_METRICS_PORT: '9000' }, /SANTA_CHAT_METRICS_PORT must differ from PORT/);
+  });
+
+  it('treats empty and blank values as unset', () => {
+    const config = loadConfig({ ...SECRET, PORT: ' ', SANTA_CHAT_ADMIN_TOKEN: '', DATABASE_URL: '  ' });
+    assert.equal(config.port, 8787);
+    assert.equal(config.adminToken, undefined);
+    assert.equal(config.databaseUrl, 'sqlite:./data/santa-chat.db');
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * Handles the frames of one socket, per docs/protocol.md §3. A bad frame is answered with an
+ * `ERROR` frame and the socket stays open; only the contract's close codes close it.
+ */
+import { CloseCode, LIMITS, parseClientFrame, type ClientFrame, type ErrorCode } from '../../../protocol/index.js';
+import { verifyParticipantToken, type JwtOptions } from '../auth/jwt.js';
+import type { ChatService } from '../chat/service.js';
+import { ChatError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import { setTimeoutAt } from '../core/long-timeout.js';
+import type { RelayMetrics } from '../core/metrics.js';
+import { ackFrame, errorFrame, historyFrame, PONG_FRAME } from '../views/frames.js';
+import { SocketState, type Connection } from './connection.js';
+import { buildReady } from './ready.js';
+import type { SocketHub } from './hub.js';
+import { SlidingWindowLimiter } from '../limits/sliding-window.js';
+
+export interface DispatcherOptions {
+  service: ChatService;
+  hub: SocketHub;
+  jwt: JwtOptions;
+  metrics: RelayMetrics;
+  logger: Logger;
+  abuseRefusedFrames: number;
+  abuseWindowMs: number;
+}
+
+export class Dispatcher {
+  readonly #service: ChatService;
+  readonly #hub: SocketHub;
+  readonly #jwt: JwtOptions;
+  readonly #metrics: RelayMetrics;
+  readonly #logger: Logger;
+  /** Refused frames per socket: a client that keeps sending garbage is closed 1008. */
+  readonly #refusals: SlidingWindowLimiter;
+
+  constructor(options: DispatcherOptions) {
+    this.#service = options.service;
+    this.#hub = options.hub;
+    this.#jwt = options.jwt;
+    this.#metrics = options.metrics;
+    this.#logger = options.logger;
+    this.#refusals = new SlidingWindowLimiter(options.abuseRefusedFrames, options.abuseWindowMs);
+  }
+
+  /** Entry point for each text frame; frames of one socket are handled in arrival order. */
+  receive(connection: Connection, text: string): void {
+    this.#metrics.frameReceived();
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) {
+      if (parsed.type === 'AUTH') {
+        this.#enqueue(connection, async () => this.#refuseTokenless(connection));
+        return;
+      }
+      this.#refuse(connection, 'BAD_REQUEST', parsed.message, parsed);
+      return;
+    }
+    const frame = parsed.frame;
+    if (frame.type === 'PING') {
+      connection.send(PONG_FRAME);
+      return;
+    }
+    this.#enqueue(connection, () => this.#handle(connection, frame));
+  }
+
+  #enqueue(connection: Connection, task: () => Promise<void>): void {
+    if (!connection.enqueue(task)) connection.close(CloseCode.POLICY_VIOLATION, 'Too many frames waiting; slow down.');
+  }
+
+  async #handle(connection: Connection, frame: Exclude<ClientFrame, { type: 'PING' }>): Promise<void> {
+    if (connection.isClosed) return;
+    if (frame.type === 'AUTH') return this.#authenticate(connection, frame.token);
+    const userId = connection.userId;
+    if (!connection.isReady || userId === null) {
+      this.#refuse(connection, 'UNAUTHENTICATED', 'Send an AUTH frame with your token first.', {});
+      return;
+    }
+    const about = { conversationId: frame.conversationId, ...('clientId' in frame && frame.clientId !== undefined ? { clientId: frame.clientId } : {}) };
+    try {
+      switch (frame.type) {
+        case 'NEW_MESSAGE': {
+          const message = await this.#service.send(userId, frame.conversationId, frame.content, frame.clientId ?? null);
+          if (message.clientId !== null) connection.send(ackFrame(message, message.clientId));
+          return;
+        }
+        case 'TYPING':
+          return await this.#service.typing(userId, frame.conversationId);
+        case 'READ':
+          await this.#service.markRead(userId, frame.conversationId, frame.upTo);
+          return;
+        case 'SYNC': {
+          const { context, page } = await this.#service.history(userId, frame.conversationId, {
+            after: frame.after,
+            limit: LIMITS.syncPageMax,
+          });
+          const now = this.#service.now();
+          connection.delivered.sentPage(frame.conversationId, frame.after, page.messages.map((message) => message.seq));
+          connection.send(historyFrame(context, page.messages, page.hasMore, userId, now));
+          return;
+        }
+      }
+    } catch (error) {
+      this.#refuseError(connection, error, about);
+    }
+  }
+
+  async #authenticate(connection: Connection, token: string): Promise<void> {
+    const check = verifyParticipantToken(token, this.#jwt);
+    if (!check.ok) {
+      this.#metrics.refused('UNAUTHENTICATED');
+      connection.close(CloseCode.UNAUTHENTICATED, `Invalid token: ${check.reason}.`);
+      return;
+    }
+    if (connection.userId !== null && connection.userId !== check.userId) {
+      this.#metrics.refused('UNAUTHENTICATED');
+      connection.close(CloseCode.UNAUTHENTICATED, 'A renewed token must be for the same user.');
+      return;
+    }
+    const firstAuth = connection.state === SocketState.AWAITING_AUTH;
+    connection.userId = check.userId;
+    connection.state = SocketState.READY;
+    connection.setAuthTimeout(undefined);
+    connection.setExpiry(
+      setTimeoutAt(check.expiresAt + (this.#jwt.leewaySeconds ?? LIMITS.jwtLeewaySeconds) * 1000, () =>
+        connection.close(CloseCode.TOKEN_EXPIRED, 'Token expired; reconnect with a new one.'),
+      ),
+    );
+    if (firstAuth) {
+      this.#metrics.socketAuthenticated();
+      for (const evicted of this.#hub.add(connection, check.userId)) {
+        evicted.close(CloseCode.TOO_MANY_SOCKETS, 'Too many connections for this user; closed the oldest.');
+      }
+    }
+    try {
+      const { frame, overviews } = await buildReady(this.#service, check.userId);
+      if (connection.isClosed) return;
+      if (firstAuth) {
+        // What exists now the client fetches itself (SYNC); what comes later the relay pushes.
+        for (const overview of overviews) connection.delivered.baseline(overview.conversation.id, overview.conversation.lastSeq);
+      }
+      connection.send(frame);
+    } catch (error) {
+      this.#refuseError(connection, error, {});
+      // Without READY a new socket is of no use, and a client would wait for it until its own
+      // timeout; closing lets its reconnect loop try again after a backoff. A renewal keeps
+      // its socket: the client has its READY from before.
+      if (firstAuth && !(error instanceof ChatError)) {
+        connection.close(CloseCode.INTERNAL_ERROR, 'The relay cannot load your conversations now; reconnect.');
+      }
+    }
+  }
+
+  /** docs/protocol.md §3: an AUTH frame without a usable token closes 4401, like a bad token. */
+  #refuseTokenless(connection: Connection): void {
+    if (connection.isClosed) return;
+    this.#metrics.refused('UNAUTHENTICATED');
+    connection.close(CloseCode.UNAUTHENTICATED, 'Invalid token: the AUTH frame has no usable token.');
+  }
+
+  #refuseError(connection: Connection, error: unknown, about: { clientId?: string; conversationId?: string }): void {
+    if (error instanceof ChatError) {
+      this.#refuse(connection, error.code, error.message, {
+        ...about,
+        ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+      });
+      return;
+    }
+    this.#logger.error({ err: error, connection: connection.number }, 'frame handling failed');
+    this.#refuse(connection, 'INTERNAL', 'The relay could not handle this frame; try again.', about);
+  }
+
+  #refuse(
+    connection: Connection,
+    code: ErrorCode,
+    message: string,
+    details: { clientId?: string; conversationId?: string; retryAfterMs?: number },
+  ): void {
+    this.#metrics.refused(code);
+    connection.send(errorFrame(code, message, details));
+    // INTERNAL is the relay's failure, not the client's: a database outage must not close
+    // the sockets whose outboxes are retrying.
+    if (code !== 'INTERNAL' && this.#refusals.take(String(connection.number), Date.now()) > 0) {
+      connection.close(CloseCode.POLICY_VIOLATION, 'Too many refused frames.');
+    }
+  }
+}

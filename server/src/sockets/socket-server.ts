@@ -1,0 +1,140 @@
+/**
+ * The WebSocket side of the relay: refuses bad upgrades early, tracks each socket from open
+ * to close, closes sockets that never authenticate, and pings every socket on a heartbeat.
+ */
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CloseCode } from '../../../protocol/index.js';
+import type { OriginPolicy } from '../auth/origin.js';
+import type { Logger } from '../core/logger.js';
+import { setTimeoutAt } from '../core/long-timeout.js';
+import type { RelayMetrics } from '../core/metrics.js';
+import { Connection } from './connection.js';
+import type { Dispatcher } from './dispatch.js';
+import type { SocketHub } from './hub.js';
+
+export interface SocketServerOptions {
+  dispatcher: Dispatcher;
+  hub: SocketHub;
+  originPolicy: () => OriginPolicy;
+  metrics: RelayMetrics;
+  logger: Logger;
+  maxFrameBytes: number;
+  authTimeoutMs: number;
+  heartbeatIntervalMs: number;
+}
+
+export class SocketServer {
+  readonly #options: SocketServerOptions;
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Set<Connection>();
+  readonly #heartbeat: NodeJS.Timeout;
+  #closing = false;
+
+  constructor(options: SocketServerOptions) {
+    this.#options = options;
+    // Compression stays off: it costs memory per socket and invites zip-bomb style abuse.
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
+    this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatIntervalMs);
+    this.#heartbeat.unref();
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#upgrade(request, socket, head),
+    );
+  }
+
+  #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    if (this.#closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    const origin = request.headers.origin;
+    if (origin !== undefined && !this.#options.originPolicy().allows(origin)) {
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    this.#wss.handleUpgrade(request, socket, head, (webSocket) => this.#accept(webSocket));
+  }
+
+  #accept(webSocket: WebSocket): void {
+    const { dispatcher, hub, metrics, logger } = this.#options;
+    const connection = new Connection(webSocket, Date.now());
+    this.#connections.add(connection);
+    metrics.socketOpened();
+    connection.setAuthTimeout(
+      setTimeoutAt(Date.now() + this.#options.authTimeoutMs, () => {
+        if (!connection.isReady) connection.close(CloseCode.UNAUTHENTICATED, 'No AUTH frame in time.');
+      }),
+    );
+    webSocket.on('pong', () => {
+      connection.isAlive = true;
+    });
+    webSocket.on('message', (data: RawData, isBinary: boolean) => {
+      if (connection.isClosed) return;
+      dispatcher.receive(connection, isBinary ? decodeBinary(data) : rawToString(data));
+    });
+    webSocket.on('error', (error: Error) => {
+      logger.debug({ err: error, connection: connection.number }, 'socket error');
+    });
+    webSocket.on('close', () => {
+      const wasAuthenticated = connection.userId !== null;
+      connection.markClosed();
+      hub.remove(connection);
+      this.#connections.delete(connection);
+      metrics.socketClosed(wasAuthenticated);
+    });
+  }
+
+  #beat(): void {
+    for (const connection of this.#connections) {
+      if (!connection.isAlive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.isAlive = false;
+      connection.socket.ping();
+    }
+  }
+
+  /** Stops accepting, closes every socket with 1001 and waits (briefly) for them to go. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    clearInterval(this.#heartbeat);
+    const closed = [...this.#connections].map(
+      (connection) =>
+        new Promise<void>((resolve) => {
+          connection.socket.once('close', () => resolve());
+          connection.close(CloseCode.GOING_AWAY, 'Relay shutting down.');
+        }),
+    );
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
+    await Promise.race([Promise.all(closed), deadline]);
+    for (const connection of this.#connections) connection.socket.terminate();
+    await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
+  }
+}
+
+function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+function rawToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+/**
+ * The contract speaks JSON text frames. A binary frame is decoded strictly: invalid UTF-8
+ * becomes a string that is not JSON, so it is refused as BAD_REQUEST like any other junk.
+ */
+function decodeBinary(data: RawData): string {
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return '\u0000invalid utf-8';
+  }
+}

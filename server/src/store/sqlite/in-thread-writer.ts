@@ -1,0 +1,31 @@
+import type Database from 'better-sqlite3';
+import { SqliteGroupCommit } from './group-commit.js';
+import type { SqliteStatements } from './statements.js';
+import { runBatchedWrite, settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
+
+/**
+ * The batched writes on the store's own connection, for a database no second thread can open
+ * (`:memory:`). A batch commits inside one turn of the event loop, so the store's other writes
+ * never wait for one.
+ */
+export class SqliteInThreadWriter implements BatchedWriter {
+  readonly #statements: SqliteStatements;
+  readonly #groupCommit: SqliteGroupCommit;
+
+  constructor(database: Database.Database, statements: SqliteStatements) {
+    this.#statements = statements;
+    this.#groupCommit = new SqliteGroupCommit(database);
+  }
+
+  enqueue<W extends BatchedWrite>(write: W): Promise<BatchedWriteResults[W['kind']]> {
+    return this.#groupCommit.enqueue(() => runBatchedWrite(this.#statements, write) as BatchedWriteResults[W['kind']]);
+  }
+
+  exclusive<T>(work: () => T): Promise<T> {
+    return settle(work);
+  }
+
+  async close(): Promise<void> {
+    this.#groupCommit.flush();
+  }
+}

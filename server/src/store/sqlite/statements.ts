@@ -1,0 +1,181 @@
+import type Database from 'better-sqlite3';
+import type {
+  AssignmentRow,
+  ContextRow,
+  ConversationRow,
+  GroupRow,
+  MemberRow,
+  MessageRow,
+  OverviewRow,
+} from '../rows.js';
+
+/** Every statement the SQLite store runs, prepared once at open. */
+
+const contextColumns = `
+  c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, c.last_seq, c.revealed_at,
+  g.name AS group_name, g.reveal_at AS group_reveal_at,
+  santa.name AS santa_name, giftee.name AS giftee_name`;
+
+const contextJoins = `
+  FROM conversations c
+  JOIN groups g ON g.id = c.group_id
+  LEFT JOIN members santa ON santa.group_id = c.group_id AND santa.user_id = c.santa_id
+  LEFT JOIN members giftee ON giftee.group_id = c.group_id AND giftee.user_id = c.giftee_id`;
+
+// seq is gapless and last_seq moves with every insert, so the last message is the one at last_seq.
+const overviewSelect = `
+  SELECT ${contextColumns},
+    (SELECT COUNT(*) FROM messages unread
+      WHERE unread.conversation_id = c.id
+        AND unread.sender_id != @viewerId
+        AND unread.seq > COALESCE(
+          (SELECT up_to FROM read_cursors WHERE conversation_id = c.id AND user_id = @viewerId), 0)
+    ) AS unread,
+    last.id AS last_id, last.seq AS last_seq_number, last.sender_id AS last_sender_id,
+    last.content AS last_content, last.client_id AS last_client_id, last.created_at AS last_created_at
+  ${contextJoins}
+  LEFT JOIN messages last ON last.conversation_id = c.id AND last.seq = c.last_seq`;
+
+const messageColumns = 'id, conversation_id, seq, sender_id, content, client_id, created_at';
+
+interface GroupUpsert {
+  id: string;
+  name: string;
+  revealAt: number;
+  revealSetAt: number;
+  createdAt: number;
+  now: number;
+}
+
+interface ConversationInsert {
+  id: string;
+  groupId: string;
+  santaId: string;
+  gifteeId: string;
+  alias: string;
+  revealedAt: number | null;
+  now: number;
+}
+
+interface MessageInsert {
+  id: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  content: string;
+  clientId: string | null;
+  now: number;
+}
+
+interface PageQuery {
+  conversationId: string;
+  seq: number;
+  limit: number;
+}
+
+// One table of every statement, prepared at open: long, but a list, and the type of the store's field.
+export function prepareSqliteStatements(database: Database.Database) {
+  return {
+    ping: database.prepare<[], number>('SELECT 1').pluck(),
+    walCheckpointTruncate: database.prepare('PRAGMA wal_checkpoint(TRUNCATE)'),
+
+    selectGroup: database.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?'),
+    selectNextRevealAfter: database
+      .prepare<[number], number | null>('SELECT MIN(reveal_at) FROM groups WHERE reveal_at > ?')
+      .pluck(),
+    selectRevealsDue: database.prepare<[{ after: number; upTo: number }], ContextRow>(`
+      SELECT ${contextColumns} ${contextJoins}
+      WHERE g.reveal_at > @after AND g.reveal_at <= @upTo AND g.reveal_set_at < g.reveal_at
+        AND c.closed_at IS NULL AND c.revealed_at IS NULL
+      ORDER BY g.reveal_at, c.id`),
+    // Not INSERT OR REPLACE: that deletes the row first, and the cascade would erase the group.
+    upsertGroup: database.prepare<[GroupUpsert]>(`
+      INSERT INTO groups (id, name, reveal_at, reveal_set_at, created_at, updated_at)
+      VALUES (@id, @name, @revealAt, @revealSetAt, @createdAt, @now)
+      ON CONFLICT (id) DO UPDATE SET
+        name = excluded.name, reveal_at = excluded.reveal_at,
+        reveal_set_at = excluded.reveal_set_at, updated_at = excluded.updated_at`),
+    deleteGroup: database.prepare<[string]>('DELETE FROM groups WHERE id = ?'),
+
+    selectMembers: database.prepare<[string], MemberRow>(
+      'SELECT user_id, name FROM members WHERE group_id = ? ORDER BY position',
+    ),
+    deleteMembers: database.prepare<[string]>('DELETE FROM members WHERE group_id = ?'),
+    insertMember: database.prepare<[string, string, string, number]>(
+      'INSERT INTO members (group_id, user_id, name, position) VALUES (?, ?, ?, ?)',
+    ),
+
+    selectAssignments: database.prepare<[string], AssignmentRow>(
+      'SELECT santa_id, giftee_id, revealed_at FROM assignments WHERE group_id = ? ORDER BY position',
+    ),
+    selectAssignment: database.prepare<[string, string, string], AssignmentRow>(
+      'SELECT santa_id, giftee_id, revealed_at FROM assignments WHERE group_id = ? AND santa_id = ? AND giftee_id = ?',
+    ),
+    deleteAssignments: database.prepare<[string]>('DELETE FROM assignments WHERE group_id = ?'),
+    insertAssignment: database.prepare<[string, string, string, number | null, number]>(
+      'INSERT INTO assignments (group_id, santa_id, giftee_id, revealed_at, position) VALUES (?, ?, ?, ?, ?)',
+    ),
+
+    selectOpenConversationIdOfPair: database
+      .prepare<[string, string, string], string>(
+        `SELECT id FROM conversations
+         WHERE group_id = ? AND santa_id = ? AND giftee_id = ? AND closed_at IS NULL`,
+      )
+      .pluck(),
+    selectConversation: database.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+    insertConversation: database.prepare<[ConversationInsert]>(`
+      INSERT INTO conversations (id, group_id, santa_id, giftee_id, alias, revealed_at, created_at, last_activity_at)
+      VALUES (@id, @groupId, @santaId, @gifteeId, @alias, @revealedAt, @now, @now)`),
+    closeConversation: database.prepare<[number, number | null, string]>(
+      'UPDATE conversations SET closed_at = ?, revealed_at = ? WHERE id = ?',
+    ),
+    latchConversation: database.prepare<[number, string]>('UPDATE conversations SET revealed_at = ? WHERE id = ?'),
+    /** The next seq of an open conversation (none when it is closed or gone). */
+    bumpLastSeq: database
+      .prepare<[number, string], number>(
+        `UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?
+         WHERE id = ? AND closed_at IS NULL RETURNING last_seq`,
+      )
+      .pluck(),
+
+    selectContext: database.prepare<[string], ContextRow>(`SELECT ${contextColumns} ${contextJoins} WHERE c.id = ?`),
+    selectOpenContextsOfGroup: database.prepare<[string], ContextRow>(`
+      SELECT ${contextColumns} ${contextJoins}
+      WHERE c.group_id = ? AND c.closed_at IS NULL ORDER BY c.created_at, c.id`),
+    selectOverview: database.prepare<[{ conversationId: string; viewerId: string }], OverviewRow>(
+      `${overviewSelect} WHERE c.id = @conversationId`,
+    ),
+    selectOverviewsOfUser: database.prepare<[{ viewerId: string }], OverviewRow>(`
+      ${overviewSelect}
+      WHERE c.closed_at IS NULL AND (c.santa_id = @viewerId OR c.giftee_id = @viewerId)
+      ORDER BY c.last_activity_at DESC, c.id`),
+
+    selectMessageByClientId: database.prepare<[string, string], MessageRow>(
+      `SELECT ${messageColumns} FROM messages WHERE sender_id = ? AND client_id = ?`,
+    ),
+    // Nothing is written (changes = 0) when the sender already stored this clientId.
+    insertMessage: database.prepare<[MessageInsert]>(`
+      INSERT INTO messages (${messageColumns})
+      VALUES (@id, @conversationId, @seq, @senderId, @content, @clientId, @now)
+      ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING`),
+    // Pages read one row past the limit: its presence is `hasMore`, without a COUNT.
+    selectMessagesAfter: database.prepare<[PageQuery], MessageRow>(`
+      SELECT ${messageColumns} FROM messages
+      WHERE conversation_id = @conversationId AND seq > @seq ORDER BY seq ASC LIMIT @limit`),
+    selectNewestMessages: database.prepare<[Omit<PageQuery, 'seq'>], MessageRow>(`
+      SELECT ${messageColumns} FROM messages
+      WHERE conversation_id = @conversationId ORDER BY seq DESC LIMIT @limit`),
+    selectMessagesBefore: database.prepare<[PageQuery], MessageRow>(`
+      SELECT ${messageColumns} FROM messages
+      WHERE conversation_id = @conversationId AND seq < @seq ORDER BY seq DESC LIMIT @limit`),
+
+    selectReadCursor: database
+      .prepare<[string, string], number>('SELECT up_to FROM read_cursors WHERE conversation_id = ? AND user_id = ?')
+      .pluck(),
+    upsertReadCursor: database.prepare<[string, string, number]>(`
+      INSERT INTO read_cursors (conversation_id, user_id, up_to) VALUES (?, ?, ?)
+      ON CONFLICT (conversation_id, user_id) DO UPDATE SET up_to = excluded.up_to`),
+  };
+}
+
+export type SqliteStatements = ReturnType<typeof prepareSqliteStatements>;

@@ -1,0 +1,210 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { runStoreConformance } from '../conformance/suite.test-support.js';
+import { groupWrite, openPair, send } from '../conformance/fixtures.test-support.js';
+import { openSqliteStore, type SqliteStore } from './store.js';
+import { sqliteMigrations } from './migrations.js';
+
+/** A database file in a fresh temp directory, under a folder that does not exist yet. */
+async function tempDatabasePath(): Promise<{ path: string; removeDirectory: () => Promise<void> }> {
+  const directory = await mkdtemp(join(tmpdir(), 'santa-chat-sqlite-'));
+  return {
+    path: join(directory, 'data', 'santa-chat.db'),
+    removeDirectory: () => rm(directory, { recursive: true, force: true }),
+  };
+}
+
+async function withDatabasePath(work: (path: string) => Promise<void>): Promise<void> {
+  const { path, removeDirectory } = await tempDatabasePath();
+  try {
+    await work(path);
+  } finally {
+    await removeDirectory();
+  }
+}
+
+runStoreConformance('sqlite', async () => {
+  const { path, removeDirectory } = await tempDatabasePath();
+  const store = openSqliteStore(path);
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      await removeDirectory();
+    },
+  };
+});
+
+// ':memory:' cannot be shared with a writer thread: its appends commit in this thread.
+runStoreConformance('sqlite :memory:', async () => {
+  const store = openSqliteStore(':memory:');
+  return { store, cleanup: () => store.close() };
+});
+
+describe('SQLite store', () => {
+  it('runs with WAL, FULL sync, foreign keys, secure_delete and a busy timeout', async () => {
+    await withDatabasePath(async (path) => {
+      const store = openSqliteStore(path);
+      try {
+        assert.deepEqual(store.connectionSettings(), {
+          journalMode: 'wal',
+          synchronous: 2,
+          foreignKeys: true,
+          secureDelete: true,
+          busyTimeoutMs: 5000,
+        });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  for (const where of ['file', ':memory:'] as const) {
+    it(`runs a group write exactly between the batch committing and the next (${where})`, async () => {
+      const { path, removeDirectory } = await tempDatabasePath();
+      const store = openSqliteStore(where === 'file' ? path : ':memory:');
+      try {
+        await store.putGroup('g1', groupWrite(), 100);
+        const { conversation } = await openPair(store, 'g1', 'a', 'b', 100);
+        const wave = (label: string) =>
+          Array.from({ length: 50 }, (_, index) =>
+            store.appendMessage({ conversationId: conversation.id, senderId: 'a', content: label, clientId: `${label}${index}`, now: 200 }),
+          );
+        const committing = wave('before');
+        await new Promise((resolve) => setImmediate(resolve));
+        const closing = store.putGroup('g1', groupWrite({ assignments: [] }), 300);
+        const queued = wave('after');
+        const [before, put, after] = await Promise.all([Promise.all(committing), closing, Promise.all(queued)]);
+        assert.deepEqual(
+          before.map((result) => (result.kind === 'stored' ? result.message.seq : result.kind)),
+          Array.from({ length: 50 }, (_, index) => index + 1),
+        );
+        assert.equal(put.closed[0]?.conversation.lastSeq, 50);
+        assert.deepEqual(new Set(after.map((result) => result.kind)), new Set(['closed']));
+      } finally {
+        await store.close();
+        await removeDirectory();
+      }
+    });
+  }
+
+  it('opens in memory for quick use', async () => {
+    const store = openSqliteStore(':memory:');
+    await store.putGroup('g1', groupWrite(), 100);
+    assert.equal((await store.getGroup('g1'))?.name, 'Office 2026');
+    await store.close();
+  });
+
+  it('keeps everything across close and reopen', async () => {
+    await withDatabasePath(async (path) => {
+      const first = openSqliteStore(path);
+      const put = await first.putGroup('g1', groupWrite({ revealAt: 1000 }), 100);
+      await first.putGroup('g1', groupWrite({ revealAt: 9000 }), 2000);
+      const context = await openPair(first, 'g1', 'a', 'b', 200);
+      const conversationId = context.conversation.id;
+      const original = await send(first, conversationId, 'a', 'survives', 300, 'client-1');
+      await send(first, conversationId, 'a', 'me too', 310);
+      await first.markRead(conversationId, 'b', 1);
+      await first.close();
+
+      const second = openSqliteStore(path);
+      try {
+        const group = await second.getGroup('g1');
+        assert.equal(group?.createdAt, put.group.createdAt);
+        assert.equal(group?.revealSetAt, 2000);
+        assert.equal(context.conversation.revealedAt, 1000, 'opened after the latch: the pair was revealed');
+        assert.deepEqual(group?.members, put.group.members);
+        assert.deepEqual(await second.openConversation('g1', 'a', 'b', 400), {
+          context: {
+            ...context,
+            conversation: { ...context.conversation, lastSeq: 2 },
+            group: { id: 'g1', name: 'Office 2026', revealAt: 9000 },
+          },
+          created: false,
+        });
+        assert.equal((await second.getConversationOverview(conversationId, 'b'))?.unread, 1);
+        const retry = await second.appendMessage({ conversationId, senderId: 'a', content: 'x', clientId: 'client-1', now: 500 });
+        assert.deepEqual(retry, { kind: 'duplicate', message: original });
+        assert.equal((await send(second, conversationId, 'b', 'next', 600)).seq, 3);
+      } finally {
+        await second.close();
+      }
+    });
+  });
+
+  it('records each migration once and does not re-apply it on reopen', async () => {
+    await withDatabasePath(async (path) => {
+      await openSqliteStore(path).close();
+      const readMigrations = () => {
+        const raw = new Database(path, { readonly: true });
+        try {
+          return raw
+            .prepare<[], { version: number; applied_at: number }>('SELECT version, applied_at FROM schema_migrations ORDER BY version')
+            .all();
+        } finally {
+          raw.close();
+        }
+      };
+      const recorded = readMigrations();
+      assert.deepEqual(
+        recorded.map((row) => row.version),
+        sqliteMigrations.map((migration) => migration.version),
+      );
+
+      const reopened: SqliteStore = openSqliteStore(path);
+      await reopened.ping();
+      await reopened.close();
+      assert.deepEqual(readMigrations(), recorded);
+    });
+  });
+
+  it('deleteGroup leaves no trace of content or names in the database and WAL files', async () => {
+    await withDatabasePath(async (path) => {
+      const secretContent = 'purple-walrus-whispers-at-midnight';
+      const secretName = 'Zebulon Quixotic-Marchbanks';
+      const store = openSqliteStore(path);
+      try {
+        const members = [
+          { id: 'a', name: secretName },
+          { id: 'b', name: 'Bob' },
+        ];
+        const assignments = [
+          { santa: 'a', giftee: 'b' },
+          { santa: 'b', giftee: 'a' },
+        ];
+        await store.putGroup('kept', groupWrite({ name: 'Kept group' }), 100);
+        const kept = await openPair(store, 'kept', 'a', 'b', 100);
+        await store.putGroup('erased', groupWrite({ members, assignments }), 100);
+        const erased = await openPair(store, 'erased', 'a', 'b', 100);
+        // Enough rows to spread over many pages and interleave with the group that stays.
+        for (let index = 0; index < 300; index += 1) {
+          await send(store, erased.conversation.id, 'a', `${secretContent} #${index} ${'x'.repeat(index % 50)}`, 200 + index);
+          await send(store, kept.conversation.id, 'b', `harmless #${index}`, 200 + index);
+        }
+        const filesContain = (needle: string): boolean =>
+          [path, `${path}-wal`, `${path}-journal`].some(
+            (file) => existsSync(file) && readFileSync(file).includes(Buffer.from(needle, 'utf8')),
+          );
+        assert.equal(filesContain(secretContent), true, 'the check must be able to see the content');
+        assert.equal(filesContain(secretName), true, 'the check must be able to see the name');
+
+        // The erasure comes while the writer thread is committing a batch of the other group.
+        const sending = Array.from({ length: 200 }, (_, index) => send(store, kept.conversation.id, 'a', `busy #${index}`, 600));
+        await new Promise((resolve) => setImmediate(resolve));
+        const deleted = await store.deleteGroup('erased');
+        await Promise.all(sending);
+        assert.equal(deleted.deleted, true);
+        assert.equal(filesContain(secretContent), false);
+        assert.equal(filesContain(secretName), false);
+        assert.equal((await store.listMessages(kept.conversation.id, { limit: 1000 })).messages.length, 500);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+});

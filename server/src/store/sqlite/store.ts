@@ -1,0 +1,296 @@
+import type Database from 'better-sqlite3';
+import { ContextCache } from '../context-cache.js';
+import { planGroupWrite, type ExistingGroup } from '../group-plan.js';
+import { newConversationId, newSantaAlias } from '../ids.js';
+import { connectSqlite } from './connection.js';
+import { SqliteInThreadWriter } from './in-thread-writer.js';
+import { applySqliteMigrations } from './migrate.js';
+import { sqliteMigrations } from './migrations.js';
+import {
+  toConversationContext,
+  toConversationOverview,
+  toGroupMeta,
+  toMessageRecord,
+  toPairState,
+  type GroupRow,
+} from '../rows.js';
+import { prepareSqliteStatements, type SqliteStatements } from './statements.js';
+import { SqliteWriterThread } from './writer-thread.js';
+import type { BatchedWriter } from './writes.js';
+import type {
+  AppendMessageInput,
+  AppendMessageResult,
+  ConversationContext,
+  ConversationOverview,
+  DeleteGroupResult,
+  GroupRecord,
+  GroupWrite,
+  HistoryPage,
+  HistoryPageQuery,
+  MessageRecord,
+  PutGroupResult,
+  Store,
+} from '../store.js';
+
+/** What the connection actually runs with, as SQLite reports it (for tests and diagnostics). */
+export interface SqliteConnectionSettings {
+  journalMode: string;
+  synchronous: number;
+  foreignKeys: boolean;
+  secureDelete: boolean;
+  busyTimeoutMs: number;
+}
+
+/**
+ * Opens (creating when missing) the database file at `path`, or `:memory:`, and migrates it.
+ * A file's appends and read cursors commit in a writer thread; `:memory:` is this
+ * connection's alone, so there they commit in this thread.
+ */
+export function openSqliteStore(path: string): SqliteStore {
+  const database = connectSqlite(path);
+  try {
+    applySqliteMigrations(database, sqliteMigrations, Date.now());
+    const statements = prepareSqliteStatements(database);
+    const inMemory = path === ':memory:' || path === '';
+    const writer = inMemory ? new SqliteInThreadWriter(database, statements) : new SqliteWriterThread(path);
+    return new SqliteStore(database, statements, writer);
+  } catch (error) {
+    database.close();
+    throw error;
+  }
+}
+
+/**
+ * This process is the file's only writer. Appends and read cursors, one per frame, go through
+ * group commit (`sqlite-writes.ts`): queued in the same turn of the event loop, committed
+ * together in the writer thread, each promise settled after the COMMIT. The rare writes
+ * (groups, opening a conversation) run on this thread's connection between two batches
+ * (`exclusive`), each in one transaction that nothing interleaves with, since better-sqlite3
+ * is synchronous. They still take an IMMEDIATE transaction so that a second process on the
+ * same file waits (busy_timeout) instead of failing halfway through an upgrade from reader to
+ * writer.
+ */
+export class SqliteStore implements Store {
+  readonly #database: Database.Database;
+  readonly #statements: SqliteStatements;
+  /** Messages and read cursors, the writes of every frame, commit in batches (one fsync each). */
+  readonly #writer: BatchedWriter;
+  readonly #contexts = new ContextCache();
+  #closing: Promise<void> | null = null;
+
+  constructor(database: Database.Database, statements: SqliteStatements, writer: BatchedWriter) {
+    this.#database = database;
+    this.#statements = statements;
+    this.#writer = writer;
+  }
+
+  putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
+    return this.#writeGroup(groupId, () => {
+      const statements = this.#statements;
+      const plan = planGroupWrite(groupId, this.#existingGroup(groupId), write, now);
+      const { record } = plan;
+      statements.upsertGroup.run({
+        id: groupId,
+        name: record.name,
+        revealAt: record.revealAt,
+        revealSetAt: record.revealSetAt,
+        createdAt: record.createdAt,
+        now,
+      });
+      statements.deleteMembers.run(groupId);
+      record.members.forEach((member, position) => {
+        statements.insertMember.run(groupId, member.id, member.name, position);
+      });
+      statements.deleteAssignments.run(groupId);
+      plan.pairs.forEach((pair, position) => {
+        statements.insertAssignment.run(groupId, pair.santa, pair.giftee, pair.revealedAt, position);
+      });
+      for (const latch of plan.latches) statements.latchConversation.run(latch.revealedAt, latch.conversationId);
+      for (const { conversation } of plan.closed) {
+        statements.closeConversation.run(now, conversation.revealedAt, conversation.id);
+      }
+      return { created: plan.created, group: record, closed: plan.closed, revealed: plan.revealed };
+    });
+  }
+
+  async getGroup(groupId: string): Promise<GroupRecord | null> {
+    return this.#read(() => {
+      const row = this.#statements.selectGroup.get(groupId);
+      return row === undefined ? null : this.#groupRecord(row);
+    });
+  }
+
+  async deleteGroup(groupId: string): Promise<DeleteGroupResult> {
+    const result = await this.#writeGroup(groupId, (): DeleteGroupResult => {
+      if (this.#statements.selectGroup.get(groupId) === undefined) return { deleted: false, closed: [] };
+      const closed = this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext);
+      this.#statements.deleteGroup.run(groupId);
+      return { deleted: true, closed };
+    });
+    // secure_delete zeroes the rows in the pages, but the WAL still holds the frames that wrote
+    // them; copying the WAL back and truncating it removes those too. Between two batches the
+    // writer thread holds neither the lock nor a snapshot, so it cannot stop the truncation.
+    if (result.deleted) await this.#writer.exclusive(() => this.#statements.walCheckpointTruncate.get());
+    return result;
+  }
+
+  async nextRevealAfter(instant: number): Promise<number | null> {
+    return this.#statements.selectNextRevealAfter.get(instant) ?? null;
+  }
+
+  async listRevealsDue(after: number, upTo: number): Promise<ConversationContext[]> {
+    return this.#statements.selectRevealsDue.all({ after, upTo }).map(toConversationContext);
+  }
+
+  openConversation(
+    groupId: string,
+    santaId: string,
+    gifteeId: string,
+    now: number,
+  ): Promise<{ context: ConversationContext; created: boolean } | null> {
+    return this.#writeBetweenBatches(() => {
+      const statements = this.#statements;
+      const pair = statements.selectAssignment.get(groupId, santaId, gifteeId);
+      if (pair === undefined) return null;
+      const openId = statements.selectOpenConversationIdOfPair.get(groupId, santaId, gifteeId);
+      if (openId !== undefined) return { context: this.#requireContext(openId), created: false };
+      const id = newConversationId();
+      const alias = newSantaAlias();
+      statements.insertConversation.run({ id, groupId, santaId, gifteeId, alias, revealedAt: pair.revealed_at, now });
+      return { context: this.#requireContext(id), created: true };
+    });
+  }
+
+  async getConversation(conversationId: string): Promise<ConversationContext | null> {
+    const cached = this.#contexts.get(conversationId);
+    if (cached !== undefined) return cached;
+    const row = this.#statements.selectContext.get(conversationId);
+    if (row === undefined) return null;
+    const context = toConversationContext(row);
+    this.#contexts.remember(context);
+    return context;
+  }
+
+  async listGroupConversations(groupId: string): Promise<ConversationContext[]> {
+    return this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext);
+  }
+
+  async listConversations(userId: string): Promise<ConversationOverview[]> {
+    return this.#statements.selectOverviewsOfUser.all({ viewerId: userId }).map(toConversationOverview);
+  }
+
+  async getConversationOverview(conversationId: string, viewerId: string): Promise<ConversationOverview | null> {
+    const row = this.#statements.selectOverview.get({ conversationId, viewerId });
+    return row === undefined ? null : toConversationOverview(row);
+  }
+
+  appendMessage(input: AppendMessageInput): Promise<AppendMessageResult> {
+    return this.#writer.enqueue({ kind: 'append', input }).then((result) => {
+      // Runs before any caller's continuation: every reaction of the batch was queued at its COMMIT.
+      if (result.kind === 'stored') this.#contexts.advance(result.message.conversationId, result.message.seq);
+      return result;
+    });
+  }
+
+  async findMessageByClientId(senderId: string, clientId: string): Promise<MessageRecord | null> {
+    const row = this.#statements.selectMessageByClientId.get(senderId, clientId);
+    return row === undefined ? null : toMessageRecord(row);
+  }
+
+  async listMessages(conversationId: string, query: HistoryPageQuery): Promise<HistoryPage> {
+    const limit = Math.max(0, query.limit);
+    // One row past the limit: its presence is `hasMore`, without a COUNT.
+    const probe = { conversationId, limit: limit + 1 };
+    if (query.after !== undefined) {
+      const rows = this.#statements.selectMessagesAfter.all({ ...probe, seq: query.after });
+      return { messages: rows.slice(0, limit).map(toMessageRecord), hasMore: rows.length > limit };
+    }
+    const newestFirst =
+      query.before !== undefined
+        ? this.#statements.selectMessagesBefore.all({ ...probe, seq: query.before })
+        : this.#statements.selectNewestMessages.all(probe);
+    return {
+      messages: newestFirst.slice(0, limit).reverse().map(toMessageRecord),
+      hasMore: newestFirst.length > limit,
+    };
+  }
+
+  markRead(conversationId: string, userId: string, upTo: number): Promise<{ upTo: number; moved: boolean }> {
+    return this.#writer.enqueue({ kind: 'markRead', conversationId, userId, upTo });
+  }
+
+  async ping(): Promise<void> {
+    this.#statements.ping.get();
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#writer.close().finally(() => this.#database.close());
+    return this.#closing;
+  }
+
+  connectionSettings(): SqliteConnectionSettings {
+    const pragma = (name: string): unknown => this.#database.pragma(name, { simple: true });
+    return {
+      journalMode: String(pragma('journal_mode')),
+      synchronous: Number(pragma('synchronous')),
+      foreignKeys: Number(pragma('foreign_keys')) === 1,
+      secureDelete: Number(pragma('secure_delete')) === 1,
+      busyTimeoutMs: Number(pragma('busy_timeout')),
+    };
+  }
+
+  /**
+   * A write that may change the group's contexts (names, the reveal date, which conversations
+   * are open), in one transaction between two batches. The cache forgets the group right after
+   * the COMMIT, in the same turn: a context read while the write waited for its turn is not kept.
+   */
+  #writeGroup<T>(groupId: string, work: () => T): Promise<T> {
+    return this.#writer.exclusive(() => {
+      const result = this.#write(work);
+      this.#contexts.forgetGroup(groupId);
+      return result;
+    });
+  }
+
+  #writeBetweenBatches<T>(work: () => T): Promise<T> {
+    return this.#writer.exclusive(() => this.#write(work));
+  }
+
+  #write<T>(work: () => T): T {
+    return this.#database.transaction(work).immediate();
+  }
+
+  #read<T>(work: () => T): T {
+    return this.#database.transaction(work).deferred();
+  }
+
+  /** The group as it is, for `planGroupWrite`; inside the write's transaction. */
+  #existingGroup(groupId: string): ExistingGroup | null {
+    const row = this.#statements.selectGroup.get(groupId);
+    if (row === undefined) return null;
+    return {
+      record: this.#groupRecord(row),
+      pairs: this.#statements.selectAssignments.all(groupId).map(toPairState),
+      open: this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext),
+    };
+  }
+
+  #groupRecord(row: GroupRow): GroupRecord {
+    return {
+      ...toGroupMeta(row),
+      revealSetAt: row.reveal_set_at,
+      members: this.#statements.selectMembers.all(row.id).map((member) => ({ id: member.user_id, name: member.name })),
+      assignments: this.#statements.selectAssignments
+        .all(row.id)
+        .map((pair) => ({ santa: pair.santa_id, giftee: pair.giftee_id })),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  #requireContext(conversationId: string): ConversationContext {
+    const row = this.#statements.selectContext.get(conversationId);
+    if (row === undefined) throw new Error(`conversation ${conversationId} vanished inside its transaction`);
+    return toConversationContext(row);
+  }
+}

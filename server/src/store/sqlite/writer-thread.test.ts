@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { groupWrite, openPair } from '../conformance/fixtures.test-support.js';
+import { openSqliteStore } from './store.js';
+import { SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
+
+describe('SqliteWriterThread', () => {
+  let directory: string;
+  let path: string;
+  let conversationId: string;
+  let reader: Database.Database;
+  let nextClientId = 0;
+
+  before(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'santa-chat-writer-thread-'));
+    path = join(directory, 'writer.db');
+    const store = openSqliteStore(path);
+    await store.putGroup('g1', groupWrite(), 100);
+    conversationId = (await openPair(store, 'g1', 'a', 'b', 100)).conversation.id;
+    await store.close();
+    reader = new Database(path, { readonly: true });
+  });
+
+  after(async () => {
+    reader.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  const committedCount = (): number => reader.prepare<[], number>('SELECT COUNT(*) FROM messages').pluck().get()!;
+  const append = (writer: SqliteWriterThread, clientId = `c${(nextClientId += 1)}`) =>
+    writer.enqueue({ kind: 'append', input: { conversationId, senderId: 'a', content: clientId, clientId, now: 1000 } });
+  const burst = (writer: SqliteWriterThread, count: number) => Array.from({ length: count }, () => append(writer));
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('settles each write after its batch committed, and runs exclusive work between two batches', async () => {
+    const writer = new SqliteWriterThread(path);
+    try {
+      const start = committedCount();
+      const first = burst(writer, 100).map((write) => write.then(() => committedCount() - start));
+      await nextTurn();
+      // The first batch is in flight now; this waits for it and runs before the next one.
+      const seenBetween = writer.exclusive(() => committedCount() - start);
+      const second = burst(writer, 50);
+      assert.deepEqual(new Set(await Promise.all(first)), new Set([100]));
+      assert.equal(await seenBetween, 100);
+      await Promise.all(second);
+      assert.equal(committedCount() - start, 150);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('close commits every queued batch, then refuses new writes', async () => {
+    const writer = new SqliteWriterThread(path, startSqliteWriterWorker, 64);
+    const start = committedCount();
+    const writes = burst(writer, 300);
+    await writer.close();
+    assert.equal((await Promise.all(writes)).length, 300);
+    assert.equal(committedCount() - start, 300);
+    await assert.rejects(append(writer), /closed/);
+  });
+
+  it('rejects the batch of a thread that dies, and starts a new thread for the next batch', async () => {
+    let started = 0;
+    const startDyingFirst: StartWriterWorker = (workerPath) => {
+      started += 1;
+      if (started > 1) return startSqliteWriterWorker(workerPath);
+      return new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3))", { eval: true });
+    };
+    const writer = new SqliteWriterThread(path, startDyingFirst);
+    try {
+      const lost = await Promise.allSettled([append(writer, 'lost-1'), append(writer, 'lost-2')]);
+      for (const outcome of lost) {
+        assert.equal(outcome.status, 'rejected');
+        assert.match(String((outcome as PromiseRejectedResult).reason), /writer thread stopped \(exit code 3\)/);
+      }
+      // The client's retry of a lost write, with its clientId, goes to a new thread.
+      const retried = await append(writer, 'lost-1');
+      assert.equal(retried.kind, 'stored');
+      assert.equal(started, 2);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('settles every write when its thread is terminated mid-batch, and the file stays writable', async () => {
+    let worker: Worker | undefined;
+    const writer = new SqliteWriterThread(path, (workerPath) => (worker = startSqliteWriterWorker(workerPath)));
+    try {
+      await append(writer);
+      const writes = burst(writer, 500);
+      await nextTurn();
+      await worker!.terminate();
+      const outcomes = await Promise.allSettled(writes);
+      const stored = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
+      assert.ok(stored === 0 || stored === 500, `a batch commits whole or not at all, not ${stored} of 500`);
+      assert.equal((await append(writer)).kind, 'stored');
+      // No lock was left behind: another connection can write at once.
+      const other = new Database(path, { timeout: 100 });
+      try {
+        other.exec("BEGIN IMMEDIATE; UPDATE groups SET name = 'still writable'; COMMIT");
+      } finally {
+        other.close();
+      }
+    } finally {
+      await writer.close();
+    }
+  });
+});

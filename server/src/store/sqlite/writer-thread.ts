@@ -1,0 +1,167 @@
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import { receiveError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
+import { settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
+
+/** Starts the writer thread for the database file at `path`; tests pass their own. */
+export type StartWriterWorker = (path: string) => Worker;
+
+export const startSqliteWriterWorker: StartWriterWorker = (path) =>
+  new Worker(new URL('./writer-worker.mjs', import.meta.url), { workerData: { path } });
+
+interface PendingWrite {
+  write: BatchedWrite;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit in a second thread (docs/decisions/0011): the appends and read cursors queued
+ * in one turn of the event loop go to a worker that owns its own connection to the file, as
+ * one message, and commit there, fsync included, while this thread goes on reading frames.
+ * At most one batch is in flight; what arrives meanwhile waits and becomes the next batch, so
+ * batches grow with the load. Every promise settles after its batch's COMMIT returned.
+ *
+ * The store's other writes run on its own connection through `exclusive`, between two
+ * batches: they never wait for the writer's lock inside SQLite, where the busy handler would
+ * put this whole thread to sleep.
+ *
+ * If the thread dies, the batch it held is rejected (it may or may not have committed; a
+ * client retries with the same clientId and gets the original) and the next batch starts a
+ * new thread.
+ */
+export class SqliteWriterThread implements BatchedWriter {
+  readonly #path: string;
+  readonly #startWorker: StartWriterWorker;
+  readonly #maxBatch: number;
+  #worker: Worker | null = null;
+  #queue: PendingWrite[] = [];
+  #inFlight: PendingWrite[] | null = null;
+  #scheduled = false;
+  /** Exclusive work and close(), waiting for the batch in flight to end. */
+  #afterBatch: (() => void)[] = [];
+  #closing: Promise<void> | null = null;
+
+  constructor(path: string, startWorker: StartWriterWorker = startSqliteWriterWorker, maxBatch = 512) {
+    this.#path = path;
+    this.#startWorker = startWorker;
+    this.#maxBatch = maxBatch;
+    this.#ensureWorker();
+  }
+
+  enqueue<W extends BatchedWrite>(write: W): Promise<BatchedWriteResults[W['kind']]> {
+    if (this.#closing !== null) return Promise.reject(new Error('the SQLite store is closed'));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      this.#schedule();
+    });
+  }
+
+  exclusive<T>(work: () => T): Promise<T> {
+    if (this.#inFlight === null) return settle(work);
+    return new Promise<T>((resolve, reject) => {
+      this.#afterBatch.push(() => settle(work).then(resolve, reject));
+    });
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  async #shutDown(): Promise<void> {
+    while (this.#inFlight !== null || this.#queue.length > 0) {
+      if (this.#inFlight === null) this.#send();
+      if (this.#inFlight !== null) await new Promise<void>((resolve) => this.#afterBatch.push(resolve));
+    }
+    const worker = this.#worker;
+    this.#worker = null;
+    if (worker === null) return;
+    worker.ref();
+    const exited = once(worker, 'exit');
+    worker.postMessage({ type: 'close' } satisfies ToWriterThread);
+    await exited;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#inFlight !== null) return;
+    this.#scheduled = true;
+    // What the rest of this turn reads joins the batch.
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#send();
+    });
+  }
+
+  #send(): void {
+    if (this.#inFlight !== null || this.#queue.length === 0) return;
+    const batch = this.#queue.splice(0, this.#maxBatch);
+    let worker: Worker;
+    try {
+      worker = this.#ensureWorker();
+    } catch (error) {
+      for (const pending of batch) pending.reject(error);
+      this.#batchEnded();
+      return;
+    }
+    this.#inFlight = batch;
+    // Only a batch in flight keeps the process alive; an idle writer does not.
+    worker.ref();
+    worker.postMessage({ type: 'batch', writes: batch.map((pending) => pending.write) } satisfies ToWriterThread);
+  }
+
+  #ensureWorker(): Worker {
+    if (this.#worker !== null) return this.#worker;
+    const worker = this.#startWorker(this.#path);
+    let crash: unknown;
+    worker.on('message', (message: FromWriterThread) => this.#received(worker, message));
+    worker.on('error', (error) => {
+      crash = error;
+    });
+    worker.on('exit', (code) => this.#exited(worker, code, crash));
+    worker.unref();
+    this.#worker = worker;
+    return worker;
+  }
+
+  #received(worker: Worker, message: FromWriterThread): void {
+    const batch = this.#inFlight;
+    if (worker !== this.#worker || batch === null) return;
+    this.#inFlight = null;
+    worker.unref();
+    if (message.type === 'failed') {
+      const error = receiveError(message.error);
+      for (const pending of batch) pending.reject(error);
+    } else {
+      batch.forEach((pending, index) => {
+        const outcome = message.outcomes[index]!;
+        if (outcome.ok) pending.resolve(outcome.value);
+        else pending.reject(receiveError(outcome.error));
+      });
+    }
+    this.#batchEnded();
+  }
+
+  #exited(worker: Worker, code: number, crash: unknown): void {
+    if (worker !== this.#worker) return;
+    this.#worker = null;
+    const batch = this.#inFlight;
+    this.#inFlight = null;
+    if (batch !== null) {
+      const error = new Error(`the SQLite writer thread stopped (exit code ${code}) before its batch was answered`, {
+        cause: crash,
+      });
+      for (const pending of batch) pending.reject(error);
+    }
+    this.#batchEnded();
+  }
+
+  #batchEnded(): void {
+    const waiting = this.#afterBatch;
+    this.#afterBatch = [];
+    for (const run of waiting) run();
+    // What gathered during the flight goes at once, not after a turn: the settled batch's
+    // reactions (the fan-out of its messages) run next, here, while the thread commits.
+    this.#send();
+  }
+}

@@ -1,0 +1,92 @@
+import { newMessageId } from '../ids.js';
+import { UndoWrite } from './batch.js';
+import { toMessageRecord } from '../rows.js';
+import type { SqliteStatements } from './statements.js';
+import type { AppendMessageInput, AppendMessageResult, MessageRecord } from '../store.js';
+
+/**
+ * The writes of every frame, appends and read cursors, as plain data: they commit in batches,
+ * in this thread or in the writer thread, and only data crosses to a thread.
+ */
+export type BatchedWrite =
+  | { kind: 'append'; input: AppendMessageInput }
+  | { kind: 'markRead'; conversationId: string; userId: string; upTo: number };
+
+export interface BatchedWriteResults {
+  append: AppendMessageResult;
+  markRead: { upTo: number; moved: boolean };
+}
+
+/** Where the store's batched writes commit, and how its other writes wait their turn. */
+export interface BatchedWriter {
+  /** Resolves with the write's result once its batch has committed (durably). */
+  enqueue<W extends BatchedWrite>(write: W): Promise<BatchedWriteResults[W['kind']]>;
+  /**
+   * Runs `work` (a write on the store's own connection) when no batch is committing: at once
+   * when none is, else right after the one that is, before the next one starts.
+   */
+  exclusive<T>(work: () => T): Promise<T>;
+  /** Commits what is queued, then lets go of whatever the writer holds. */
+  close(): Promise<void>;
+}
+
+/** Runs `work` now, its result or its error as a promise. */
+export function settle<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Runs one batched write inside its batch's transaction (`sqlite-batch.ts`). */
+export function runBatchedWrite(statements: SqliteStatements, write: BatchedWrite): unknown {
+  return write.kind === 'append'
+    ? appendMessage(statements, write.input)
+    : markRead(statements, write.conversationId, write.userId, write.upTo);
+}
+
+/**
+ * Two statements on the common path: the counter bump (which also finds the conversation
+ * open) and the insert (whose unique index finds a duplicate clientId). Reads happen only on
+ * the rare paths.
+ */
+function appendMessage(statements: SqliteStatements, input: AppendMessageInput): AppendMessageResult {
+  const seq = statements.bumpLastSeq.get(input.now, input.conversationId);
+  if (seq === undefined) {
+    // A retry still gets its original, even when the original closed the door behind it.
+    const original =
+      input.clientId === null ? undefined : statements.selectMessageByClientId.get(input.senderId, input.clientId);
+    return original === undefined ? { kind: 'closed' } : { kind: 'duplicate', message: toMessageRecord(original) };
+  }
+  const message: MessageRecord = {
+    id: newMessageId(),
+    conversationId: input.conversationId,
+    seq,
+    senderId: input.senderId,
+    content: input.content,
+    clientId: input.clientId,
+    createdAt: input.now,
+  };
+  if (statements.insertMessage.run({ ...message, now: input.now }).changes === 0) {
+    // The sender stored this clientId before: undo the bump, so seq stays gapless.
+    const original = statements.selectMessageByClientId.get(input.senderId, input.clientId!)!;
+    throw new UndoWrite<AppendMessageResult>({ kind: 'duplicate', message: toMessageRecord(original) });
+  }
+  return { kind: 'stored', message };
+}
+
+function markRead(
+  statements: SqliteStatements,
+  conversationId: string,
+  userId: string,
+  upTo: number,
+): BatchedWriteResults['markRead'] {
+  const conversation = statements.selectConversation.get(conversationId);
+  if (conversation === undefined) return { upTo: 0, moved: false };
+  const current = statements.selectReadCursor.get(conversationId, userId) ?? 0;
+  const target = Math.min(Math.max(upTo, 0), conversation.last_seq);
+  if (target <= current) return { upTo: current, moved: false };
+  statements.upsertReadCursor.run(conversationId, userId, target);
+  return { upTo: target, moved: true };
+}
