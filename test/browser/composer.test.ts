@@ -12,6 +12,7 @@ import {
   createGroup,
   messageElements,
   openMatch,
+  pressChord,
   send,
   sendButton,
   shadow,
@@ -19,6 +20,7 @@ import {
   sleep,
   textarea,
   type,
+  typeKeys,
   until,
   untilMessages,
 } from './harness.js';
@@ -82,11 +84,9 @@ describe('composer', () => {
   it('Enter sends and Shift+Enter adds a newline (real key presses)', async () => {
     const { santaChat, gifteeChat } = await pair();
     textarea(santaChat).focus();
-    await sendKeys({ type: 'Hello' });
-    await sendKeys({ down: 'Shift' });
-    await sendKeys({ press: 'Enter' });
-    await sendKeys({ up: 'Shift' });
-    await sendKeys({ type: 'there' });
+    await typeKeys('Hello');
+    await pressChord('Shift', 'Enter');
+    await typeKeys('there');
     await santaChat.updateComplete;
     expect(textarea(santaChat).value).to.equal('Hello\nthere');
     await sendKeys({ press: 'Enter' });
