@@ -79,6 +79,18 @@ describe('composer', () => {
     keydown(santaChat, { key: 'Enter', isComposing: true });
     await santaChat.updateComplete;
     expect(textarea(santaChat).value).to.equal('kana');
+
+    // Nor the Enter that commits it in WebKit (Safari): the composition has already ended, so
+    // that keydown has isComposing false, with the IME's keyCode 229.
+    textarea(santaChat).dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
+    textarea(santaChat).dispatchEvent(new CompositionEvent('compositionend', { data: 'かな' }));
+    const committing = keydown(santaChat, { key: 'Enter', keyCode: 229 } as KeyboardEventInit);
+    expect(committing.keyCode, 'the event carries the IME keyCode').to.equal(229);
+    expect(committing.defaultPrevented, 'the IME keeps its Enter').to.equal(false);
+    await santaChat.updateComplete;
+    expect(textarea(santaChat).value).to.equal('kana');
+    await sleep(200);
+    expect(await untilMessages(gifteeChat, 1), 'only the first message was sent').to.deep.equal(['line one\nline two']);
   });
 
   it('Enter sends and Shift+Enter adds a newline (real key presses)', async () => {
