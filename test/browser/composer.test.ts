@@ -15,6 +15,7 @@ import {
   pressChord,
   send,
   sendButton,
+  settled,
   shadow,
   shadowText,
   sleep,
@@ -224,6 +225,7 @@ describe('composer', () => {
       const failed = messageElements(santaChat)[0]!;
       expect(failed.classList.contains('failed')).to.equal(true);
       expect(failed.querySelector('.bubble')!.textContent).to.equal('first try');
+      await settled(santaChat);
       await expect(santaChat, 'a failed message with Retry and Delete').to.be.accessible();
       buttonNamed(failed, 'Retry').click();
       expect(await untilMessages(gifteeChat, 1)).to.deep.equal(['first try']);

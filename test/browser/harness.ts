@@ -111,6 +111,16 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Waits for the element's animations (the panel's fade-in) to end, and for a frame after:
+ * axe measures contrast on the colours as they are, which are faded mid-animation.
+ */
+export async function settled(element: SantaChat): Promise<void> {
+  await element.updateComplete;
+  await Promise.all(shadow(element).getAnimations().map((animation) => animation.finished));
+  await new Promise((resolve) => requestAnimationFrame(resolve));
+}
+
 export function shadow(element: SantaChat): ShadowRoot {
   if (!element.shadowRoot) throw new Error('no shadow root');
   return element.shadowRoot;
