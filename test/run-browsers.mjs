@@ -98,6 +98,13 @@ for (const engine of chosen) {
   let code;
   if (engine === 'webkit') {
     let driver;
+    // The driver runs in a process group of its own: stop it on Ctrl-C too.
+    const interrupted = async () => {
+      await driver?.stop();
+      process.exit(130);
+    };
+    process.once('SIGINT', interrupted);
+    process.once('SIGTERM', interrupted);
     try {
       driver = await startWebKitDriver();
       code = await run(process.execPath, wtr, { SANTA_CHAT_ENGINE: engine, WEBKIT_WEBDRIVER_PORT: String(driver.port) });
@@ -105,6 +112,8 @@ for (const engine of chosen) {
       console.error(String(error?.message ?? error));
       code = 1;
     } finally {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
       await driver?.stop();
     }
   } else {
