@@ -60,12 +60,13 @@ async function startWebKitDriver() {
   await mkdir(join(configHome, 'gtk-3.0'));
   // WebKitGTK reports prefers-reduced-motion: reduce when GTK animations are off: WebKit's run
   // sees the widget without motion (Chromium's emulates both, Firefox's has motion).
-  await writeFile(join(configHome, 'gtk-3.0', 'settings.ini'), '[Settings]\ngtk-enable-animations=false\n');
+  // And a light theme, whatever the desktop's: WebKit's run sees a light system colour scheme.
+  await writeFile(join(configHome, 'gtk-3.0', 'settings.ini'), '[Settings]\ngtk-enable-animations=false\ngtk-application-prefer-dark-theme=false\n');
   const port = await freePort();
   const driver = spawn('xvfb-run', [...XVFB_ARGS, WEBKIT_DRIVER, `--port=${port}`, '--host=127.0.0.1'], {
     stdio: ['ignore', 'ignore', 'inherit'],
     detached: true,
-    env: { ...process.env, XDG_CONFIG_HOME: configHome },
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'GTK_THEME')), XDG_CONFIG_HOME: configHome },
   });
   let exited = false;
   driver.on('exit', () => (exited = true));
