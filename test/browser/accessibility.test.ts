@@ -11,6 +11,7 @@ import {
   createGroup,
   openMatch,
   send,
+  settled,
   shadow,
   type,
   until,
@@ -24,12 +25,6 @@ function launcher(element: SantaChat): HTMLButtonElement {
 
 function panel(element: SantaChat): HTMLElement | null {
   return shadow(element).querySelector<HTMLElement>('.panel');
-}
-
-/** Waits for the panel's opening animation: axe measures contrast on what is painted. */
-async function settled(element: SantaChat): Promise<void> {
-  await element.updateComplete;
-  await Promise.all(shadow(element).getAnimations().map((animation) => animation.finished));
 }
 
 function focused(element: SantaChat): Element | null {
@@ -67,10 +62,11 @@ describe('accessibility', () => {
     shadow(santaChat).querySelector<HTMLButtonElement>('.send')!.click();
     await santaChat.updateComplete;
     expect(shadow(santaChat).querySelector('.confirm')).to.exist;
+    await settled(santaChat);
     await expect(santaChat, 'self-outing question').to.be.accessible();
 
     santaChat.setAttribute('theme', 'dark');
-    await santaChat.updateComplete;
+    await settled(santaChat);
     await expect(santaChat, 'dark theme').to.be.accessible();
   });
 

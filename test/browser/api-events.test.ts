@@ -11,6 +11,7 @@ import {
   cleanup,
   connected,
   createGroup,
+  engine,
   openMatch,
   putGroup,
   recordEvents,
@@ -39,6 +40,9 @@ function countSockets(): { readonly count: number; restore: () => void } {
   };
   return counter;
 }
+
+const LIGHT_SURFACE = 'rgb(255, 255, 255)';
+const DARK_SURFACE = 'rgb(30, 28, 26)';
 
 function listNames(element: SantaChat): string[] {
   return [...shadow(element).querySelectorAll('.list .name')].map((name) => name.textContent ?? '');
@@ -107,15 +111,30 @@ describe('element API', () => {
     it('theme="auto" follows the system colour scheme', async () => {
       const { santa } = await createGroup();
       const element = await chatFor(santa.id, { mode: 'inline', theme: 'auto' });
-      const panel = () => shadow(element).querySelector<HTMLElement>('.panel')!;
-      try {
-        await emulateMedia({ colorScheme: 'dark' });
-        expect(getComputedStyle(panel()).backgroundColor).to.equal('rgb(30, 28, 26)');
-        await emulateMedia({ colorScheme: 'light' });
-        expect(getComputedStyle(panel()).backgroundColor).to.equal('rgb(255, 255, 255)');
-      } finally {
-        await emulateMedia({ colorScheme: 'no-preference' });
+      const background = () => getComputedStyle(shadow(element).querySelector<HTMLElement>('.panel')!).backgroundColor;
+      const runningIn = await engine();
+      if (runningIn === 'chromium') {
+        try {
+          await emulateMedia({ colorScheme: 'dark' });
+          expect(background()).to.equal(DARK_SURFACE);
+          await emulateMedia({ colorScheme: 'light' });
+          expect(background()).to.equal(LIGHT_SURFACE);
+        } finally {
+          await emulateMedia({ colorScheme: 'no-preference' });
+        }
+        return;
       }
+      // Firefox and WebKit: a test cannot emulate media features there (emulateMedia needs
+      // Chrome's protocol). Each run's system scheme is set by the engine's configuration
+      // instead (web-test-runner.config.mjs): Firefox's is dark by a pref, WebKit's is GTK's
+      // light. So both ways are checked in some engine, and in Chromium both in one run.
+      const systemDark = matchMedia('(prefers-color-scheme: dark)').matches;
+      expect(systemDark, `the ${runningIn} run's configured scheme`).to.equal(runningIn === 'firefox');
+      expect(background()).to.equal(systemDark ? DARK_SURFACE : LIGHT_SURFACE);
+      // The attribute wins over the system scheme, either way.
+      element.theme = systemDark ? 'light' : 'dark';
+      await element.updateComplete;
+      expect(background()).to.equal(systemDark ? LIGHT_SURFACE : DARK_SURFACE);
     });
 
     it('group-id shows, counts and messages only that group', async () => {

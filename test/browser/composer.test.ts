@@ -12,13 +12,16 @@ import {
   createGroup,
   messageElements,
   openMatch,
+  pressChord,
   send,
   sendButton,
+  settled,
   shadow,
   shadowText,
   sleep,
   textarea,
   type,
+  typeKeys,
   until,
   untilMessages,
 } from './harness.js';
@@ -77,16 +80,26 @@ describe('composer', () => {
     keydown(santaChat, { key: 'Enter', isComposing: true });
     await santaChat.updateComplete;
     expect(textarea(santaChat).value).to.equal('kana');
+
+    // Nor the Enter that commits it in WebKit (Safari): the composition has already ended, so
+    // that keydown has isComposing false, with the IME's keyCode 229.
+    textarea(santaChat).dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
+    textarea(santaChat).dispatchEvent(new CompositionEvent('compositionend', { data: 'かな' }));
+    const committing = keydown(santaChat, { key: 'Enter', keyCode: 229 } as KeyboardEventInit);
+    expect(committing.keyCode, 'the event carries the IME keyCode').to.equal(229);
+    expect(committing.defaultPrevented, 'the IME keeps its Enter').to.equal(false);
+    await santaChat.updateComplete;
+    expect(textarea(santaChat).value).to.equal('kana');
+    await sleep(200);
+    expect(await untilMessages(gifteeChat, 1), 'only the first message was sent').to.deep.equal(['line one\nline two']);
   });
 
   it('Enter sends and Shift+Enter adds a newline (real key presses)', async () => {
     const { santaChat, gifteeChat } = await pair();
     textarea(santaChat).focus();
-    await sendKeys({ type: 'Hello' });
-    await sendKeys({ down: 'Shift' });
-    await sendKeys({ press: 'Enter' });
-    await sendKeys({ up: 'Shift' });
-    await sendKeys({ type: 'there' });
+    await typeKeys('Hello');
+    await pressChord('Shift', 'Enter');
+    await typeKeys('there');
     await santaChat.updateComplete;
     expect(textarea(santaChat).value).to.equal('Hello\nthere');
     await sendKeys({ press: 'Enter' });
@@ -212,6 +225,7 @@ describe('composer', () => {
       const failed = messageElements(santaChat)[0]!;
       expect(failed.classList.contains('failed')).to.equal(true);
       expect(failed.querySelector('.bubble')!.textContent).to.equal('first try');
+      await settled(santaChat);
       await expect(santaChat, 'a failed message with Retry and Delete').to.be.accessible();
       buttonNamed(failed, 'Retry').click();
       expect(await untilMessages(gifteeChat, 1)).to.deep.equal(['first try']);

@@ -1,4 +1,4 @@
-// The CSP page's script (security-csp.test.ts opens csp-page.html in an iframe). It loads the
+// The CSP page's script (security-csp.test.ts opens csp-page.html as a top-level window). It loads the
 // BUILT bundle, chats as `?user=` in `?group=`, sends `?text=` and reports to the parent:
 // whether it connected, sent and was styled, and every `securitypolicyviolation` seen.
 // With `?control=1` it only does something the policy forbids (eval), to show that
@@ -10,8 +10,9 @@ document.addEventListener('securitypolicyviolation', (event) => {
 
 const params = new URLSearchParams(location.search);
 
+// Opened as a top-level window by the test (its opener), or in an iframe (its parent).
 function report(result) {
-  parent.postMessage({ source: 'santa-chat-csp', ...result, violations }, location.origin);
+  (window.opener ?? parent).postMessage({ source: 'santa-chat-csp', ...result, violations }, location.origin);
 }
 
 function sleep(ms) {

@@ -3,9 +3,11 @@
  * groups with unique ids per test, stopping and restarting the relay, waiting for a state,
  * driving the composer and reading what the widget shows and caches.
  */
+import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../widget/src/santa-chat.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
 import { databaseName } from '../../widget/src/storage/history-store.js';
+import type { Engine } from './engine-plugin.js';
 
 export async function relayInfo(): Promise<{ url: string; running: boolean }> {
   return (await fetch('/__relay/info')).json() as Promise<{ url: string; running: boolean }>;
@@ -107,6 +109,16 @@ export async function until(predicate: () => boolean, what: string, timeoutMs = 
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Waits for the element's animations (the panel's fade-in) to end, and for a frame after:
+ * axe measures contrast on the colours as they are, which are faded mid-animation.
+ */
+export async function settled(element: SantaChat): Promise<void> {
+  await element.updateComplete;
+  await Promise.all(shadow(element).getAnimations().map((animation) => animation.finished));
+  await new Promise((resolve) => requestAnimationFrame(resolve));
 }
 
 export function shadow(element: SantaChat): ShadowRoot {
@@ -233,5 +245,58 @@ export async function reportOfPage<T extends { source: string }>(path: string, s
     return await reported;
   } finally {
     iframe.remove();
+  }
+}
+
+/** The engine running this test (see engine-plugin.ts). */
+export async function engine(): Promise<Engine> {
+  return (await executeServerCommand<Engine>('santa-chat-engine')) as Engine;
+}
+
+/**
+ * Types `text` as real key presses, one key at a time. Not `sendKeys({ type })`: over WebDriver
+ * it presses every key down before any comes up, so a doubled letter ("ll") comes out once.
+ */
+export async function typeKeys(text: string): Promise<void> {
+  for (const key of text) await sendKeys({ press: key });
+}
+
+/** Presses a chord such as `['Shift', 'Enter']` as real key events (see engine-plugin.ts). */
+export async function pressChord(...keys: string[]): Promise<void> {
+  await executeServerCommand('santa-chat-chord', { keys });
+}
+
+/**
+ * Opens `path?query` as a top-level window (a popup opened by a real key press on a button, so
+ * that no popup blocker refuses it) and resolves with the first message it posts whose `source`
+ * is `source`. Top level, not an iframe: WebKit fires no `securitypolicyviolation` event in a
+ * same-origin iframe.
+ */
+export async function reportOfWindow<T extends { source: string }>(path: string, source: T['source'], query: Record<string, string>, timeoutMs: number): Promise<T> {
+  const button = document.createElement('button');
+  button.textContent = 'Open the page';
+  let opened: Window | null = null;
+  const reported = new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${path} did not report${opened ? '' : ' (no window was opened)'}`)), timeoutMs);
+    window.addEventListener('message', function onMessage(event: MessageEvent) {
+      const data = event.data as T | undefined;
+      if (opened === null || event.source !== opened || data?.source !== source) return;
+      window.removeEventListener('message', onMessage);
+      clearTimeout(timer);
+      resolve(data);
+    });
+  });
+  button.addEventListener('click', () => {
+    opened = window.open(`${path}?${new URLSearchParams(query)}`, '_blank');
+  });
+  document.body.append(button);
+  try {
+    button.focus();
+    await sendKeys({ press: 'Enter' });
+    return await reported;
+  } finally {
+    (opened as Window | null)?.close();
+    button.remove();
+    window.focus();
   }
 }

@@ -16,6 +16,7 @@ import {
   recordEvents,
   relayInfo,
   send,
+  settled,
   shadow,
   shadowText,
   sleep,
@@ -68,6 +69,7 @@ describe('outbox, reload and connection', () => {
       const outbox = (await readDatabase(await cacheName(santa.id))).outbox as Array<{ content: string; createdAt: number }>;
       expect(outbox.sort((a, b) => a.createdAt - b.createdAt).map((entry) => entry.content)).to.deep.equal(contents);
       expect(banner(santaChat)).to.equal('Reconnecting…');
+      await settled(santaChat);
       await expect(santaChat, 'banner and pending messages').to.be.accessible();
       await sleep(300);
       expect(bubbles(gifteeChat)).to.deep.equal([]);

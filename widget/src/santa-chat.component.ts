@@ -355,7 +355,9 @@ export class SantaChat extends LitElement {
   };
 
   #onComposerKeydown = (event: KeyboardEvent): void => {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+    // keyCode 229: the Enter that commits an IME composition in WebKit (Safari), which arrives
+    // after compositionend, with isComposing already false.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
       event.preventDefault();
       this.#submit(false);
     }
