@@ -1,0 +1,14 @@
+/**
+ * What a host site's server needs from santa-chat, importable as `santa-chat-relay/host`:
+ * participant tokens and the admin API. Node 20's own `crypto` and `fetch`, nothing else.
+ */
+export { mintParticipantToken, type MintOptions } from './tokens.js';
+export {
+  AdminApiError,
+  createAdminClient,
+  type AdminClient,
+  type AdminClientOptions,
+  type HostGroup,
+  type HostMember,
+  type StoredGroup,
+} from './admin-client.js';
