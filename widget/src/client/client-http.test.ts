@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SantaChatClient, type SantaChatClientOptions } from './client.js';
 import { ChatError } from './errors.js';
-import { conversation, fakeNetwork, message, tokenFor } from './test-support.js';
+import { conversation, fakeNetwork, message, tokenFor } from './client.test-support.js';
 
 type Call = { url: string; method: string; headers: Record<string, string>; body: unknown };
 

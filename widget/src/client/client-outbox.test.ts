@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { MemoryHistoryStore } from '../storage/memory-store.js';
 import { SantaChatClient, type SantaChatClientOptions } from './client.js';
 import { ChatError } from './errors.js';
-import { conversation, fakeNetwork, flush, message, NOW, openAndReady, tokenFor, type FakeSocket } from './test-support.js';
+import { conversation, fakeNetwork, flush, message, NOW, openAndReady, tokenFor, type FakeSocket } from './client.test-support.js';
 import type { OutboxEntry } from './types.js';
 
 function setup(options: Partial<SantaChatClientOptions> = {}, store = new MemoryHistoryStore()) {

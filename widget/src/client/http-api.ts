@@ -1,11 +1,14 @@
 /**
- * The participant HTTP API (PROTOCOL.md §2), parsed with the contract's response schemas.
+ * The participant HTTP API (docs/protocol.md §2), parsed with the contract's response schemas.
  * Failures become `ChatError`s with the relay's `code` and the HTTP `status`.
  */
 import { ApiErrorSchema } from '../../../protocol/browser.js';
 import { ChatError } from './errors.js';
 
-/** A protocol response schema (zod mini); only `safeParse` is used, so zod stays in protocol/. */
+/**
+ * A protocol response schema (`protocol/schema.ts`, docs/decisions/0007-browser-schemas-without-zod.md);
+ * only `safeParse` is used.
+ */
 export interface ResponseSchema<T> {
   safeParse(input: unknown): { success: true; data: T } | { success: false };
 }

@@ -4,7 +4,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { databaseName, openHistoryStore } from './history-store.js';
-import { historyStoreContract } from './history-store.contract.js';
+import { historyStoreContract } from './history-store-contract.test-support.js';
 import { MemoryHistoryStore } from './memory-store.js';
 
 describe('IndexedDB history store', () => {
