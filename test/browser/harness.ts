@@ -5,7 +5,7 @@
  */
 import '../../widget/src/santa-chat.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
-import { databaseName } from '../../widget/src/storage/history-store.js';
+import { databaseName } from '../../widget/src/storage/open-history-store.js';
 
 export async function relayInfo(): Promise<{ url: string; running: boolean }> {
   return (await fetch('/__relay/info')).json() as Promise<{ url: string; running: boolean }>;

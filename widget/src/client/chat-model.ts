@@ -4,10 +4,10 @@
  * `conversations`, `messages` and `unread` whenever those change; the socket lives elsewhere.
  */
 import type { Conversation, RevealFrame } from '../../../protocol/browser.js';
-import { MAX_CACHED_PER_CONVERSATION } from '../storage/cache-limit.js';
-import type { HistoryStore } from '../storage/history-store.js';
-import { countUnreadAbove, mergeMessages, relabelMessages, syncPoint } from './message-list.js';
-import type { ChatMessage, ClientEventMap, OutboxEntry, OutgoingMessage, StoredMessage, UnreadCounts } from './types.js';
+import { MAX_CACHED_PER_CONVERSATION, type HistoryStore } from '../storage/history-store.js';
+import { countUnreadAbove, mergeMessages, relabelMessages, syncPoint } from '../storage/message-list.js';
+import type { OutboxEntry, StoredMessage } from '../storage/records.js';
+import type { ChatMessage, ClientEventMap, OutgoingMessage, UnreadCounts } from './types.js';
 
 export type Emit = <K extends keyof ClientEventMap>(type: K, detail: ClientEventMap[K]) => void;
 

@@ -5,7 +5,7 @@ import { MemoryHistoryStore } from '../storage/memory-store.js';
 import { SantaChatClient, type SantaChatClientOptions } from './client.js';
 import { ChatError } from './errors.js';
 import { conversation, fakeNetwork, flush, message, NOW, openAndReady, tokenFor, type FakeSocket } from './client.test-support.js';
-import type { OutboxEntry } from './types.js';
+import type { OutboxEntry } from '../storage/records.js';
 
 function setup(options: Partial<SantaChatClientOptions> = {}, store = new MemoryHistoryStore()) {
   const network = fakeNetwork();

@@ -24,8 +24,10 @@ import {
   type ErrorFrame,
   type ServerFrame,
 } from '../../../protocol/browser.js';
-import { openHistoryStore, type HistoryStore } from '../storage/history-store.js';
+import type { HistoryStore } from '../storage/history-store.js';
 import { MemoryHistoryStore } from '../storage/memory-store.js';
+import { openHistoryStore } from '../storage/open-history-store.js';
+import type { OutboxEntry, StoredMessage } from '../storage/records.js';
 import { backoffDelay } from './backoff.js';
 import { ChatModel } from './chat-model.js';
 import { ChatError } from './errors.js';
@@ -38,9 +40,7 @@ import {
   DisconnectReason,
   type ChatMessage,
   type ClientEventMap,
-  type OutboxEntry,
   type OutgoingMessage,
-  type StoredMessage,
   type UnreadCounts,
 } from './types.js';
 

@@ -3,6 +3,7 @@
  * `<santa-chat>` element and host pages that skip the element code against these.
  */
 import type { Conversation, ErrorCode, Message, Peer } from '../../../protocol/browser.js';
+import type { OutgoingState } from '../storage/records.js';
 
 export const ConnectionState = {
   DISCONNECTED: 'disconnected',
@@ -30,11 +31,6 @@ export const DisconnectReason = {
 } as const;
 export type DisconnectReason = (typeof DisconnectReason)[keyof typeof DisconnectReason];
 
-export type OutgoingState = 'sending' | 'failed';
-
-/** A stored message as the client caches it: one's own keep the `clientId` they were sent with. */
-export type StoredMessage = Message & { clientId?: string };
-
 /** A message as the UI shows it: stored (with `seq`) or still in the outbox. */
 export type ChatMessage =
   | (Message & { status: 'sent'; clientId?: string })
@@ -56,16 +52,6 @@ export type OutgoingMessage = Extract<ChatMessage, { status: OutgoingState }>;
 export interface UnreadCounts {
   total: number;
   byConversation: Record<string, number>;
-}
-
-export interface OutboxEntry {
-  clientId: string;
-  conversationId: string;
-  senderId: string;
-  content: string;
-  createdAt: number;
-  status: OutgoingState;
-  error?: { code: ErrorCode | 'OFFLINE'; message: string };
 }
 
 /** Event map of `SantaChatClient` (an EventTarget; `detail` of each CustomEvent). */

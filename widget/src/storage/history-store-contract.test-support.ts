@@ -4,8 +4,8 @@
  * `it` and a deep-equality assertion, which keeps this file free of either test framework.
  */
 import type { Conversation, Message } from '../../../protocol/browser.js';
-import type { OutboxEntry } from '../client/types.js';
 import { MAX_CACHED_PER_CONVERSATION, type HistoryStore } from './history-store.js';
+import type { OutboxEntry } from './records.js';
 
 export interface ContractRunner {
   it(name: string, body: () => Promise<void>): void;
