@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation, Message } from '../../protocol/browser.js';
-import { ConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from './client/types.js';
+import { ClientConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from './client/types.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { ClockController } from './controllers/clock-controller.js';
 import { PageController } from './controllers/page-controller.js';
@@ -149,7 +149,7 @@ export class SantaChat extends LitElement {
     return { total, byConversation };
   }
 
-  get connectionState(): ConnectionState {
+  get connectionState(): ClientConnectionState {
     return this.#chat.state;
   }
 
@@ -266,7 +266,7 @@ export class SantaChat extends LitElement {
     return this.#conversation(this.activeConversationId);
   }
 
-  /** Reports a failed call (a `ChatError`, or anything thrown) as `santa-chat-error`. */
+  /** Reports a failed call (a `ChatClientError`, or anything thrown) as `santa-chat-error`. */
   #emitError(error: unknown, conversationId?: string): void {
     const { code = 'INTERNAL', message = String(error) } = error as { code?: string; message?: string };
     emit(this, 'santa-chat-error', conversationId === undefined ? { code, message } : { code, message, conversationId });
@@ -388,13 +388,13 @@ export class SantaChat extends LitElement {
   #banner(): TemplateResult | typeof nothing {
     const strings = this.#strings();
     const state = this.#chat.state;
-    if (state === ConnectionState.CONNECTED) return nothing;
+    if (state === ClientConnectionState.CONNECTED) return nothing;
     const reason = this.#chat.lastReason;
-    if (state === ConnectionState.DISCONNECTED && reason === DisconnectReason.UNAUTHORIZED) {
+    if (state === ClientConnectionState.DISCONNECTED && reason === DisconnectReason.UNAUTHORIZED) {
       return html`<div class="banner warn" role="alert">${strings.unauthorized}</div>`;
     }
     if (reason === DisconnectReason.OFFLINE) return html`<div class="banner" role="status">${strings.offline}</div>`;
-    if (state === ConnectionState.DISCONNECTED && reason === DisconnectReason.REPLACED) {
+    if (state === ClientConnectionState.DISCONNECTED && reason === DisconnectReason.REPLACED) {
       return html`<div class="banner" role="status">
         ${strings.replaced}
         <button type="button" class="link" @click=${() => void this.#chat.client?.connect()}>${strings.reconnect}</button>

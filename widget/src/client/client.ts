@@ -30,13 +30,13 @@ import { openHistoryStore } from '../storage/open-history-store.js';
 import type { OutboxEntry, StoredMessage } from '../storage/records.js';
 import { backoffDelay } from './backoff.js';
 import { ChatModel } from './chat-model.js';
-import { ChatError } from './errors.js';
+import { ChatClientError } from './errors.js';
 import { callApi, type ResponseSchema } from './http-api.js';
 import { tokenSubject } from './token.js';
 import { TokenSource } from './token-source.js';
 import { Transport } from './transport.js';
 import {
-  ConnectionState,
+  ClientConnectionState,
   DisconnectReason,
   type ChatMessage,
   type ClientEventMap,
@@ -112,7 +112,7 @@ export class SantaChatClient extends EventTarget {
   readonly #random: () => number;
   readonly #model: ChatModel;
 
-  #state: ConnectionState = ConnectionState.DISCONNECTED;
+  #state: ClientConnectionState = ClientConnectionState.DISCONNECTED;
   #lastDisconnectReason: DisconnectReason | null = null;
   /** The user connect() was asked for; stays set while stopped, cleared by logout. */
   #userId: string | null;
@@ -164,7 +164,7 @@ export class SantaChatClient extends EventTarget {
     this.#model = new ChatModel((type, detail) => this.#emit(type, detail));
   }
 
-  get state(): ConnectionState {
+  get state(): ClientConnectionState {
     return this.#state;
   }
 
@@ -196,7 +196,7 @@ export class SantaChatClient extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  #setState(state: ConnectionState, reason?: DisconnectReason): void {
+  #setState(state: ClientConnectionState, reason?: DisconnectReason): void {
     const previous = this.#state;
     const reasonChanged = reason !== undefined && reason !== this.#lastDisconnectReason;
     if (reason !== undefined) this.#lastDisconnectReason = reason;
@@ -217,7 +217,7 @@ export class SantaChatClient extends EventTarget {
     this.#running = true;
     this.#resumeOnToken = false;
     this.#attempts = 0;
-    this.#setState(ConnectionState.CONNECTING);
+    this.#setState(ClientConnectionState.CONNECTING);
     this.#listenToNetwork(true);
     this.#starting = this.#attempt().finally(() => {
       this.#starting = null;
@@ -282,7 +282,7 @@ export class SantaChatClient extends EventTarget {
       token = await this.#tokens.fresh();
     } catch (error) {
       if (id !== this.#transportId) return;
-      if (error instanceof ChatError && error.code === 'UNAUTHENTICATED') this.#stop(DisconnectReason.UNAUTHORIZED);
+      if (error instanceof ChatClientError && error.code === 'UNAUTHENTICATED') this.#stop(DisconnectReason.UNAUTHORIZED);
       else this.#retryLater();
       return;
     }
@@ -366,14 +366,14 @@ export class SantaChatClient extends EventTarget {
   /** Drops the current socket, if any, and tries again after a backoff delay. */
   #retryLater(): void {
     this.#dropTransport();
-    this.#setState(ConnectionState.CONNECTING, DisconnectReason.TRANSPORT);
+    this.#setState(ClientConnectionState.CONNECTING, DisconnectReason.TRANSPORT);
     const delay = backoffDelay(this.#attempts++, this.#random);
     this.#reconnectTimer = setTimeout(() => void this.#attempt(), delay);
   }
 
   #goOffline(): void {
     this.#dropTransport();
-    this.#setState(ConnectionState.DISCONNECTED, DisconnectReason.OFFLINE);
+    this.#setState(ClientConnectionState.DISCONNECTED, DisconnectReason.OFFLINE);
   }
 
   #stop(reason: DisconnectReason): void {
@@ -382,7 +382,7 @@ export class SantaChatClient extends EventTarget {
     this.#dropTransport();
     this.#tokens.cancelRenewal();
     this.#listenToNetwork(false);
-    this.#setState(ConnectionState.DISCONNECTED, reason);
+    this.#setState(ClientConnectionState.DISCONNECTED, reason);
   }
 
   /** Silences and closes the current socket and every timer tied to it. */
@@ -404,10 +404,10 @@ export class SantaChatClient extends EventTarget {
   }
 
   readonly #onOnline = (): void => {
-    if (!this.#running || this.#state === ConnectionState.CONNECTED) return;
+    if (!this.#running || this.#state === ClientConnectionState.CONNECTED) return;
     this.#dropTransport();
     this.#attempts = 0;
-    this.#setState(ConnectionState.CONNECTING);
+    this.#setState(ClientConnectionState.CONNECTING);
     void this.#attempt();
   };
 
@@ -425,7 +425,7 @@ export class SantaChatClient extends EventTarget {
   // Frames from the relay.
 
   #send(frame: ClientFrame): boolean {
-    return this.#state === ConnectionState.CONNECTED && this.#transport !== null && this.#transport.send(frame);
+    return this.#state === ClientConnectionState.CONNECTED && this.#transport !== null && this.#transport.send(frame);
   }
 
   #handleFrame(frame: ServerFrame): void {
@@ -494,7 +494,7 @@ export class SantaChatClient extends EventTarget {
     this.#model.replaceConversations(conversations);
     // READY counted before the relay heard of these reads.
     for (const conversationId of this.#unsentReads.keys()) this.#model.recountUnread(conversationId);
-    this.#setState(ConnectionState.CONNECTED);
+    this.#setState(ClientConnectionState.CONNECTED);
     this.#scheduleRenewal();
     this.#startHeartbeat();
     if (!firstOnSocket) return;
@@ -612,7 +612,7 @@ export class SantaChatClient extends EventTarget {
   }
 
   /**
-   * Sends `content` (normalized by the contract's rule). Rejects with a `ChatError` (EMPTY,
+   * Sends `content` (normalized by the contract's rule). Rejects with a `ChatClientError` (EMPTY,
    * TOO_LONG, BAD_REQUEST) and keeps nothing when the rule refuses it. Otherwise the message
    * goes out at once while its outbox entry is written, and `send` resolves once the entry is
    * on disk; it is re-sent with the same `clientId` after reconnects and reloads until the
@@ -620,7 +620,7 @@ export class SantaChatClient extends EventTarget {
    */
   async send(conversationId: string, content: string): Promise<OutgoingMessage> {
     const checked = checkContent(content);
-    if (!checked.ok) throw new ChatError(checked.code, checked.message);
+    if (!checked.ok) throw new ChatClientError(checked.code, checked.message);
     // Strictly increasing, so re-sends after a reload keep the order of two sends in one millisecond.
     const createdAt = Math.max(this.#now(), (this.#model.outboxEntries().at(-1)?.createdAt ?? 0) + 1);
     const entry: OutboxEntry = {
@@ -673,14 +673,14 @@ export class SantaChatClient extends EventTarget {
     try {
       return await callApi({ ...request, token: await this.#tokens.fresh() }, schema);
     } catch (error) {
-      if (!(error instanceof ChatError && error.status === 401 && this.#tokens.canRenew)) throw error;
+      if (!(error instanceof ChatClientError && error.status === 401 && this.#tokens.canRenew)) throw error;
       return callApi({ ...request, token: await this.#tokens.renew() }, schema);
     }
   }
 
   /**
    * "Message Match": the conversation with one's giftee (or santa) in `groupId`, created on
-   * first use. Rejects with a `ChatError` carrying the relay's `code` and HTTP `status`
+   * first use. Rejects with a `ChatClientError` carrying the relay's `code` and HTTP `status`
    * (e.g. NO_MATCH 409 before the raffle).
    */
   async messageMatch(groupId: string, withRole: 'giftee' | 'santa' = 'giftee'): Promise<Conversation> {

@@ -5,12 +5,13 @@
 import type { Conversation, ErrorCode, Message, Peer } from '../../../protocol/browser.js';
 import type { OutgoingState } from '../storage/records.js';
 
-export const ConnectionState = {
+/** Where the headless client's one socket stands (the relay's sockets have states of their own). */
+export const ClientConnectionState = {
   DISCONNECTED: 'disconnected',
   CONNECTING: 'connecting',
   CONNECTED: 'connected',
 } as const;
-export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
+export type ClientConnectionState = (typeof ClientConnectionState)[keyof typeof ClientConnectionState];
 
 /** Why the client is disconnected, grouped by what follows (as centrifuge-js does). */
 export const DisconnectReason = {
@@ -57,7 +58,7 @@ export interface UnreadCounts {
 /** Event map of `SantaChatClient` (an EventTarget; `detail` of each CustomEvent). */
 export interface ClientEventMap {
   /** Connection state changed. */
-  state: { state: ConnectionState; previous: ConnectionState; reason?: DisconnectReason };
+  state: { state: ClientConnectionState; previous: ClientConnectionState; reason?: DisconnectReason };
   /** The conversation list or any conversation's fields changed. */
   conversations: { conversations: Conversation[] };
   /** A conversation's message list (stored or outgoing) changed. */

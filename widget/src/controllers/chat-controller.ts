@@ -6,7 +6,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { SantaChatClient } from '../client/client.js';
 import type { Message } from '../../../protocol/browser.js';
-import { ConnectionState, DisconnectReason, type UnreadCounts } from '../client/types.js';
+import { ClientConnectionState, DisconnectReason, type UnreadCounts } from '../client/types.js';
 import { emit } from '../events.js';
 
 export interface ChatHost extends ReactiveControllerHost, HTMLElement {
@@ -58,8 +58,8 @@ export class ChatController implements ReactiveController {
     emit(this.#host, 'santa-chat-unread', counts);
   }
 
-  get state(): ConnectionState {
-    return this.client?.state ?? ConnectionState.DISCONNECTED;
+  get state(): ClientConnectionState {
+    return this.client?.state ?? ClientConnectionState.DISCONNECTED;
   }
 
   get unread(): UnreadCounts {
@@ -118,10 +118,10 @@ export class ChatController implements ReactiveController {
     };
     this.#unsubscribes = [
       client.on('state', (detail) => {
-        if (detail.state === ConnectionState.CONNECTED) this.everConnected = true;
+        if (detail.state === ClientConnectionState.CONNECTED) this.everConnected = true;
         this.lastReason = detail.reason;
         emit(host, 'santa-chat-connection', detail.reason ? { state: detail.state, reason: detail.reason } : { state: detail.state });
-        if (detail.state === ConnectionState.DISCONNECTED && detail.reason === DisconnectReason.UNAUTHORIZED) {
+        if (detail.state === ClientConnectionState.DISCONNECTED && detail.reason === DisconnectReason.UNAUTHORIZED) {
           // The chat stopped for its token: the host has to mint a new one.
           emit(host, 'santa-chat-error', { code: 'UNAUTHENTICATED', message: 'The token was refused or has expired; set a new one.' });
         }
@@ -170,13 +170,13 @@ export class ChatController implements ReactiveController {
 
   /** `logout()`: closes the socket and erases this user's cache and outbox. */
   async logout(): Promise<void> {
-    const wasDisconnected = this.state === ConnectionState.DISCONNECTED;
+    const wasDisconnected = this.state === ClientConnectionState.DISCONNECTED;
     const client = this.#detach();
     await client?.logout();
     // The client's own events were unsubscribed above; the host still hears the outcome.
     if (client && !wasDisconnected) {
       this.lastReason = DisconnectReason.CLIENT;
-      emit(this.#host, 'santa-chat-connection', { state: ConnectionState.DISCONNECTED, reason: DisconnectReason.CLIENT });
+      emit(this.#host, 'santa-chat-connection', { state: ClientConnectionState.DISCONNECTED, reason: DisconnectReason.CLIENT });
     }
     this.reportUnread();
     this.#host.requestUpdate();
