@@ -26,7 +26,7 @@ function outboxMessage({ createdAt, ...entry }: OutboxEntry): OutgoingMessage {
 
 export class ChatModel {
   readonly #emit: Emit;
-  /** The current user (their own id where a conversation does not say it); `UserCache` owns it. */
+  /** The current user (their own id where a conversation does not say it); the client owns it. */
   readonly #userId: () => string | null;
   #store: HistoryStore | null = null;
   #conversations: Conversation[] = [];

@@ -1,9 +1,9 @@
 /**
  * `SantaChatClient`: the widget's headless core, usable without the element. A facade over
  * its parts: `Connection` (the socket, its state machine, heartbeat and token renewal),
- * `Outbox` (sending and its retries), `UserCache` (whose chat, and their cache), `ChatModel`
- * (what is known, and the events when it changes), `ParticipantApi` (HTTP). Here: the public
- * API, what each relay frame does, SYNC catch-up after every READY, reads and typing.
+ * `Outbox` (sending and its retries), `ChatModel` (what is known, and the events when it
+ * changes). Here: the public API; the current user and their cache, opened once per user;
+ * what each relay frame does, SYNC catch-up after every READY; reads, typing and HTTP.
  */
 import {
   ConversationResponseSchema,
@@ -13,13 +13,16 @@ import {
   type ReadyFrame,
   type ServerFrame,
 } from '../../../protocol/browser.js';
+import type { HistoryStore } from '../storage/history-store.js';
+import { MemoryHistoryStore } from '../storage/memory-store.js';
+import { openHistoryStore } from '../storage/open-history-store.js';
 import { ChatModel } from './chat-model.js';
 import { Connection, socketUrl } from './connection.js';
-import { ParticipantApi } from './http-api.js';
+import { ChatClientError } from './errors.js';
+import { callApi, type ResponseSchema } from './http-api.js';
 import { Outbox } from './outbox.js';
 import { tokenSubject } from './token.js';
 import { TokenSource } from './token-source.js';
-import { UserCache, type StorageOption } from './user-cache.js';
 import {
   DisconnectReason,
   type ChatMessage,
@@ -38,7 +41,7 @@ export interface SantaChatClientOptions {
   WebSocket?: typeof WebSocket;
   fetch?: typeof fetch;
   /** `indexeddb` (default; memory when the browser refuses it), `memory`, or a store of one's own. */
-  storage?: StorageOption;
+  storage?: 'indexeddb' | 'memory' | HistoryStore;
   now?: () => number;
   /** Source of the backoff jitter (tests pin it). */
   random?: () => number;
@@ -56,20 +59,26 @@ function withoutType<T extends { type: string }>({ type: _type, ...fields }: T):
  * (CustomEvents; `detail` as in `ClientEventMap`; `on()` subscribes with types).
  */
 export class SantaChatClient extends EventTarget {
+  readonly #server: string;
+  readonly #fetch: typeof fetch;
   readonly #tokens: TokenSource;
   readonly #now: () => number;
   readonly #model: ChatModel;
-  readonly #user: UserCache;
+  readonly #storage: 'indexeddb' | 'memory' | HistoryStore;
+  /**
+   * The one record of the current user (from a token, or READY): stays while stopped,
+   * cleared by logout. `loaded`: their cache being or been loaded, null until asked for.
+   */
+  #user: { id: string; loaded: Promise<void> | null } | null;
   readonly #connection: Connection;
   readonly #outbox: Outbox;
-  readonly #api: ParticipantApi;
   readonly #typingSentAt = new Map<string, number>();
   /** Read cursors moved while no socket could carry the READ; sent after the next READY. */
   readonly #unsentReads = new Map<string, number>();
 
   constructor(options: SantaChatClientOptions) {
     super();
-    const server = options.server.replace(/\/+$/, '');
+    const server = (this.#server = options.server.replace(/\/+$/, ''));
     const url = socketUrl(server);
     if (options.WebSocket === undefined && typeof WebSocket === 'undefined') {
       throw new Error('santa-chat: this environment has no WebSocket; pass one as `options.WebSocket`');
@@ -77,21 +86,22 @@ export class SantaChatClient extends EventTarget {
     const random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
     this.#tokens = new TokenSource(options.token || null, options.tokenProvider, this.#now);
-    this.#model = new ChatModel((type, detail) => this.#emit(type, detail), () => this.#user.userId);
-    this.#user = new UserCache(this.#model, server, options.storage ?? 'indexeddb', options.token ? tokenSubject(options.token) : null);
+    this.#storage = options.storage ?? 'indexeddb';
+    this.#model = new ChatModel((type, detail) => this.#emit(type, detail), () => this.userId);
+    const userId = options.token ? tokenSubject(options.token) : null;
+    this.#user = userId === null ? null : { id: userId, loaded: null };
+    this.#outbox = new Outbox(this.#model, (frame) => this.#connection.send(frame), this.#now, random);
     this.#connection = new Connection(
       { url, WebSocket: options.WebSocket ?? WebSocket, tokens: this.#tokens, random },
       {
-        openCache: (subject) => this.#user.open(subject ?? this.#user.userId),
+        openCache: (subject) => this.#openCache(subject ?? this.userId),
         frame: (frame) => this.#handleFrame(frame),
         dropped: () => this.#outbox.reset(),
         renewed: (token) => this.setToken(token),
         state: (detail) => this.#emit('state', detail),
       },
     );
-    const send = this.#connection.send.bind(this.#connection);
-    this.#outbox = new Outbox({ model: this.#model, send, now: this.#now, random });
-    this.#api = new ParticipantApi(server, options.fetch ?? ((input, init) => fetch(input, init)), this.#tokens);
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
   get state(): ClientConnectionState {
@@ -99,7 +109,7 @@ export class SantaChatClient extends EventTarget {
   }
 
   get userId(): string | null {
-    return this.#user.userId;
+    return this.#user?.id ?? null;
   }
 
   /** Most recent activity first. A new array whenever anything in it changes. */
@@ -143,11 +153,16 @@ export class SantaChatClient extends EventTarget {
   /** Disconnects, erases this user's cache and outbox, and forgets them. */
   async logout(): Promise<void> {
     this.#connection.stop(DisconnectReason.CLIENT);
-    const erased = this.#user.erase();
+    // The user's cache is erased even when this client never loaded it (logout before
+    // connect); a load still running finishes first, or it would hand the model its store
+    // after the erase.
+    const loading = this.#user === null ? undefined : this.#openCache(this.#user.id);
+    this.#user = null;
     this.#tokens.current = null;
     this.#unsentReads.clear();
     this.#typingSentAt.clear();
-    await erased;
+    await loading;
+    await this.#model.destroy();
   }
 
   /**
@@ -156,18 +171,47 @@ export class SantaChatClient extends EventTarget {
    */
   setToken(token: string): void {
     const subject = tokenSubject(token);
-    if (subject !== null && this.#user.holdsOtherThan(subject)) {
+    if (subject !== null && this.#user?.loaded != null && subject !== this.#user.id) {
       const wasWanted = this.#connection.wanted;
       this.#connection.stop(DisconnectReason.CLIENT);
-      this.#user.setUser(subject);
+      this.#setUser(subject);
       this.#unsentReads.clear();
       this.#tokens.current = token;
       if (wasWanted) void this.connect();
       return;
     }
     this.#tokens.current = token;
-    if (subject !== null) this.#user.setUser(subject);
+    if (subject !== null) this.#setUser(subject);
     this.#connection.tokenChanged(token);
+  }
+
+  /** The current user is `userId`; another user's cache is forgotten in memory (it stays on disk). */
+  #setUser(userId: string): void {
+    if (this.#user?.id === userId) return;
+    this.#forgetCache();
+    this.#user = { id: userId, loaded: null };
+  }
+
+  /** Loads `userId`'s cache (who becomes the current user); resolves when history can render. */
+  #openCache(userId: string | null): Promise<void> {
+    if (userId === null) return Promise.resolve();
+    if (this.#user?.id === userId && this.#user.loaded !== null) return this.#user.loaded;
+    this.#forgetCache();
+    const loaded = this.#openStore(userId).then((store) => this.#model.open(store));
+    this.#user = { id: userId, loaded };
+    return loaded;
+  }
+
+  #forgetCache(): void {
+    if (this.#user?.loaded == null) return;
+    this.#model.close();
+    this.#user.loaded = null;
+  }
+
+  #openStore(userId: string): Promise<HistoryStore> {
+    if (this.#storage === 'memory') return Promise.resolve(new MemoryHistoryStore());
+    if (this.#storage === 'indexeddb') return openHistoryStore(this.#server, userId);
+    return Promise.resolve(this.#storage);
   }
 
   #handleFrame(frame: ServerFrame): void {
@@ -216,7 +260,7 @@ export class SantaChatClient extends EventTarget {
   }
 
   #onReady(frame: ReadyFrame): void {
-    this.#user.setUser(frame.userId);
+    this.#setUser(frame.userId);
     this.#model.replaceConversations(frame.conversations);
     // READY counted before the relay heard of these reads.
     for (const conversationId of this.#unsentReads.keys()) this.#model.recountUnread(conversationId);
@@ -276,13 +320,24 @@ export class SantaChatClient extends EventTarget {
     if (this.#connection.send({ type: 'TYPING', conversationId })) this.#typingSentAt.set(conversationId, now);
   }
 
+  /** A participant API call with a fresh token; a 401 asks the provider once and tries again. */
+  async #api<T>(path: string, schema: ResponseSchema<T>, body?: unknown): Promise<T> {
+    const request = { fetch: this.#fetch, url: `${this.#server}${path}`, body };
+    try {
+      return await callApi({ ...request, token: await this.#tokens.fresh() }, schema);
+    } catch (error) {
+      if (!(error instanceof ChatClientError && error.status === 401 && this.#tokens.canRenew)) throw error;
+      return callApi({ ...request, token: await this.#tokens.renew() }, schema);
+    }
+  }
+
   /**
    * "Message Match": the conversation with one's giftee (or santa) in `groupId`, created on
    * first use. Rejects with a `ChatClientError` carrying the relay's `code` and HTTP `status`
    * (e.g. NO_MATCH 409 before the raffle).
    */
   async messageMatch(groupId: string, withRole: 'giftee' | 'santa' = 'giftee'): Promise<Conversation> {
-    const { conversation } = await this.#api.call(`/groups/${encodeURIComponent(groupId)}/conversation`, ConversationResponseSchema, { with: withRole });
+    const { conversation } = await this.#api(`/groups/${encodeURIComponent(groupId)}/conversation`, ConversationResponseSchema, { with: withRole });
     this.#upsertConversation(conversation);
     return this.#model.conversation(conversation.id) ?? conversation;
   }
@@ -292,7 +347,7 @@ export class SantaChatClient extends EventTarget {
     const lowest = this.#model.lowestSeq(conversationId);
     if (lowest === 1) return false;
     const query = lowest > 1 ? `before=${lowest}&limit=${HISTORY_PAGE}` : `limit=${HISTORY_PAGE}`;
-    const page = await this.#api.call(`/conversations/${encodeURIComponent(conversationId)}/messages?${query}`, HistoryResponseSchema);
+    const page = await this.#api(`/conversations/${encodeURIComponent(conversationId)}/messages?${query}`, HistoryResponseSchema);
     this.#model.addMessages(conversationId, page.messages);
     return page.hasMore;
   }

@@ -4,7 +4,6 @@
  */
 import { ApiErrorSchema } from '../../../protocol/browser.js';
 import { ChatClientError } from './errors.js';
-import type { TokenSource } from './token-source.js';
 
 /**
  * A protocol response schema (`protocol/schema.ts`, docs/decisions/0007-browser-schemas-without-zod.md);
@@ -14,31 +13,7 @@ export interface ResponseSchema<T> {
   safeParse(input: unknown): { success: true; data: T } | { success: false };
 }
 
-/** The relay's participant API, called with the client's token. */
-export class ParticipantApi {
-  readonly #server: string;
-  readonly #fetch: typeof fetch;
-  readonly #tokens: TokenSource;
-
-  constructor(server: string, fetcher: typeof fetch, tokens: TokenSource) {
-    this.#server = server;
-    this.#fetch = fetcher;
-    this.#tokens = tokens;
-  }
-
-  /** A call with a fresh token; a 401 asks the provider once and tries again. */
-  async call<T>(path: string, schema: ResponseSchema<T>, body?: unknown): Promise<T> {
-    const request = { fetch: this.#fetch, url: `${this.#server}${path}`, body };
-    try {
-      return await callApi({ ...request, token: await this.#tokens.fresh() }, schema);
-    } catch (error) {
-      if (!(error instanceof ChatClientError && error.status === 401 && this.#tokens.canRenew)) throw error;
-      return callApi({ ...request, token: await this.#tokens.renew() }, schema);
-    }
-  }
-}
-
-interface ApiRequest {
+export interface ApiRequest {
   fetch: typeof fetch;
   url: string;
   token: string;
@@ -47,7 +22,7 @@ interface ApiRequest {
 }
 
 /** One call; resolves with the parsed body or rejects with a `ChatClientError`. */
-async function callApi<T>(request: ApiRequest, schema: ResponseSchema<T>): Promise<T> {
+export async function callApi<T>(request: ApiRequest, schema: ResponseSchema<T>): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${request.token}` };
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;

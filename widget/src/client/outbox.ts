@@ -28,17 +28,12 @@ function newClientId(): string {
   return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }
 
-export interface OutboxOptions {
-  model: ChatModel;
-  /** Sends on the connected socket; false when there is none. */
-  send: (frame: ClientFrame) => boolean;
-  now: () => number;
-  random: () => number;
-}
-
 export class Outbox {
   readonly #model: ChatModel;
-  readonly #options: OutboxOptions;
+  /** Sends on the connected socket; false when there is none. */
+  readonly #send: (frame: ClientFrame) => boolean;
+  readonly #now: () => number;
+  readonly #random: () => number;
   /** RATE_LIMITED sends, each waiting the delay the relay asked for. */
   readonly #rateLimitTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /**
@@ -49,9 +44,11 @@ export class Outbox {
   #refusedRetryTimer: ReturnType<typeof setTimeout> | undefined;
   #refusedRetries = 0;
 
-  constructor(options: OutboxOptions) {
-    this.#model = options.model;
-    this.#options = options;
+  constructor(model: ChatModel, send: (frame: ClientFrame) => boolean, now: () => number, random: () => number) {
+    this.#model = model;
+    this.#send = send;
+    this.#now = now;
+    this.#random = random;
   }
 
   /** See `SantaChatClient.send`. */
@@ -59,7 +56,7 @@ export class Outbox {
     const checked = checkContent(content);
     if (!checked.ok) throw new ChatClientError(checked.code, checked.message);
     // Strictly increasing, so re-sends after a reload keep the order of two sends in one millisecond.
-    const createdAt = Math.max(this.#options.now(), (this.#model.outboxEntries().at(-1)?.createdAt ?? 0) + 1);
+    const createdAt = Math.max(this.#now(), (this.#model.outboxEntries().at(-1)?.createdAt ?? 0) + 1);
     const entry: OutboxEntry = {
       clientId: newClientId(),
       conversationId,
@@ -141,7 +138,7 @@ export class Outbox {
   }
 
   #transmit(entry: OutboxEntry): void {
-    this.#options.send({ type: 'NEW_MESSAGE', conversationId: entry.conversationId, content: entry.content, clientId: entry.clientId });
+    this.#send({ type: 'NEW_MESSAGE', conversationId: entry.conversationId, content: entry.content, clientId: entry.clientId });
   }
 
   /**
@@ -157,7 +154,7 @@ export class Outbox {
         const oldest = this.#model.outboxEntries().find((entry) => this.#refusedSends.has(entry.clientId) && entry.status === 'sending');
         if (oldest) this.#transmit(oldest);
       },
-      500 + backoffDelay(this.#refusedRetries++, this.#options.random, 500, 5_000),
+      500 + backoffDelay(this.#refusedRetries++, this.#random, 500, 5_000),
     );
   }
 
