@@ -29,23 +29,11 @@ import {
   type ClientConnectionState,
   type ClientEventMap,
   type OutgoingMessage,
+  type SantaChatClientOptions,
   type UnreadCounts,
 } from './types.js';
 
-export interface SantaChatClientOptions {
-  /** The relay's http(s) origin; the socket goes to the same host with ws(s) at `/ws`. */
-  server: string;
-  token?: string;
-  /** Called for a token when there is none, when it expires within a minute, and after 4401/4403. */
-  tokenProvider?: () => Promise<string>;
-  WebSocket?: typeof WebSocket;
-  fetch?: typeof fetch;
-  /** `indexeddb` (default; memory when the browser refuses it), `memory`, or a store of one's own. */
-  storage?: 'indexeddb' | 'memory' | HistoryStore;
-  now?: () => number;
-  /** Source of the backoff jitter (tests pin it). */
-  random?: () => number;
-}
+export type { SantaChatClientOptions } from './types.js';
 
 const HISTORY_PAGE = LIMITS.historyPageDefault;
 

@@ -3,6 +3,7 @@
  * `<santa-chat>` element and host pages that skip the element code against these.
  */
 import type { Conversation, ErrorCode, Message, Peer } from '../../../protocol/browser.js';
+import type { HistoryStore } from '../storage/history-store.js';
 import type { OutgoingState } from '../storage/records.js';
 
 /** Where the headless client's one socket stands (the relay's sockets have states of their own). */
@@ -72,4 +73,20 @@ export interface ClientEventMap {
   read: { conversationId: string; readerId: string; upTo: number };
   reveal: { conversationId: string; alias: string; peer: Peer; participants: string[] };
   error: { code: string; message: string; conversationId?: string; clientId?: string };
+}
+
+/** What `new SantaChatClient(options)` takes. */
+export interface SantaChatClientOptions {
+  /** The relay's http(s) origin; the socket goes to the same host with ws(s) at `/ws`. */
+  server: string;
+  token?: string;
+  /** Called for a token when there is none, when it expires within a minute, and after 4401/4403. */
+  tokenProvider?: () => Promise<string>;
+  WebSocket?: typeof WebSocket;
+  fetch?: typeof fetch;
+  /** `indexeddb` (default; memory when the browser refuses it), `memory`, or a store of one's own. */
+  storage?: 'indexeddb' | 'memory' | HistoryStore;
+  now?: () => number;
+  /** Source of the backoff jitter (tests pin it). */
+  random?: () => number;
 }
