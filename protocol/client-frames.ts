@@ -1,4 +1,4 @@
-/** Client -> relay frames (PROTOCOL.md §3), parsed by the relay. */
+/** Client -> relay frames (docs/protocol.md §3), parsed by the relay. */
 import * as z from 'zod/mini';
 import { Id, parseId } from './ids.js';
 import { firstFailure, PARSE_OPTIONS } from './issues.js';

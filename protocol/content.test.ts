@@ -25,7 +25,7 @@ test('the vendored vectors are the spec folder\'s, where that folder is present'
   assert.deepEqual(JSON.parse(readFileSync(specVectorsUrl, 'utf8')), JSON.parse(readFileSync(vectorsUrl, 'utf8')));
 });
 
-describe('content rule vectors (PROTOCOL.md §4)', () => {
+describe('content rule vectors (docs/protocol.md §4)', () => {
   for (const vector of vectors) {
     test(vector.name, () => {
       const result = checkContent(vector.input);

@@ -23,7 +23,7 @@ export function countCodePoints(text: string): number {
   return count;
 }
 
-/** The content rule of PROTOCOL.md §4; checks run in the order the contract fixes. */
+/** The content rule of docs/protocol.md §4; checks run in the order the contract fixes. */
 export function checkContent(input: string): ContentResult {
   const normalized = input.includes('\r') ? input.replace(/\r\n?/g, '\n') : input;
   const content = normalized.trim();

@@ -50,7 +50,7 @@ type Member = z.output<typeof MemberSchema>;
 type Assignment = z.output<typeof AssignmentSchema>;
 type RuleViolation = { path: (string | number)[]; message: string };
 
-/** The raffle rules of PROTOCOL.md §1, reported at the first entry that breaks one. */
+/** The raffle rules of docs/protocol.md §1, reported at the first entry that breaks one. */
 function findRuleViolation(members: readonly Member[], assignments: readonly Assignment[]): RuleViolation | null {
   const memberIndexById = new Map<string, number>();
   for (const [index, member] of members.entries()) {

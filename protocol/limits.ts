@@ -1,6 +1,6 @@
 export const PROTOCOL_VERSION = 1;
 
-/** Defaults of PROTOCOL.md; the relay may override some from its environment. */
+/** Defaults of docs/protocol.md; the relay may override some from its environment. */
 export const LIMITS = {
   maxContentCodePoints: 500,
   maxFrameBytes: 16 * 1024,

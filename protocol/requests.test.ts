@@ -25,7 +25,7 @@ function failureOf(body: unknown): { field: string; message: string } {
 }
 
 describe('parseGroupInput', () => {
-  test('accepts the example of PROTOCOL.md', () => {
+  test('accepts the example of docs/protocol.md', () => {
     assert.deepEqual(parseGroupInput(office), { ok: true, value: office });
   });
 
@@ -144,7 +144,7 @@ describe('parseGroupInput', () => {
     });
   });
 
-  test('a pair who give to each other is accepted (PROTOCOL.md §1)', () => {
+  test('a pair who give to each other is accepted (docs/protocol.md §1)', () => {
     const assignments = [{ santa: 'u1', giftee: 'u2' }, { santa: 'u2', giftee: 'u1' }];
     assert.equal(parseGroupInput({ ...office, assignments }).ok, true);
   });

@@ -1,4 +1,4 @@
-/** Participant request bodies and queries (PROTOCOL.md §2), parsed by the relay. */
+/** Participant request bodies and queries (docs/protocol.md §2), parsed by the relay. */
 import * as z from 'zod/mini';
 import type { FieldResult } from './group-input.js';
 import { firstFailure, PARSE_OPTIONS } from './issues.js';

@@ -1,4 +1,4 @@
-/** HTTP response bodies (PROTOCOL.md §1-2), so the widget parses what the relay sends. */
+/** HTTP response bodies (docs/protocol.md §1-2), so the widget parses what the relay sends. */
 import * as z from './schema.js';
 import { ErrorCode } from './codes.js';
 import { ConversationSchema, MessageSchema } from './objects.js';

@@ -1,4 +1,4 @@
-/** Relay -> client frames (PROTOCOL.md §3), parsed by the widget. */
+/** Relay -> client frames (docs/protocol.md §3), parsed by the widget. */
 import * as z from './schema.js';
 import { ErrorCode } from './codes.js';
 import { PROTOCOL_VERSION } from './limits.js';

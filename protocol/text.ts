@@ -1,5 +1,5 @@
 /**
- * Character rules shared by ids, names and message content (PROTOCOL.md §1 and §4).
+ * Character rules shared by ids, names and message content (docs/protocol.md §1 and §4).
  *
  * Written as loops over UTF-16 code units, not with `String.prototype.isWellFormed` (Chrome
  * 111, Safari 16.4) or regex lookbehind (Safari 16.4), so the widget gets the same answers in

@@ -98,7 +98,7 @@ function create({ server, token, conversationId }) {
   return element;
 }
 
-/** The name of the IndexedDB database that caches `userId`'s chat (as widget/src/storage/history-store.ts names it). */
+/** The name of the IndexedDB database that caches `userId`'s chat (as widget/src/storage/open-history-store.ts names it). */
 function databaseName(server, userId) {
   return `santa-chat:${encodeURIComponent(new URL(server).origin)}:${encodeURIComponent(userId)}`;
 }

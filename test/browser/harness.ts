@@ -6,7 +6,7 @@
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../widget/src/santa-chat.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
-import { databaseName } from '../../widget/src/storage/history-store.js';
+import { databaseName } from '../../widget/src/storage/open-history-store.js';
 import type { Engine } from './engine-plugin.js';
 
 export async function relayInfo(): Promise<{ url: string; running: boolean }> {

@@ -2,7 +2,7 @@
  * The element's events: prefixed `santa-chat-`, bubbling and composed so host pages can
  * listen on any ancestor, typed in one place.
  */
-import type { ConnectionState, DisconnectReason, UnreadCounts } from './client/types.js';
+import type { ClientConnectionState, DisconnectReason, UnreadCounts } from './client/types.js';
 import type { Message, Peer } from '../../protocol/browser.js';
 
 export interface SantaChatEventMap {
@@ -11,7 +11,7 @@ export interface SantaChatEventMap {
   /** Unread counts changed. */
   'santa-chat-unread': UnreadCounts;
   /** The connection state changed. */
-  'santa-chat-connection': { state: ConnectionState; reason?: DisconnectReason };
+  'santa-chat-connection': { state: ClientConnectionState; reason?: DisconnectReason };
   /** A conversation's santa was revealed. */
   'santa-chat-reveal': { conversationId: string; peer: Peer };
   /** Something failed that the host may want to know about (a refused token, a failed call). */

@@ -1,20 +1,22 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { Conversation, Message } from '../../protocol/browser.js';
-import { ConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from './client/types.js';
+import type { Conversation } from '../../protocol/browser.js';
+import type { ClientConnectionState, UnreadCounts } from './client/types.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { ClockController } from './controllers/clock-controller.js';
 import { PageController } from './controllers/page-controller.js';
-import { emit } from './events.js';
+import { emit, type SantaChatEventMap } from './events.js';
+import { renderBanner } from './render/banner.js';
 import { draftStatus, renderComposer } from './render/composer.js';
 import { renderConversationList } from './render/conversation-list.js';
+import { renderLauncher, renderPreview } from './render/launcher.js';
 import { formatIsolated } from './render/isolate.js';
 import { conversationTitle, peerName, renderConversationTitle } from './render/labels.js';
 import { renderThread } from './render/thread.js';
 import { styles } from './santa-chat.styles.js';
 import { DEFAULT_STRINGS, format, type Strings } from './strings.js';
+import { askNotificationPermission, notifyWhileHidden } from './notifications.js';
 import { mentionsName } from './text.js';
 
-const TYPING_SHOWN_MS = 4000;
 const PREVIEW_SHOWN_MS = 6000;
 /** Within this many pixels of the end, the log counts as scrolled to the end. */
 const AT_END_SLACK_PX = 24;
@@ -98,16 +100,9 @@ export class SantaChat extends LitElement {
   declare confirmingSelfOuting: boolean;
   declare preview: { conversationId: string; name: string; content: string } | null;
 
-  readonly #chat = new ChatController(this, {
-    unread: () => this.unread,
-    shows: (conversationId) => !this.groupId || this.#conversations().some((conversation) => conversation.id === conversationId),
-    typing: (conversationId) => this.#showTyping(conversationId),
-    message: (conversationId, message) => this.#onIncoming(conversationId, message),
-  });
+  readonly #chat = new ChatController(this);
   readonly #page = new PageController(this);
-  readonly #typingUntil = new Map<string, number>();
   #previewTimer: ReturnType<typeof setTimeout> | undefined;
-  #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #stickToEnd = true;
   #focusOnRender = false;
   /** The frame in which the log is scrolled to its end and what is visible marked read, when one is asked for. */
@@ -131,25 +126,17 @@ export class SantaChat extends LitElement {
     this.confirmingSelfOuting = false;
     this.preview = null;
     new ClockController(this);
-    // On the element itself, so it needs no removal when the element leaves the page.
+    // On the element itself, so they need no removal when the element leaves the page.
     this.addEventListener('keydown', this.#onKeydown);
+    this.addEventListener('santa-chat-message', this.#onMessage);
   }
 
   /** Unread counts, as the launcher badge shows them. */
   get unread(): UnreadCounts {
-    const counts = this.#chat.unread;
-    if (!this.groupId) return counts;
-    const byConversation: Record<string, number> = {};
-    let total = 0;
-    for (const conversation of this.#conversations()) {
-      const count = counts.byConversation[conversation.id] ?? 0;
-      byConversation[conversation.id] = count;
-      total += count;
-    }
-    return { total, byConversation };
+    return this.#chat.unread;
   }
 
-  get connectionState(): ConnectionState {
+  get connectionState(): ClientConnectionState {
     return this.#chat.state;
   }
 
@@ -163,7 +150,6 @@ export class SantaChat extends LitElement {
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     clearTimeout(this.#previewTimer);
-    clearTimeout(this.#typingTimer);
   }
 
   /** Opens the panel (launcher mode) and moves focus into it. */
@@ -172,7 +158,7 @@ export class SantaChat extends LitElement {
     this.open = true;
     this.preview = null;
     this.#focusOnRender = true;
-    this.#askNotificationPermission();
+    if (this.notifications) askNotificationPermission();
   }
 
   /** Closes the panel and returns focus to the launcher. */
@@ -188,10 +174,10 @@ export class SantaChat extends LitElement {
    * one's santa, in `groupId` (default: the `group-id` attribute).
    */
   async messageMatch(groupId: string = this.groupId, withRole: 'giftee' | 'santa' = 'giftee'): Promise<Conversation> {
-    const client = this.#chat.client;
-    if (!client) throw new Error('santa-chat: set `server` and `token` before calling messageMatch()');
+    const matching = this.#chat.messageMatch(groupId, withRole);
+    if (!matching) throw new Error('santa-chat: set `server` and `token` before calling messageMatch()');
     try {
-      const conversation = await client.messageMatch(groupId, withRole);
+      const conversation = await matching;
       this.#openConversation(conversation.id);
       this.show();
       return conversation;
@@ -220,9 +206,7 @@ export class SantaChat extends LitElement {
     if (changed.has('open') && this.open) this.#focusOnRender = true;
   }
 
-  override updated(changed: PropertyValues<this>): void {
-    // Another group: the counts the element reports changed (not on the first render).
-    if (changed.has('groupId') && changed.get('groupId') !== undefined) this.#chat.reportUnread();
+  override updated(): void {
     // Not here: reading scrollHeight now would lay the page out once more before the frame
     // does, and READ changes the unread counts, which renders again (Lit's change-in-update).
     if (!this.#frame) this.#frame = requestAnimationFrame(this.#beforePaint);
@@ -253,20 +237,11 @@ export class SantaChat extends LitElement {
     setTimeout(() => this.#markVisibleRead());
   };
 
-  #conversations(): Conversation[] {
-    const all = this.#chat.client?.conversations ?? [];
-    return this.groupId ? all.filter((conversation) => conversation.groupId === this.groupId) : all;
-  }
-
-  #conversation(conversationId: string | null): Conversation | undefined {
-    return this.#chat.client?.conversations.find((conversation) => conversation.id === conversationId);
-  }
-
   #activeConversation(): Conversation | undefined {
-    return this.#conversation(this.activeConversationId);
+    return this.#chat.conversation(this.activeConversationId);
   }
 
-  /** Reports a failed call (a `ChatError`, or anything thrown) as `santa-chat-error`. */
+  /** Reports a failed call (a `ChatClientError`, or anything thrown) as `santa-chat-error`. */
   #emitError(error: unknown, conversationId?: string): void {
     const { code = 'INTERNAL', message = String(error) } = error as { code?: string; message?: string };
     emit(this, 'santa-chat-error', conversationId === undefined ? { code, message } : { code, message, conversationId });
@@ -289,44 +264,24 @@ export class SantaChat extends LitElement {
 
   /** Sends READ when the newest message is actually visible: panel open, page visible, at the end. */
   #markVisibleRead(): void {
-    const client = this.#chat.client;
     const conversation = this.#activeConversation();
-    if (!client || !conversation || !this.#panelShown() || !this.#page.visible || !this.#stickToEnd) return;
-    if ((client.unread.byConversation[conversation.id] ?? 0) === 0) return;
-    const newest = newestSeq(client.messages(conversation.id));
-    if (newest > 0) client.markRead(conversation.id, newest);
+    if (!conversation || !this.#panelShown() || !this.#page.visible || !this.#stickToEnd) return;
+    this.#chat.markNewestRead(conversation.id);
   }
 
-  #showTyping(conversationId: string): void {
-    this.#typingUntil.set(conversationId, Date.now() + TYPING_SHOWN_MS);
-    clearTimeout(this.#typingTimer);
-    this.#typingTimer = setTimeout(() => this.requestUpdate(), TYPING_SHOWN_MS + 50);
-  }
-
-  #onIncoming(conversationId: string, message: Message): void {
-    this.#typingUntil.delete(conversationId);
-    const conversation = this.#conversation(conversationId);
-    if (!conversation || (this.groupId && conversation.groupId !== this.groupId)) return;
+  /** A message of a conversation this element shows: a preview while the panel is hidden, a notification while the page is. */
+  readonly #onMessage = (event: CustomEvent<SantaChatEventMap['santa-chat-message']>): void => {
+    const { conversationId, message } = event.detail;
+    const conversation = this.#chat.conversation(conversationId);
+    if (!conversation) return;
     const name = conversationTitle(conversation, this.#strings());
     if (!this.#panelShown()) {
       this.preview = { conversationId, name, content: message.content };
       clearTimeout(this.#previewTimer);
       this.#previewTimer = setTimeout(() => (this.preview = null), PREVIEW_SHOWN_MS);
     }
-    if (this.notifications && document.visibilityState === 'hidden' && 'Notification' in window && Notification.permission === 'granted') {
-      new Notification(format(this.#strings().newMessageFrom, { name: conversation.peer.name }), {
-        body: message.content,
-        tag: conversationId,
-      });
-    }
-  }
-
-  /** Permission is only ever asked on a user gesture (opening the panel). */
-  #askNotificationPermission(): void {
-    if (this.notifications && 'Notification' in window && Notification.permission === 'default') {
-      void Notification.requestPermission();
-    }
-  }
+    if (this.notifications) notifyWhileHidden(format(this.#strings().newMessageFrom, { name: conversation.peer.name }), message.content, conversationId);
+  };
 
   readonly #onKeydown = (event: KeyboardEvent): void => {
     if (event.key !== 'Escape') return;
@@ -351,7 +306,7 @@ export class SantaChat extends LitElement {
     this.draft = (event.target as HTMLTextAreaElement).value;
     this.confirmingSelfOuting = false;
     const conversation = this.#activeConversation();
-    if (conversation && this.draft.trim() !== '') this.#chat.client?.typing(conversation.id);
+    if (conversation && this.draft.trim() !== '') this.#chat.typing(conversation.id);
   };
 
   #onComposerKeydown = (event: KeyboardEvent): void => {
@@ -369,9 +324,8 @@ export class SantaChat extends LitElement {
   };
 
   #submit(confirmed: boolean): void {
-    const client = this.#chat.client;
     const conversation = this.#activeConversation();
-    if (!client || !conversation || conversation.closed || !draftStatus(this.draft).sendable) return;
+    if (!conversation || conversation.closed || !draftStatus(this.draft).sendable) return;
     if (!confirmed && conversation.role === 'santa' && !conversation.revealed && mentionsName(this.draft, conversation.self.name)) {
       this.confirmingSelfOuting = true;
       return;
@@ -380,40 +334,20 @@ export class SantaChat extends LitElement {
     this.draft = '';
     this.confirmingSelfOuting = false;
     this.#stickToEnd = true;
-    client.send(conversation.id, content).catch((error: unknown) => {
+    this.#chat.send(conversation.id, content)?.catch((error: unknown) => {
       this.draft = content;
       this.#emitError(error, conversation.id);
     });
     this.#focusComposer();
   }
 
-  #banner(): TemplateResult | typeof nothing {
-    const strings = this.#strings();
-    const state = this.#chat.state;
-    if (state === ConnectionState.CONNECTED) return nothing;
-    const reason = this.#chat.lastReason;
-    if (state === ConnectionState.DISCONNECTED && reason === DisconnectReason.UNAUTHORIZED) {
-      return html`<div class="banner warn" role="alert">${strings.unauthorized}</div>`;
-    }
-    if (reason === DisconnectReason.OFFLINE) return html`<div class="banner" role="status">${strings.offline}</div>`;
-    if (state === ConnectionState.DISCONNECTED && reason === DisconnectReason.REPLACED) {
-      return html`<div class="banner" role="status">
-        ${strings.replaced}
-        <button type="button" class="link" @click=${() => void this.#chat.client?.connect()}>${strings.reconnect}</button>
-      </div>`;
-    }
-    if (!this.#chat.client) return nothing;
-    return html`<div class="banner" role="status">${this.#chat.everConnected ? strings.reconnecting : strings.connecting}</div>`;
-  }
-
   #renderPanel(): TemplateResult {
     const strings = this.#strings();
-    const client = this.#chat.client;
     const conversation = this.#activeConversation();
-    const conversations = this.#conversations();
+    const conversations = this.#chat.conversations;
     const canGoBack = conversation !== undefined && !this.conversationId;
     const title = conversation ? conversationTitle(conversation, strings) : strings.title;
-    const typing = conversation !== undefined && (this.#typingUntil.get(conversation.id) ?? 0) > Date.now();
+    const typing = conversation !== undefined && this.#chat.isTyping(conversation.id);
     return html`<section class="panel" part="panel" role=${this.mode === 'launcher' ? 'dialog' : 'region'} aria-label=${title}>
       <header class="header" part="header">
         ${canGoBack
@@ -424,23 +358,23 @@ export class SantaChat extends LitElement {
           ? html`<button type="button" class="icon-button" aria-label=${strings.closeChat} @click=${() => this.close()}>×</button>`
           : nothing}
       </header>
-      ${this.#banner()}
-      ${conversation && client
+      ${renderBanner(this.#chat, strings)}
+      ${conversation && this.#chat.client
         ? html`<div class="log" role="log" aria-live="polite" aria-label=${title} tabindex="0" @scroll=${this.#onLogScroll}>
               ${renderThread({
                 conversation,
-                messages: client.messages(conversation.id),
-                selfId: client.userId,
+                messages: this.#chat.messages(conversation.id),
+                selfId: this.#chat.userId,
                 strings,
                 locale: this.lang || undefined,
                 now: new Date(),
-                canLoadOlder: lowestSeq(client.messages(conversation.id)) > 1,
+                canLoadOlder: this.#chat.canLoadOlder(conversation.id),
                 onLoadOlder: () => {
                   this.#stickToEnd = false;
-                  void client.loadOlder(conversation.id);
+                  this.#chat.loadOlder(conversation.id);
                 },
-                onRetry: (clientId) => client.retry(clientId),
-                onDiscard: (clientId) => client.discard(clientId),
+                onRetry: (clientId) => this.#chat.retry(clientId),
+                onDiscard: (clientId) => this.#chat.discard(clientId),
               })}
             </div>
             <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>
@@ -465,28 +399,10 @@ export class SantaChat extends LitElement {
   }
 
   override render(): TemplateResult {
-    const strings = this.#strings();
     if (this.mode === 'inline') return this.#renderPanel();
-    const total = this.unread.total;
     return html`${this.open ? this.#renderPanel() : nothing}
-      ${this.preview && !this.open
-        ? html`<button type="button" class="preview" @click=${() => this.#openPreview()}>
-            <strong><bdi>${this.preview.name}</bdi></strong><bdi>${this.preview.content}</bdi>
-          </button>`
-        : nothing}
-      <button
-        type="button"
-        class="launcher"
-        part="launcher"
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-label=${total > 0 ? format(strings.openChatUnread, { count: total }) : strings.openChat}
-        @click=${() => (this.open ? this.close() : this.show())}
-      >
-        <svg viewBox="0 0 24 24" aria-hidden="true" fill="currentColor">
-          <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
-        </svg>
-        ${total > 0 ? html`<span class="badge" part="badge" aria-hidden="true">${total}</span>` : nothing}
-      </button>`;
+      ${this.open ? nothing : renderPreview(this.preview, () => this.#openPreview())}
+      ${renderLauncher(this.open, this.unread.total, this.#strings(), () => (this.open ? this.close() : this.show()))}`;
   }
 
   #openPreview(): void {
@@ -495,15 +411,4 @@ export class SantaChat extends LitElement {
     this.#openConversation(preview.conversationId);
     this.show();
   }
-}
-
-function newestSeq(messages: readonly ChatMessage[]): number {
-  let newest = 0;
-  for (const message of messages) if (message.status === 'sent' && message.seq > newest) newest = message.seq;
-  return newest;
-}
-
-function lowestSeq(messages: readonly ChatMessage[]): number {
-  for (const message of messages) if (message.status === 'sent') return message.seq;
-  return 0;
 }

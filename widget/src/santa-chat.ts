@@ -6,7 +6,7 @@ import { SantaChat } from './santa-chat.component.js';
 
 export { SantaChat } from './santa-chat.component.js';
 export { SantaChatClient } from './client/client.js';
-export { ConnectionState, DisconnectReason } from './client/types.js';
+export { ClientConnectionState, DisconnectReason } from './client/types.js';
 export type { ChatMessage, ClientEventMap, UnreadCounts } from './client/types.js';
 export type { SantaChatEventMap } from './events.js';
 export { DEFAULT_STRINGS, type Strings } from './strings.js';

@@ -4,10 +4,10 @@
  * `conversations`, `messages` and `unread` whenever those change; the socket lives elsewhere.
  */
 import type { Conversation, RevealFrame } from '../../../protocol/browser.js';
-import { MAX_CACHED_PER_CONVERSATION } from '../storage/cache-limit.js';
-import type { HistoryStore } from '../storage/history-store.js';
-import { countUnreadAbove, mergeMessages, relabelMessages, syncPoint } from './message-list.js';
-import type { ChatMessage, ClientEventMap, OutboxEntry, OutgoingMessage, StoredMessage, UnreadCounts } from './types.js';
+import { MAX_CACHED_PER_CONVERSATION, type HistoryStore } from '../storage/history-store.js';
+import { countUnreadAbove, mergeMessages, relabelMessages, syncPoint } from '../storage/message-list.js';
+import type { OutboxEntry, StoredMessage } from '../storage/records.js';
+import type { ChatMessage, ClientEventMap, OutgoingMessage, UnreadCounts } from './types.js';
 
 export type Emit = <K extends keyof ClientEventMap>(type: K, detail: ClientEventMap[K]) => void;
 
@@ -26,9 +26,9 @@ function outboxMessage({ createdAt, ...entry }: OutboxEntry): OutgoingMessage {
 
 export class ChatModel {
   readonly #emit: Emit;
+  /** The current user (their own id where a conversation does not say it); the client owns it. */
+  readonly #userId: () => string | null;
   #store: HistoryStore | null = null;
-  /** Whose cache is loaded; null before the first `open`. */
-  userId: string | null = null;
   #conversations: Conversation[] = [];
   readonly #messages = new Map<string, StoredMessage[]>();
   readonly #outbox = new Map<string, OutboxEntry>();
@@ -42,8 +42,9 @@ export class ChatModel {
   /** Bumped by close/destroy, so a load still running for a forgotten user stops. */
   #generation = 0;
 
-  constructor(emit: Emit) {
+  constructor(emit: Emit, userId: () => string | null) {
     this.#emit = emit;
+    this.#userId = userId;
   }
 
   get conversations(): Conversation[] {
@@ -60,7 +61,7 @@ export class ChatModel {
 
   /** The caller's own id in that conversation (the giftee sees the santa as an alias, never themself). */
   selfId(conversationId: string): string {
-    return this.conversation(conversationId)?.self.id ?? this.userId ?? '';
+    return this.conversation(conversationId)?.self.id ?? this.#userId() ?? '';
   }
 
   /** The seq to SYNC from: everything up to it is held (see `syncPoint`). */
@@ -111,7 +112,7 @@ export class ChatModel {
   }
 
   /** Loads a user's cache, so history renders before the socket connects. */
-  async open(store: HistoryStore, userId: string): Promise<void> {
+  async open(store: HistoryStore): Promise<void> {
     const generation = this.#generation;
     // Reads side by side: the thread paints after the slowest, not after their sum.
     const outboxLoaded = store.outbox().catch(() => []);
@@ -125,7 +126,6 @@ export class ChatModel {
       return;
     }
     this.#store = store;
-    this.userId = userId;
     conversations.forEach((conversation, index) => this.#messages.set(conversation.id, messages[index] ?? []));
     for (const entry of outbox) this.#outbox.set(entry.clientId, entry);
     this.#conversations = byActivity(conversations);
@@ -157,7 +157,6 @@ export class ChatModel {
   #clear(): void {
     this.#generation++;
     const conversationIds = this.#conversationIds();
-    this.userId = null;
     this.#conversations = [];
     this.#messages.clear();
     this.#outbox.clear();

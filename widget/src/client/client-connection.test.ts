@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { SantaChatClient, type SantaChatClientOptions } from './client.js';
-import { conversation, fakeNetwork, flush, message, NOW, openAndReady, ready, tokenFor } from './test-support.js';
+import { conversation, fakeNetwork, flush, message, NOW, openAndReady, ready, tokenFor } from './client.test-support.js';
 import type { ClientEventMap } from './types.js';
 
 function setup(options: Partial<SantaChatClientOptions> = {}) {

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SantaChatClient, type SantaChatClientOptions } from './client.js';
-import { ChatError } from './errors.js';
-import { conversation, fakeNetwork, message, tokenFor } from './test-support.js';
+import { ChatClientError } from './errors.js';
+import { conversation, fakeNetwork, message, tokenFor } from './client.test-support.js';
 
 type Call = { url: string; method: string; headers: Record<string, string>; body: unknown };
 
@@ -49,7 +49,7 @@ describe('SantaChatClient HTTP', () => {
   it('messageMatch rejects with the relay\'s code and status', async () => {
     const { client } = setup([{ status: 409, body: { success: false, error: { code: 'NO_MATCH', message: 'No raffle yet.' } } }]);
     await assert.rejects(client.messageMatch('office'), (error: unknown) => {
-      assert.ok(error instanceof ChatError);
+      assert.ok(error instanceof ChatClientError);
       assert.equal(error.code, 'NO_MATCH');
       assert.equal(error.status, 409);
       assert.equal(error.message, 'No raffle yet.');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { MemoryHistoryStore } from '../storage/memory-store.js';
 import { SantaChatClient, type SantaChatClientOptions } from './client.js';
-import { conversation, fakeNetwork, flush, message, NOW, openAndReady, tokenFor } from './test-support.js';
+import { conversation, fakeNetwork, flush, message, NOW, openAndReady, tokenFor } from './client.test-support.js';
 import type { ClientEventMap } from './types.js';
 
 function setup(options: Partial<SantaChatClientOptions> = {}) {

@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { MemoryHistoryStore } from '../storage/memory-store.js';
 import { SantaChatClient, type SantaChatClientOptions } from './client.js';
-import { ChatError } from './errors.js';
-import { conversation, fakeNetwork, flush, message, NOW, openAndReady, tokenFor, type FakeSocket } from './test-support.js';
-import type { OutboxEntry } from './types.js';
+import { ChatClientError } from './errors.js';
+import { conversation, fakeNetwork, flush, message, NOW, openAndReady, tokenFor, type FakeSocket } from './client.test-support.js';
+import type { OutboxEntry } from '../storage/records.js';
 
 function setup(options: Partial<SantaChatClientOptions> = {}, store = new MemoryHistoryStore()) {
   const network = fakeNetwork();
@@ -110,7 +110,7 @@ describe('SantaChatClient outbox', () => {
       ['🎅'.repeat(501), 'TOO_LONG'],
       ['bell\u0007', 'BAD_REQUEST'],
     ] as const) {
-      await assert.rejects(client.send('c1', content), (error: unknown) => error instanceof ChatError && error.code === code);
+      await assert.rejects(client.send('c1', content), (error: unknown) => error instanceof ChatClientError && error.code === code);
     }
     assert.deepEqual(await store.outbox(), []);
     assert.deepEqual(client.messages('c1'), []);

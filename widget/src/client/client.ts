@@ -1,100 +1,45 @@
 /**
- * `SantaChatClient`: the widget's headless core, usable without the element. One socket at a
- * time to the relay's `/ws`, a small state machine (disconnected, connecting, connected) with
- * one `#setState`, AUTH first on every open, SYNC catch-up after every READY, and an outbox
- * that re-sends unacknowledged messages with their `clientId` until ACK or refusal.
- *
- * Reconnects are a loop of our own (about 40 lines) rather than reconnecting-websocket 4.4:
- * its delay is min * factor^n with no per-attempt randomness, so it cannot do full jitter;
- * frames sent while closed are queued and flushed on open before any listener could send
- * AUTH; it reconnects by itself after closes that must stop (4401 without a provider, 4409);
- * and one socket wrapper hides which socket an event came from, which the transport counter
- * needs. Close codes: 4401/4403 renew the token through `tokenProvider` (or stop as
- * `unauthorized`), 4409 stops as `replaced` (coming back would close another tab's socket in
- * turn), everything else (1001, 1006, 1008, 1009) retries with backoff.
+ * `SantaChatClient`: the widget's headless core, usable without the element. A facade over
+ * its parts: `Connection` (the socket, its state machine, heartbeat and token renewal),
+ * `Outbox` (sending and its retries), `ChatModel` (what is known, and the events when it
+ * changes). Here: the public API; the current user and their cache, opened once per user;
+ * what each relay frame does, SYNC catch-up after every READY; reads, typing and HTTP.
  */
 import {
-  checkContent,
-  CloseCode,
   ConversationResponseSchema,
   HistoryResponseSchema,
   LIMITS,
-  type ClientFrame,
   type Conversation,
-  type ErrorFrame,
+  type ReadyFrame,
   type ServerFrame,
 } from '../../../protocol/browser.js';
-import { openHistoryStore, type HistoryStore } from '../storage/history-store.js';
+import type { HistoryStore } from '../storage/history-store.js';
 import { MemoryHistoryStore } from '../storage/memory-store.js';
-import { backoffDelay } from './backoff.js';
+import { openHistoryStore } from '../storage/open-history-store.js';
 import { ChatModel } from './chat-model.js';
-import { ChatError } from './errors.js';
+import { Connection, socketUrl } from './connection.js';
+import { ChatClientError } from './errors.js';
 import { callApi, type ResponseSchema } from './http-api.js';
+import { Outbox } from './outbox.js';
 import { tokenSubject } from './token.js';
 import { TokenSource } from './token-source.js';
-import { Transport } from './transport.js';
 import {
-  ConnectionState,
   DisconnectReason,
   type ChatMessage,
+  type ClientConnectionState,
   type ClientEventMap,
-  type OutboxEntry,
   type OutgoingMessage,
-  type StoredMessage,
+  type SantaChatClientOptions,
   type UnreadCounts,
 } from './types.js';
 
-export interface SantaChatClientOptions {
-  /** The relay's http(s) origin; the socket goes to the same host with ws(s) at `/ws`. */
-  server: string;
-  token?: string;
-  /** Called for a token when there is none, when it expires within a minute, and after 4401/4403. */
-  tokenProvider?: () => Promise<string>;
-  WebSocket?: typeof WebSocket;
-  fetch?: typeof fetch;
-  /** `indexeddb` (default; memory when the browser refuses it), `memory`, or a store of one's own. */
-  storage?: 'indexeddb' | 'memory' | HistoryStore;
-  now?: () => number;
-  /** Source of the backoff jitter (tests pin it). */
-  random?: () => number;
-}
+export type { SantaChatClientOptions } from './types.js';
 
-/** Application-level heartbeat: a PING this often while connected... */
-const PING_INTERVAL_MS = 25_000;
-/** ...and a socket that then stays silent this long is dead (a half-open TCP connection). */
-const PONG_TIMEOUT_MS = 10_000;
-/** From creating a socket to READY; covers a connect that hangs on a black-holed network. */
-const READY_TIMEOUT_MS = 15_000;
 const HISTORY_PAGE = LIMITS.historyPageDefault;
-
-/** Refusals of a send that will not change by sending again: the message is marked failed. */
-const FINAL_REFUSALS: ReadonlySet<string> = new Set(['EMPTY', 'TOO_LONG', 'BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND']);
 
 /** A frame's fields without its `type`, as the events carry them. */
 function withoutType<T extends { type: string }>({ type: _type, ...fields }: T): Omit<T, 'type'> {
   return fields;
-}
-
-function socketUrl(server: string): string {
-  const url = new URL(server);
-  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  url.pathname = `${url.pathname.replace(/\/+$/, '')}/ws`;
-  url.search = '';
-  url.hash = '';
-  return url.toString();
-}
-
-/**
- * A UUID for `clientId`. `crypto.randomUUID` exists only in secure contexts; a host page
- * served over plain http still has `getRandomValues`, so the same v4 UUID is built from it.
- */
-function newClientId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
 }
 
 /**
@@ -103,73 +48,56 @@ function newClientId(): string {
  */
 export class SantaChatClient extends EventTarget {
   readonly #server: string;
-  readonly #socketUrl: string;
-  readonly #WebSocket: typeof WebSocket;
   readonly #fetch: typeof fetch;
-  readonly #storage: 'indexeddb' | 'memory' | HistoryStore;
   readonly #tokens: TokenSource;
   readonly #now: () => number;
-  readonly #random: () => number;
   readonly #model: ChatModel;
-
-  #state: ConnectionState = ConnectionState.DISCONNECTED;
-  #lastDisconnectReason: DisconnectReason | null = null;
-  /** The user connect() was asked for; stays set while stopped, cleared by logout. */
-  #userId: string | null;
-  /** The cache being or been loaded, and for whom: opened once per user, however many attempts race. */
-  #cache: { userId: string; loaded: Promise<void> } | null = null;
-
-  /** connect() was called and no stop since (offline is a pause, not a stop). */
-  #running = false;
-  #starting: Promise<void> | null = null;
-  /** Stopped for lack of a valid token: a `setToken` resumes. */
-  #resumeOnToken = false;
-  #transport: Transport | null = null;
-  /** Bumped for every socket and every stop: callbacks carrying an older number are ignored. */
-  #transportId = 0;
-  #authenticatedTransportId = -1;
-  #readyTransportId = -1;
-  #attempts = 0;
-
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #readyTimer: ReturnType<typeof setTimeout> | undefined;
-  #pingTimer: ReturnType<typeof setInterval> | undefined;
-  #pongTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #resendTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #storage: 'indexeddb' | 'memory' | HistoryStore;
   /**
-   * Sends the relay refused with INTERNAL (its database away, say) on this socket: the oldest
-   * goes again alone after a backoff delay, and all of them at the first ACK.
+   * The one record of the current user (from a token, or READY): stays while stopped,
+   * cleared by logout. `loaded`: their cache being or been loaded, null until asked for.
    */
-  readonly #refusedSends = new Set<string>();
-  #refusedRetryTimer: ReturnType<typeof setTimeout> | undefined;
-  #refusedRetries = 0;
+  #user: { id: string; loaded: Promise<void> | null } | null;
+  readonly #connection: Connection;
+  readonly #outbox: Outbox;
   readonly #typingSentAt = new Map<string, number>();
   /** Read cursors moved while no socket could carry the READ; sent after the next READY. */
   readonly #unsentReads = new Map<string, number>();
 
   constructor(options: SantaChatClientOptions) {
     super();
-    this.#server = options.server.replace(/\/+$/, '');
-    this.#socketUrl = socketUrl(this.#server);
+    const server = (this.#server = options.server.replace(/\/+$/, ''));
+    const url = socketUrl(server);
     if (options.WebSocket === undefined && typeof WebSocket === 'undefined') {
       throw new Error('santa-chat: this environment has no WebSocket; pass one as `options.WebSocket`');
     }
-    this.#WebSocket = options.WebSocket ?? WebSocket;
-    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
-    this.#storage = options.storage ?? 'indexeddb';
+    const random = options.random ?? Math.random;
     this.#now = options.now ?? Date.now;
-    this.#random = options.random ?? Math.random;
     this.#tokens = new TokenSource(options.token || null, options.tokenProvider, this.#now);
-    this.#userId = options.token ? tokenSubject(options.token) : null;
-    this.#model = new ChatModel((type, detail) => this.#emit(type, detail));
+    this.#storage = options.storage ?? 'indexeddb';
+    this.#model = new ChatModel((type, detail) => this.#emit(type, detail), () => this.userId);
+    const userId = options.token ? tokenSubject(options.token) : null;
+    this.#user = userId === null ? null : { id: userId, loaded: null };
+    this.#outbox = new Outbox(this.#model, (frame) => this.#connection.send(frame), this.#now, random);
+    this.#connection = new Connection(
+      { url, WebSocket: options.WebSocket ?? WebSocket, tokens: this.#tokens, random },
+      {
+        openCache: (subject) => this.#openCache(subject ?? this.userId),
+        frame: (frame) => this.#handleFrame(frame),
+        dropped: () => this.#outbox.reset(),
+        renewed: (token) => this.setToken(token),
+        state: (detail) => this.#emit('state', detail),
+      },
+    );
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
-  get state(): ConnectionState {
-    return this.#state;
+  get state(): ClientConnectionState {
+    return this.#connection.state;
   }
 
   get userId(): string | null {
-    return this.#userId;
+    return this.#user?.id ?? null;
   }
 
   /** Most recent activity first. A new array whenever anything in it changes. */
@@ -182,7 +110,7 @@ export class SantaChatClient extends EventTarget {
   }
 
   get lastDisconnectReason(): DisconnectReason | null {
-    return this.#lastDisconnectReason;
+    return this.#connection.lastDisconnectReason;
   }
 
   /** Typed `addEventListener` for the `detail` of each event; returns the unsubscribe. */
@@ -196,49 +124,28 @@ export class SantaChatClient extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
-  #setState(state: ConnectionState, reason?: DisconnectReason): void {
-    const previous = this.#state;
-    const reasonChanged = reason !== undefined && reason !== this.#lastDisconnectReason;
-    if (reason !== undefined) this.#lastDisconnectReason = reason;
-    if (state === previous && !reasonChanged) return;
-    this.#state = state;
-    this.#emit('state', reason === undefined ? { state, previous } : { state, previous, reason });
-  }
-
-  // Connection lifecycle.
-
   /**
    * Loads the cache (conversations, messages, outbox: the UI can render at once), then opens
    * the socket. Resolves when the first socket is on its way; READY is the `state` event.
    * Idempotent while running.
    */
   connect(): Promise<void> {
-    if (this.#running) return this.#starting ?? Promise.resolve();
-    this.#running = true;
-    this.#resumeOnToken = false;
-    this.#attempts = 0;
-    this.#setState(ConnectionState.CONNECTING);
-    this.#listenToNetwork(true);
-    this.#starting = this.#attempt().finally(() => {
-      this.#starting = null;
-    });
-    return this.#starting;
+    return this.#connection.connect();
   }
 
   /** Closes the socket and stays disconnected (reason `client`) until `connect()`. */
   disconnect(): void {
-    this.#stop(DisconnectReason.CLIENT);
+    this.#connection.stop(DisconnectReason.CLIENT);
   }
 
   /** Disconnects, erases this user's cache and outbox, and forgets them. */
   async logout(): Promise<void> {
-    this.#stop(DisconnectReason.CLIENT);
+    this.#connection.stop(DisconnectReason.CLIENT);
     // The user's cache is erased even when this client never loaded it (logout before
     // connect); a load still running finishes first, or it would hand the model its store
     // after the erase.
-    const loading = this.#userId === null ? undefined : this.#openCacheFor(this.#userId);
-    this.#cache = null;
-    this.#userId = null;
+    const loading = this.#user === null ? undefined : this.#openCache(this.#user.id);
+    this.#user = null;
     this.#tokens.current = null;
     this.#unsentReads.clear();
     this.#typingSentAt.clear();
@@ -252,77 +159,41 @@ export class SantaChatClient extends EventTarget {
    */
   setToken(token: string): void {
     const subject = tokenSubject(token);
-    if (subject !== null && this.#cache !== null && subject !== this.#cache.userId) {
-      const wasRunning = this.#running || this.#resumeOnToken;
-      this.#stop(DisconnectReason.CLIENT);
-      this.#forgetCache();
+    if (subject !== null && this.#user?.loaded != null && subject !== this.#user.id) {
+      const wasWanted = this.#connection.wanted;
+      this.#connection.stop(DisconnectReason.CLIENT);
+      this.#setUser(subject);
       this.#unsentReads.clear();
       this.#tokens.current = token;
-      this.#userId = subject;
-      if (wasRunning) void this.connect();
+      if (wasWanted) void this.connect();
       return;
     }
     this.#tokens.current = token;
-    if (subject !== null) this.#userId = subject;
-    if (this.#resumeOnToken) {
-      void this.connect();
-      return;
-    }
-    if (this.#authenticatedTransportId === this.#transportId && this.#transport?.send({ type: 'AUTH', token })) this.#scheduleRenewal();
+    if (subject !== null) this.#setUser(subject);
+    this.#connection.tokenChanged(token);
   }
 
-  /** One connection attempt: a usable token, the user's cache, then the socket. Never rejects. */
-  async #attempt(): Promise<void> {
-    const id = ++this.#transportId;
-    // The user named by the token at hand: history shows before any network call.
-    await this.#openCacheFor(this.#userId);
-    if (id !== this.#transportId) return;
-    let token: string;
-    try {
-      token = await this.#tokens.fresh();
-    } catch (error) {
-      if (id !== this.#transportId) return;
-      if (error instanceof ChatError && error.code === 'UNAUTHENTICATED') this.#stop(DisconnectReason.UNAUTHORIZED);
-      else this.#retryLater();
-      return;
-    }
-    if (id !== this.#transportId) return;
-    await this.#openCacheFor(tokenSubject(token) ?? this.#userId);
-    if (id !== this.#transportId) return;
-    if (globalThis.navigator?.onLine === false) {
-      this.#goOffline();
-      return;
-    }
-    this.#transport = new Transport(this.#WebSocket, this.#socketUrl, {
-      open: () => {
-        if (id === this.#transportId) void this.#authenticate(id);
-      },
-      frame: (frame) => {
-        if (id === this.#transportId) this.#handleFrame(frame);
-      },
-      close: (code) => {
-        if (id === this.#transportId) this.#handleClose(code);
-      },
-    });
-    this.#readyTimer = setTimeout(() => {
-      if (id === this.#transportId) this.#retryLater();
-    }, READY_TIMEOUT_MS);
-  }
-
-  #openCacheFor(userId: string | null): Promise<void> {
-    if (userId === null) return Promise.resolve();
-    if (this.#cache?.userId === userId) return this.#cache.loaded;
+  /** The current user is `userId`; another user's cache is forgotten in memory (it stays on disk). */
+  #setUser(userId: string): void {
+    if (this.#user?.id === userId) return;
     this.#forgetCache();
-    this.#userId = userId;
-    const loaded = this.#openStore(userId).then((store) => this.#model.open(store, userId));
-    this.#cache = { userId, loaded };
+    this.#user = { id: userId, loaded: null };
+  }
+
+  /** Loads `userId`'s cache (who becomes the current user); resolves when history can render. */
+  #openCache(userId: string | null): Promise<void> {
+    if (userId === null) return Promise.resolve();
+    if (this.#user?.id === userId && this.#user.loaded !== null) return this.#user.loaded;
+    this.#forgetCache();
+    const loaded = this.#openStore(userId).then((store) => this.#model.open(store));
+    this.#user = { id: userId, loaded };
     return loaded;
   }
 
-  /** Forgets the loaded user in memory; their cache stays on disk. */
   #forgetCache(): void {
-    if (this.#cache !== null) this.#model.close();
-    this.#cache = null;
+    if (this.#user?.loaded == null) return;
+    this.#model.close();
+    this.#user.loaded = null;
   }
 
   #openStore(userId: string): Promise<HistoryStore> {
@@ -331,125 +202,18 @@ export class SantaChatClient extends EventTarget {
     return Promise.resolve(this.#storage);
   }
 
-  /** AUTH is the first frame on every socket; nothing else goes out before READY. */
-  async #authenticate(id: number): Promise<void> {
-    let token: string;
-    try {
-      token = await this.#tokens.fresh();
-    } catch {
-      if (id === this.#transportId) this.#retryLater();
-      return;
-    }
-    if (id !== this.#transportId) return;
-    this.#authenticatedTransportId = id;
-    this.#transport?.send({ type: 'AUTH', token });
-  }
-
-  #handleClose(code: number): void {
-    this.#transport = null;
-    if (code === CloseCode.UNAUTHENTICATED || code === CloseCode.TOKEN_EXPIRED) {
-      if (!this.#tokens.canRenew) {
-        this.#stop(DisconnectReason.UNAUTHORIZED);
-        return;
-      }
-      // The token was refused: the next attempt asks the provider for a new one.
-      this.#tokens.current = null;
-    }
-    if (code === CloseCode.TOO_MANY_SOCKETS) {
-      this.#stop(DisconnectReason.REPLACED);
-      return;
-    }
-    // Everything else (network, 1001 relay restart, 1008, 1009, heartbeat) is worth a retry.
-    this.#retryLater();
-  }
-
-  /** Drops the current socket, if any, and tries again after a backoff delay. */
-  #retryLater(): void {
-    this.#dropTransport();
-    this.#setState(ConnectionState.CONNECTING, DisconnectReason.TRANSPORT);
-    const delay = backoffDelay(this.#attempts++, this.#random);
-    this.#reconnectTimer = setTimeout(() => void this.#attempt(), delay);
-  }
-
-  #goOffline(): void {
-    this.#dropTransport();
-    this.#setState(ConnectionState.DISCONNECTED, DisconnectReason.OFFLINE);
-  }
-
-  #stop(reason: DisconnectReason): void {
-    this.#running = false;
-    this.#resumeOnToken = reason === DisconnectReason.UNAUTHORIZED;
-    this.#dropTransport();
-    this.#tokens.cancelRenewal();
-    this.#listenToNetwork(false);
-    this.#setState(ConnectionState.DISCONNECTED, reason);
-  }
-
-  /** Silences and closes the current socket and every timer tied to it. */
-  #dropTransport(): void {
-    this.#transportId++;
-    this.#transport?.close();
-    this.#transport = null;
-    clearTimeout(this.#reconnectTimer);
-    clearTimeout(this.#readyTimer);
-    clearInterval(this.#pingTimer);
-    clearTimeout(this.#pongTimer);
-    for (const timer of this.#resendTimers.values()) clearTimeout(timer);
-    this.#resendTimers.clear();
-    // The next READY re-sends the whole outbox.
-    clearTimeout(this.#refusedRetryTimer);
-    this.#refusedRetryTimer = undefined;
-    this.#refusedSends.clear();
-    this.#refusedRetries = 0;
-  }
-
-  readonly #onOnline = (): void => {
-    if (!this.#running || this.#state === ConnectionState.CONNECTED) return;
-    this.#dropTransport();
-    this.#attempts = 0;
-    this.#setState(ConnectionState.CONNECTING);
-    void this.#attempt();
-  };
-
-  readonly #onOffline = (): void => {
-    if (this.#running) this.#goOffline();
-  };
-
-  #listenToNetwork(listen: boolean): void {
-    if (typeof window === 'undefined') return;
-    const method = listen ? 'addEventListener' : 'removeEventListener';
-    window[method]('online', this.#onOnline);
-    window[method]('offline', this.#onOffline);
-  }
-
-  // Frames from the relay.
-
-  #send(frame: ClientFrame): boolean {
-    return this.#state === ConnectionState.CONNECTED && this.#transport !== null && this.#transport.send(frame);
-  }
-
   #handleFrame(frame: ServerFrame): void {
-    // Any frame proves the socket alive.
-    clearTimeout(this.#pongTimer);
     switch (frame.type) {
       case 'READY':
-        this.#onReady(frame.userId, frame.conversations);
+        this.#onReady(frame);
         return;
-      case 'ACK': {
-        clearTimeout(this.#resendTimers.get(frame.clientId));
-        this.#resendTimers.delete(frame.clientId);
-        const entry = this.#model.removeOutbox(frame.clientId);
-        this.#refusedSends.delete(frame.clientId);
-        this.#resendRefused();
-        if (!entry) return;
-        this.#model.addMessages(frame.conversationId, [{ ...withoutType(frame), senderId: entry.senderId, content: entry.content }]);
+      case 'ACK':
+        this.#outbox.acknowledged(frame);
         return;
-      }
       case 'NEW_MESSAGE': {
         const { type: _type, clientId, ...message } = frame;
         if (clientId !== undefined) this.#model.removeOutbox(clientId);
-        const stored: StoredMessage = clientId === undefined ? message : { ...message, clientId };
-        const added = this.#model.addMessages(frame.conversationId, [stored]);
+        const added = this.#model.addMessages(frame.conversationId, [clientId === undefined ? message : { ...message, clientId }]);
         if (added.length > 0 && message.senderId !== this.#model.selfId(frame.conversationId)) {
           this.#emit('message', { conversationId: frame.conversationId, message });
         }
@@ -460,11 +224,8 @@ export class SantaChatClient extends EventTarget {
         if (frame.hasMore) this.#sync(frame.conversationId);
         return;
       case 'READ':
-        if (frame.readerId === this.#model.selfId(frame.conversationId)) {
-          this.#model.advanceReadCursor(frame.conversationId, frame.upTo);
-        } else {
-          this.#emit('read', withoutType(frame));
-        }
+        if (frame.readerId === this.#model.selfId(frame.conversationId)) this.#model.advanceReadCursor(frame.conversationId, frame.upTo);
+        else this.#emit('read', withoutType(frame));
         return;
       case 'TYPING':
         this.#emit('typing', withoutType(frame));
@@ -476,134 +237,36 @@ export class SantaChatClient extends EventTarget {
         this.#model.reveal(frame);
         this.#emit('reveal', withoutType(frame));
         return;
-      case 'ERROR':
-        this.#onError(frame);
+      case 'ERROR': {
+        if (this.#outbox.refused(frame)) return;
+        const { retryAfterMs: _retryAfterMs, ...error } = withoutType(frame);
+        this.#emit('error', error);
         return;
+      }
       // PONG: proved the socket alive, which is all it is for.
     }
   }
 
-  #onReady(userId: string, conversations: Conversation[]): void {
-    // A READY after a token renewal on the same socket refreshes the list; catch-up and
-    // re-sends already happened on this socket.
-    const firstOnSocket = this.#readyTransportId !== this.#transportId;
-    this.#readyTransportId = this.#transportId;
-    clearTimeout(this.#readyTimer);
-    this.#attempts = 0;
-    this.#userId = userId;
-    this.#model.replaceConversations(conversations);
+  #onReady(frame: ReadyFrame): void {
+    this.#setUser(frame.userId);
+    this.#model.replaceConversations(frame.conversations);
     // READY counted before the relay heard of these reads.
     for (const conversationId of this.#unsentReads.keys()) this.#model.recountUnread(conversationId);
-    this.#setState(ConnectionState.CONNECTED);
-    this.#scheduleRenewal();
-    this.#startHeartbeat();
-    if (!firstOnSocket) return;
+    if (!this.#connection.ready()) return;
     for (const conversation of this.#model.conversations) this.#sync(conversation.id);
-    for (const entry of this.#model.outboxEntries()) {
-      if (entry.status === 'sending') this.#transmit(entry);
-    }
+    this.#outbox.resendAll();
     for (const [conversationId, upTo] of this.#unsentReads) {
-      if (this.#send({ type: 'READ', conversationId, upTo })) this.#unsentReads.delete(conversationId);
+      if (this.#connection.send({ type: 'READ', conversationId, upTo })) this.#unsentReads.delete(conversationId);
     }
-  }
-
-  /** A new token a minute before expiry, sent as AUTH on the live socket so it never drops. */
-  #scheduleRenewal(): void {
-    this.#tokens.scheduleRenewal((token) => {
-      if (this.#running) this.setToken(token);
-    });
-  }
-
-  #startHeartbeat(): void {
-    clearInterval(this.#pingTimer);
-    const id = this.#transportId;
-    this.#pingTimer = setInterval(() => {
-      if (id !== this.#transportId || !this.#send({ type: 'PING' })) return;
-      clearTimeout(this.#pongTimer);
-      this.#pongTimer = setTimeout(() => {
-        if (id === this.#transportId) this.#retryLater();
-      }, PONG_TIMEOUT_MS);
-    }, PING_INTERVAL_MS);
   }
 
   /** Asks for everything after the last seq held without a gap; HISTORY answers, repeated while hasMore. */
   #sync(conversationId: string): void {
-    this.#send({ type: 'SYNC', conversationId, after: this.#model.syncPoint(conversationId) });
+    this.#connection.send({ type: 'SYNC', conversationId, after: this.#model.syncPoint(conversationId) });
   }
 
   #upsertConversation(conversation: Conversation): void {
-    const isNew = this.#model.upsertConversation(conversation);
-    if (isNew) this.#sync(conversation.id);
-  }
-
-  #onError(frame: ErrorFrame): void {
-    const entry = frame.clientId === undefined ? undefined : this.#model.outboxEntry(frame.clientId);
-    if (entry === undefined) {
-      const { retryAfterMs: _retryAfterMs, ...error } = withoutType(frame);
-      this.#emit('error', error);
-      return;
-    }
-    if (frame.code === 'RATE_LIMITED') {
-      const id = this.#transportId;
-      clearTimeout(this.#resendTimers.get(entry.clientId));
-      this.#resendTimers.set(
-        entry.clientId,
-        setTimeout(() => {
-          this.#resendTimers.delete(entry.clientId);
-          const current = this.#model.outboxEntry(entry.clientId);
-          if (id === this.#transportId && current?.status === 'sending') this.#transmit(current);
-        }, frame.retryAfterMs ?? 1_000),
-      );
-      return;
-    }
-    if (frame.code === 'INTERNAL') {
-      this.#refusedSends.add(entry.clientId);
-      this.#retryRefusedLater();
-      return;
-    }
-    // UNAUTHENTICATED says nothing about the message: it stays `sending` and goes out again
-    // after the next READY.
-    if (FINAL_REFUSALS.has(frame.code)) {
-      this.#model.updateOutbox({ ...entry, status: 'failed', error: { code: frame.code, message: frame.message } });
-    }
-  }
-
-  /**
-   * INTERNAL: the relay could not store the message now and keeps the socket. One refused send
-   * (the oldest) is tried again after a growing delay, so a relay without its database is not
-   * flooded while it cannot store; the first ACK sends the rest.
-   */
-  #retryRefusedLater(): void {
-    if (this.#refusedRetryTimer !== undefined) return;
-    const id = this.#transportId;
-    this.#refusedRetryTimer = setTimeout(
-      () => {
-        this.#refusedRetryTimer = undefined;
-        if (id !== this.#transportId) return;
-        const oldest = this.#model.outboxEntries().find((entry) => this.#refusedSends.has(entry.clientId) && entry.status === 'sending');
-        if (oldest) this.#transmit(oldest);
-      },
-      500 + backoffDelay(this.#refusedRetries++, this.#random, 500, 5_000),
-    );
-  }
-
-  /** An ACK: the relay stores again, so every send it refused goes out now. */
-  #resendRefused(): void {
-    if (this.#refusedSends.size === 0) return;
-    clearTimeout(this.#refusedRetryTimer);
-    this.#refusedRetryTimer = undefined;
-    this.#refusedRetries = 0;
-    const refused = this.#refusedSends;
-    for (const entry of this.#model.outboxEntries()) {
-      if (refused.has(entry.clientId) && entry.status === 'sending') this.#transmit(entry);
-    }
-    refused.clear();
-  }
-
-  // Sending.
-
-  #transmit(entry: OutboxEntry): void {
-    this.#send({ type: 'NEW_MESSAGE', conversationId: entry.conversationId, content: entry.content, clientId: entry.clientId });
+    if (this.#model.upsertConversation(conversation)) this.#sync(conversation.id);
   }
 
   /** Stored messages by `seq`, then this conversation's outbox entries; never the same message twice. */
@@ -612,39 +275,19 @@ export class SantaChatClient extends EventTarget {
   }
 
   /**
-   * Sends `content` (normalized by the contract's rule). Rejects with a `ChatError` (EMPTY,
-   * TOO_LONG, BAD_REQUEST) and keeps nothing when the rule refuses it. Otherwise the message
-   * goes out at once while its outbox entry is written, and `send` resolves once the entry is
-   * on disk; it is re-sent with the same `clientId` after reconnects and reloads until the
-   * relay acknowledges or refuses it (docs/decisions/0009-send-while-the-outbox-writes.md).
+   * Sends `content` (normalized by the contract's rule). Rejects with a `ChatClientError`
+   * (EMPTY, TOO_LONG, BAD_REQUEST) and keeps nothing when the rule refuses it. Otherwise the
+   * message goes out at once while its outbox entry is written, and `send` resolves once the
+   * entry is on disk; it is re-sent with the same `clientId` after reconnects and reloads until
+   * the relay acknowledges or refuses it (docs/decisions/0009-send-while-the-outbox-writes.md).
    */
-  async send(conversationId: string, content: string): Promise<OutgoingMessage> {
-    const checked = checkContent(content);
-    if (!checked.ok) throw new ChatError(checked.code, checked.message);
-    // Strictly increasing, so re-sends after a reload keep the order of two sends in one millisecond.
-    const createdAt = Math.max(this.#now(), (this.#model.outboxEntries().at(-1)?.createdAt ?? 0) + 1);
-    const entry: OutboxEntry = {
-      clientId: newClientId(),
-      conversationId,
-      senderId: this.#model.selfId(conversationId),
-      content: checked.content,
-      createdAt,
-      status: 'sending',
-    };
-    const written = this.#model.addOutbox(entry);
-    this.#transmit(entry);
-    await written;
-    return this.#model.toChatMessage(entry);
+  send(conversationId: string, content: string): Promise<OutgoingMessage> {
+    return this.#outbox.send(conversationId, content);
   }
 
   /** Sends a failed (or stuck) message again with its `clientId`. */
   async retry(clientId: string): Promise<void> {
-    const entry = this.#model.outboxEntry(clientId);
-    if (!entry) return;
-    const { error: _error, ...rest } = entry;
-    const sending: OutboxEntry = { ...rest, status: 'sending' };
-    this.#model.updateOutbox(sending);
-    this.#transmit(sending);
+    this.#outbox.retry(clientId);
   }
 
   /** Drops a message from the outbox (it will not be sent). */
@@ -655,17 +298,15 @@ export class SantaChatClient extends EventTarget {
   /** The user has read up to `upTo`: unread drops at once; the relay hears of it when the cursor moved. */
   markRead(conversationId: string, upTo: number): void {
     if (!this.#model.advanceReadCursor(conversationId, upTo)) return;
-    if (!this.#send({ type: 'READ', conversationId, upTo })) this.#unsentReads.set(conversationId, upTo);
+    if (!this.#connection.send({ type: 'READ', conversationId, upTo })) this.#unsentReads.set(conversationId, upTo);
   }
 
   /** The user is typing; call it on every keystroke, at most one TYPING per 2 s goes out. */
   typing(conversationId: string): void {
     const now = this.#now();
     if (now - (this.#typingSentAt.get(conversationId) ?? -Infinity) < LIMITS.typingIntervalMs) return;
-    if (this.#send({ type: 'TYPING', conversationId })) this.#typingSentAt.set(conversationId, now);
+    if (this.#connection.send({ type: 'TYPING', conversationId })) this.#typingSentAt.set(conversationId, now);
   }
-
-  // HTTP.
 
   /** A participant API call with a fresh token; a 401 asks the provider once and tries again. */
   async #api<T>(path: string, schema: ResponseSchema<T>, body?: unknown): Promise<T> {
@@ -673,14 +314,14 @@ export class SantaChatClient extends EventTarget {
     try {
       return await callApi({ ...request, token: await this.#tokens.fresh() }, schema);
     } catch (error) {
-      if (!(error instanceof ChatError && error.status === 401 && this.#tokens.canRenew)) throw error;
+      if (!(error instanceof ChatClientError && error.status === 401 && this.#tokens.canRenew)) throw error;
       return callApi({ ...request, token: await this.#tokens.renew() }, schema);
     }
   }
 
   /**
    * "Message Match": the conversation with one's giftee (or santa) in `groupId`, created on
-   * first use. Rejects with a `ChatError` carrying the relay's `code` and HTTP `status`
+   * first use. Rejects with a `ChatClientError` carrying the relay's `code` and HTTP `status`
    * (e.g. NO_MATCH 409 before the raffle).
    */
   async messageMatch(groupId: string, withRole: 'giftee' | 'santa' = 'giftee'): Promise<Conversation> {

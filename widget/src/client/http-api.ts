@@ -1,11 +1,14 @@
 /**
- * The participant HTTP API (PROTOCOL.md §2), parsed with the contract's response schemas.
- * Failures become `ChatError`s with the relay's `code` and the HTTP `status`.
+ * The participant HTTP API (docs/protocol.md §2), parsed with the contract's response schemas.
+ * Failures become `ChatClientError`s with the relay's `code` and the HTTP `status`.
  */
 import { ApiErrorSchema } from '../../../protocol/browser.js';
-import { ChatError } from './errors.js';
+import { ChatClientError } from './errors.js';
 
-/** A protocol response schema (zod mini); only `safeParse` is used, so zod stays in protocol/. */
+/**
+ * A protocol response schema (`protocol/schema.ts`, docs/decisions/0007-browser-schemas-without-zod.md);
+ * only `safeParse` is used.
+ */
 export interface ResponseSchema<T> {
   safeParse(input: unknown): { success: true; data: T } | { success: false };
 }
@@ -18,7 +21,7 @@ export interface ApiRequest {
   body?: unknown;
 }
 
-/** One call; resolves with the parsed body or rejects with a `ChatError`. */
+/** One call; resolves with the parsed body or rejects with a `ChatClientError`. */
 export async function callApi<T>(request: ApiRequest, schema: ResponseSchema<T>): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${request.token}` };
   if (request.body !== undefined) headers['content-type'] = 'application/json';
@@ -30,7 +33,7 @@ export async function callApi<T>(request: ApiRequest, schema: ResponseSchema<T>)
       ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
     });
   } catch (error) {
-    throw new ChatError('NETWORK', `The chat server could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ChatClientError('NETWORK', `The chat server could not be reached: ${error instanceof Error ? error.message : String(error)}`);
   }
   let body: unknown;
   try {
@@ -41,9 +44,9 @@ export async function callApi<T>(request: ApiRequest, schema: ResponseSchema<T>)
   if (response.ok) {
     const parsed = schema.safeParse(body);
     if (parsed.success) return parsed.data;
-    throw new ChatError('INTERNAL', 'The chat server sent an answer this widget does not understand.', response.status);
+    throw new ChatClientError('INTERNAL', 'The chat server sent an answer this widget does not understand.', response.status);
   }
   const failure = ApiErrorSchema.safeParse(body);
-  if (failure.success) throw new ChatError(failure.data.error.code, failure.data.error.message, response.status);
-  throw new ChatError('INTERNAL', `The chat server answered ${response.status}.`, response.status);
+  if (failure.success) throw new ChatClientError(failure.data.error.code, failure.data.error.message, response.status);
+  throw new ChatClientError('INTERNAL', `The chat server answered ${response.status}.`, response.status);
 }

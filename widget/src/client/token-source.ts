@@ -2,7 +2,7 @@
  * The participant token the client holds: when it is fresh enough, one `tokenProvider` call
  * at a time, and the renewal timer that fires a minute before `exp`.
  */
-import { ChatError } from './errors.js';
+import { ChatClientError } from './errors.js';
 import { tokenExpiry } from './token.js';
 
 /** Renew this long before `exp`, so the socket never meets an expired token. */
@@ -47,7 +47,7 @@ export class TokenSource {
   /** A new token from the provider; callers that ask meanwhile share the one call. */
   renew(): Promise<string> {
     const provider = this.#provider;
-    if (provider === undefined) return Promise.reject(new ChatError('UNAUTHENTICATED', 'No token to authenticate with.'));
+    if (provider === undefined) return Promise.reject(new ChatClientError('UNAUTHENTICATED', 'No token to authenticate with.'));
     this.#pending ??= provider()
       .then((token) => {
         this.current = token;

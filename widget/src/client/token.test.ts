@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { makeToken } from './test-support.js';
+import { makeToken } from './client.test-support.js';
 import { tokenExpiry, tokenSubject } from './token.js';
 
 describe('tokenSubject / tokenExpiry', () => {

@@ -3,13 +3,16 @@
  * `<santa-chat>` element and host pages that skip the element code against these.
  */
 import type { Conversation, ErrorCode, Message, Peer } from '../../../protocol/browser.js';
+import type { HistoryStore } from '../storage/history-store.js';
+import type { OutgoingState } from '../storage/records.js';
 
-export const ConnectionState = {
+/** Where the headless client's one socket stands (the relay's sockets have states of their own). */
+export const ClientConnectionState = {
   DISCONNECTED: 'disconnected',
   CONNECTING: 'connecting',
   CONNECTED: 'connected',
 } as const;
-export type ConnectionState = (typeof ConnectionState)[keyof typeof ConnectionState];
+export type ClientConnectionState = (typeof ClientConnectionState)[keyof typeof ClientConnectionState];
 
 /** Why the client is disconnected, grouped by what follows (as centrifuge-js does). */
 export const DisconnectReason = {
@@ -29,11 +32,6 @@ export const DisconnectReason = {
   REPLACED: 'replaced',
 } as const;
 export type DisconnectReason = (typeof DisconnectReason)[keyof typeof DisconnectReason];
-
-export type OutgoingState = 'sending' | 'failed';
-
-/** A stored message as the client caches it: one's own keep the `clientId` they were sent with. */
-export type StoredMessage = Message & { clientId?: string };
 
 /** A message as the UI shows it: stored (with `seq`) or still in the outbox. */
 export type ChatMessage =
@@ -58,20 +56,10 @@ export interface UnreadCounts {
   byConversation: Record<string, number>;
 }
 
-export interface OutboxEntry {
-  clientId: string;
-  conversationId: string;
-  senderId: string;
-  content: string;
-  createdAt: number;
-  status: OutgoingState;
-  error?: { code: ErrorCode | 'OFFLINE'; message: string };
-}
-
 /** Event map of `SantaChatClient` (an EventTarget; `detail` of each CustomEvent). */
 export interface ClientEventMap {
   /** Connection state changed. */
-  state: { state: ConnectionState; previous: ConnectionState; reason?: DisconnectReason };
+  state: { state: ClientConnectionState; previous: ClientConnectionState; reason?: DisconnectReason };
   /** The conversation list or any conversation's fields changed. */
   conversations: { conversations: Conversation[] };
   /** A conversation's message list (stored or outgoing) changed. */
@@ -85,4 +73,20 @@ export interface ClientEventMap {
   read: { conversationId: string; readerId: string; upTo: number };
   reveal: { conversationId: string; alias: string; peer: Peer; participants: string[] };
   error: { code: string; message: string; conversationId?: string; clientId?: string };
+}
+
+/** What `new SantaChatClient(options)` takes. */
+export interface SantaChatClientOptions {
+  /** The relay's http(s) origin; the socket goes to the same host with ws(s) at `/ws`. */
+  server: string;
+  token?: string;
+  /** Called for a token when there is none, when it expires within a minute, and after 4401/4403. */
+  tokenProvider?: () => Promise<string>;
+  WebSocket?: typeof WebSocket;
+  fetch?: typeof fetch;
+  /** `indexeddb` (default; memory when the browser refuses it), `memory`, or a store of one's own. */
+  storage?: 'indexeddb' | 'memory' | HistoryStore;
+  now?: () => number;
+  /** Source of the backoff jitter (tests pin it). */
+  random?: () => number;
 }

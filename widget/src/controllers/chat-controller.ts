@@ -1,85 +1,165 @@
 /**
- * Binds a `SantaChatClient` to the element: creates it when `server` and a token (or a
- * `tokenProvider`) are known, re-renders the host on every client event, re-emits them as
- * the element's `santa-chat-*` events, and disconnects when the element leaves the page.
+ * Binds a `SantaChatClient` to the element, in one direction: it creates the client when
+ * `server` and a token (or a `tokenProvider`) are known, re-renders the host on every client
+ * event, re-emits them as the element's `santa-chat-*` events for what the element shows (its
+ * `group-id`), and disconnects when the element leaves the page. The element reads and acts
+ * on the chat only through it; it talks back only through `requestUpdate` and events.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Conversation } from '../../../protocol/browser.js';
 import { SantaChatClient } from '../client/client.js';
-import type { Message } from '../../../protocol/browser.js';
-import { ConnectionState, DisconnectReason, type UnreadCounts } from '../client/types.js';
+import { ClientConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from '../client/types.js';
 import { emit } from '../events.js';
+
+/** How long "typing…" shows after the other side's last TYPING. */
+const TYPING_SHOWN_MS = 4000;
 
 export interface ChatHost extends ReactiveControllerHost, HTMLElement {
   server: string;
   token: string;
   tokenProvider: (() => Promise<string>) | undefined;
-}
-
-/**
- * What the element shows (its `group-id`), so events about other conversations are not its
- * own, and what it does beyond re-rendering when the other side types or writes.
- */
-export interface ChatScope {
-  /** The unread counts the element reports (its `unread` property). */
-  unread(): UnreadCounts;
-  /** Whether the element shows this conversation. */
-  shows(conversationId: string): boolean;
-  /** The other side is typing. */
-  typing(conversationId: string): void;
-  /** A message from the other side arrived. */
-  message(conversationId: string, message: Message): void;
+  /** Shows only this group's conversations (all when empty). */
+  groupId: string;
 }
 
 export class ChatController implements ReactiveController {
   readonly #host: ChatHost;
   client: SantaChatClient | null = null;
   #server = '';
+  #currentToken = '';
   #unsubscribes: Array<() => void> = [];
   /** True once this client has been connected at least once (to tell "reconnecting"). */
   everConnected = false;
-  lastReason: DisconnectReason | undefined;
-
-  readonly #scope: ChatScope;
   /** The counts last reported as `santa-chat-unread`, so a change elsewhere reports nothing. */
   #reportedUnread = '';
+  /** The group the counts were last reported for (undefined before the first update). */
+  #reportedGroupId: string | undefined;
+  readonly #typingUntil = new Map<string, number>();
+  #typingTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(host: ChatHost, scope: ChatScope) {
+  constructor(host: ChatHost) {
     this.#host = host;
-    this.#scope = scope;
     host.addController(this);
   }
 
+  get state(): ClientConnectionState {
+    return this.client?.state ?? ClientConnectionState.DISCONNECTED;
+  }
+
+  /** Why the client is disconnected, while it is (held by the client, read here). */
+  get disconnectReason(): DisconnectReason | undefined {
+    return this.state === ClientConnectionState.DISCONNECTED ? (this.client?.lastDisconnectReason ?? undefined) : undefined;
+  }
+
+  get userId(): string | null {
+    return this.client?.userId ?? null;
+  }
+
+  /** The conversations the element shows: all, or those of its group. */
+  get conversations(): Conversation[] {
+    const all = this.client?.conversations ?? [];
+    const { groupId } = this.#host;
+    return groupId ? all.filter((conversation) => conversation.groupId === groupId) : all;
+  }
+
+  /** Unread counts of the conversations the element shows. */
+  get unread(): UnreadCounts {
+    const counts = this.client?.unread ?? { total: 0, byConversation: {} };
+    if (!this.#host.groupId) return counts;
+    const byConversation: Record<string, number> = {};
+    let total = 0;
+    for (const conversation of this.conversations) {
+      const count = counts.byConversation[conversation.id] ?? 0;
+      byConversation[conversation.id] = count;
+      total += count;
+    }
+    return { total, byConversation };
+  }
+
+  conversation(conversationId: string | null): Conversation | undefined {
+    return this.client?.conversations.find((conversation) => conversation.id === conversationId);
+  }
+
+  messages(conversationId: string): ChatMessage[] {
+    return this.client?.messages(conversationId) ?? [];
+  }
+
+  /** Whether older messages than those held can be fetched. */
+  canLoadOlder(conversationId: string): boolean {
+    return lowestSeq(this.messages(conversationId)) > 1;
+  }
+
+  /** Whether the other side typed in this conversation within the last few seconds. */
+  isTyping(conversationId: string): boolean {
+    return (this.#typingUntil.get(conversationId) ?? 0) > Date.now();
+  }
+
+  /** Marks the newest message read (the reader sees it), when anything there is unread. */
+  markNewestRead(conversationId: string): void {
+    const client = this.client;
+    if (!client || (client.unread.byConversation[conversationId] ?? 0) === 0) return;
+    const newest = newestSeq(client.messages(conversationId));
+    if (newest > 0) client.markRead(conversationId, newest);
+  }
+
+  /** As `SantaChatClient.send`; undefined when there is no client. */
+  send(conversationId: string, content: string): Promise<unknown> | undefined {
+    return this.client?.send(conversationId, content);
+  }
+
+  typing(conversationId: string): void {
+    this.client?.typing(conversationId);
+  }
+
+  retry(clientId: string): void {
+    void this.client?.retry(clientId);
+  }
+
+  discard(clientId: string): void {
+    void this.client?.discard(clientId);
+  }
+
+  loadOlder(conversationId: string): void {
+    void this.client?.loadOlder(conversationId);
+  }
+
+  reconnect(): void {
+    void this.client?.connect();
+  }
+
+  /** As `SantaChatClient.messageMatch`; undefined when there is no client. */
+  messageMatch(groupId: string, withRole: 'giftee' | 'santa'): Promise<Conversation> | undefined {
+    return this.client?.messageMatch(groupId, withRole);
+  }
+
   /** Emits `santa-chat-unread` with the element's counts when they changed since the last one. */
-  reportUnread(): void {
-    const counts = this.#scope.unread();
+  #reportUnread(): void {
+    const counts = this.unread;
     const key = JSON.stringify(counts);
     if (key === this.#reportedUnread) return;
     this.#reportedUnread = key;
     emit(this.#host, 'santa-chat-unread', counts);
   }
 
-  get state(): ConnectionState {
-    return this.client?.state ?? ConnectionState.DISCONNECTED;
-  }
-
-  get unread(): UnreadCounts {
-    return this.client?.unread ?? { total: 0, byConversation: {} };
-  }
-
   hostConnected(): void {
-    this.sync();
+    this.#sync();
   }
 
   hostUpdated(): void {
-    this.sync();
+    this.#sync();
+    // Another group: the counts the element reports changed (not on the first update).
+    const { groupId } = this.#host;
+    if (this.#reportedGroupId !== undefined && groupId !== this.#reportedGroupId) this.#reportUnread();
+    this.#reportedGroupId = groupId;
   }
 
   hostDisconnected(): void {
+    clearTimeout(this.#typingTimer);
     this.#teardown();
   }
 
   /** Creates, re-points or renews the client to match the host's current properties. */
-  sync(): void {
+  #sync(): void {
     const { server, token, tokenProvider } = this.#host;
     const hasCredentials = token !== '' || tokenProvider !== undefined;
     if (!server || !hasCredentials || !this.#host.isConnected) {
@@ -97,8 +177,6 @@ export class ChatController implements ReactiveController {
     }
   }
 
-  #currentToken = '';
-
   #create(server: string, token: string, tokenProvider: (() => Promise<string>) | undefined): void {
     const client = new SantaChatClient({
       server,
@@ -110,18 +188,26 @@ export class ChatController implements ReactiveController {
     this.#server = server;
     this.#currentToken = token;
     this.everConnected = false;
+    this.#unsubscribes = this.#listen(client);
+    client.connect().catch((error: unknown) => {
+      emit(this.#host, 'santa-chat-error', { code: 'CONNECT_FAILED', message: error instanceof Error ? error.message : String(error) });
+    });
+  }
+
+  /** Re-renders on every client event and re-emits what the element shows as its own events. */
+  #listen(client: SantaChatClient): Array<() => void> {
     const host = this.#host;
     const rerender = (): void => host.requestUpdate();
     const reportUnread = (): void => {
-      this.reportUnread();
+      this.#reportUnread();
       rerender();
     };
-    this.#unsubscribes = [
+    const shows = (conversationId: string): boolean => !host.groupId || this.conversations.some((conversation) => conversation.id === conversationId);
+    return [
       client.on('state', (detail) => {
-        if (detail.state === ConnectionState.CONNECTED) this.everConnected = true;
-        this.lastReason = detail.reason;
+        if (detail.state === ClientConnectionState.CONNECTED) this.everConnected = true;
         emit(host, 'santa-chat-connection', detail.reason ? { state: detail.state, reason: detail.reason } : { state: detail.state });
-        if (detail.state === ConnectionState.DISCONNECTED && detail.reason === DisconnectReason.UNAUTHORIZED) {
+        if (detail.state === ClientConnectionState.DISCONNECTED && detail.reason === DisconnectReason.UNAUTHORIZED) {
           // The chat stopped for its token: the host has to mint a new one.
           emit(host, 'santa-chat-error', { code: 'UNAUTHENTICATED', message: 'The token was refused or has expired; set a new one.' });
         }
@@ -132,16 +218,18 @@ export class ChatController implements ReactiveController {
       client.on('messages', rerender),
       client.on('unread', reportUnread),
       client.on('message', (detail) => {
-        if (this.#scope.shows(detail.conversationId)) emit(host, 'santa-chat-message', detail);
-        this.#scope.message(detail.conversationId, detail.message);
+        this.#typingUntil.delete(detail.conversationId);
+        if (shows(detail.conversationId)) emit(host, 'santa-chat-message', detail);
         rerender();
       }),
       client.on('typing', (detail) => {
-        this.#scope.typing(detail.conversationId);
+        this.#typingUntil.set(detail.conversationId, Date.now() + TYPING_SHOWN_MS);
+        clearTimeout(this.#typingTimer);
+        this.#typingTimer = setTimeout(rerender, TYPING_SHOWN_MS + 50);
         rerender();
       }),
       client.on('reveal', (detail) => {
-        if (this.#scope.shows(detail.conversationId)) emit(host, 'santa-chat-reveal', { conversationId: detail.conversationId, peer: detail.peer });
+        if (shows(detail.conversationId)) emit(host, 'santa-chat-reveal', { conversationId: detail.conversationId, peer: detail.peer });
         rerender();
       }),
       client.on('error', (detail) => {
@@ -149,9 +237,6 @@ export class ChatController implements ReactiveController {
         rerender();
       }),
     ];
-    client.connect().catch((error: unknown) => {
-      emit(host, 'santa-chat-error', { code: 'CONNECT_FAILED', message: error instanceof Error ? error.message : String(error) });
-    });
   }
 
   /** Stops listening to the client and lets go of it; returns it. */
@@ -170,15 +255,25 @@ export class ChatController implements ReactiveController {
 
   /** `logout()`: closes the socket and erases this user's cache and outbox. */
   async logout(): Promise<void> {
-    const wasDisconnected = this.state === ConnectionState.DISCONNECTED;
+    const wasDisconnected = this.state === ClientConnectionState.DISCONNECTED;
     const client = this.#detach();
     await client?.logout();
     // The client's own events were unsubscribed above; the host still hears the outcome.
     if (client && !wasDisconnected) {
-      this.lastReason = DisconnectReason.CLIENT;
-      emit(this.#host, 'santa-chat-connection', { state: ConnectionState.DISCONNECTED, reason: DisconnectReason.CLIENT });
+      emit(this.#host, 'santa-chat-connection', { state: ClientConnectionState.DISCONNECTED, reason: DisconnectReason.CLIENT });
     }
-    this.reportUnread();
+    this.#reportUnread();
     this.#host.requestUpdate();
   }
+}
+
+function newestSeq(messages: readonly ChatMessage[]): number {
+  let newest = 0;
+  for (const message of messages) if (message.status === 'sent' && message.seq > newest) newest = message.seq;
+  return newest;
+}
+
+function lowestSeq(messages: readonly ChatMessage[]): number {
+  for (const message of messages) if (message.status === 'sent') return message.seq;
+  return 0;
 }

@@ -1,14 +1,14 @@
 /**
  * The widget's cache of one user's chat on one relay: conversations, messages and the outbox
  * of unacknowledged sends. History renders from it before the socket connects, and the
- * outbox survives page reloads. IndexedDB when the browser allows it, memory otherwise.
+ * outbox survives page reloads. IndexedDB when the browser allows it, memory otherwise
+ * (`openHistoryStore`, open-history-store.ts).
  */
 import type { Conversation } from '../../../protocol/browser.js';
-import type { OutboxEntry, StoredMessage } from '../client/types.js';
-import { openIndexedDbStore } from './indexeddb-store.js';
-import { MemoryHistoryStore } from './memory-store.js';
+import type { OutboxEntry, StoredMessage } from './records.js';
 
-export { MAX_CACHED_PER_CONVERSATION } from './cache-limit.js';
+/** Messages kept per conversation; older ones are fetched again with `loadOlder()`. */
+export const MAX_CACHED_PER_CONVERSATION = 500;
 
 export interface HistoryStore {
   loadConversations(): Promise<Conversation[]>;
@@ -29,28 +29,4 @@ export interface HistoryStore {
   /** Deletes everything of this user on this server. */
   destroy(): Promise<void>;
   close(): void;
-}
-
-/** One database per relay and user, so two accounts on one browser never share a cache. */
-export function databaseName(server: string, userId: string): string {
-  let origin = server;
-  try {
-    origin = new URL(server).origin;
-  } catch {
-    // Not a URL: the string itself still names the server.
-  }
-  return `santa-chat:${encodeURIComponent(origin)}:${encodeURIComponent(userId)}`;
-}
-
-// IndexedDB open requests can hang (an older tab blocks the upgrade, some private modes
-// never answer); the chat must still start, so it waits this long and then uses memory.
-const OPEN_TIMEOUT_MS = 3_000;
-
-export async function openHistoryStore(server: string, userId: string): Promise<HistoryStore> {
-  if (typeof indexedDB === 'undefined') return new MemoryHistoryStore();
-  try {
-    return await openIndexedDbStore(databaseName(server, userId), OPEN_TIMEOUT_MS);
-  } catch {
-    return new MemoryHistoryStore();
-  }
 }

@@ -3,8 +3,8 @@
  * @open-wc/testing). Node runs the same contract on the memory store (memory-store.test.ts).
  */
 import { expect } from '@open-wc/testing';
-import { databaseName, openHistoryStore } from './history-store.js';
-import { historyStoreContract } from './history-store.contract.js';
+import { databaseName, openHistoryStore } from './open-history-store.js';
+import { historyStoreContract } from './history-store-contract.test-support.js';
 import { MemoryHistoryStore } from './memory-store.js';
 
 describe('IndexedDB history store', () => {

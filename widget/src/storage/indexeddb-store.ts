@@ -3,9 +3,8 @@
  * (docs/decisions/0008-no-idb.md).
  */
 import type { Conversation } from '../../../protocol/browser.js';
-import type { OutboxEntry, StoredMessage } from '../client/types.js';
-import { MAX_CACHED_PER_CONVERSATION } from './cache-limit.js';
-import type { HistoryStore } from './history-store.js';
+import { MAX_CACHED_PER_CONVERSATION, type HistoryStore } from './history-store.js';
+import type { OutboxEntry, StoredMessage } from './records.js';
 
 type StoreName = 'conversations' | 'messages' | 'outbox';
 

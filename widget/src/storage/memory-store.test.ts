@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { databaseName, openHistoryStore } from './history-store.js';
-import { historyStoreContract } from './history-store.contract.js';
+import { databaseName, openHistoryStore } from './open-history-store.js';
+import { historyStoreContract } from './history-store-contract.test-support.js';
 import { MemoryHistoryStore } from './memory-store.js';
 
 describe('MemoryHistoryStore', () => {

@@ -4,10 +4,9 @@
  * stores structured clones), but forgets everything with the page.
  */
 import type { Conversation } from '../../../protocol/browser.js';
-import { mergeMessages, relabelMessages } from '../client/message-list.js';
-import type { OutboxEntry, StoredMessage } from '../client/types.js';
-import { MAX_CACHED_PER_CONVERSATION } from './cache-limit.js';
-import type { HistoryStore } from './history-store.js';
+import { MAX_CACHED_PER_CONVERSATION, type HistoryStore } from './history-store.js';
+import { mergeMessages, relabelMessages } from './message-list.js';
+import type { OutboxEntry, StoredMessage } from './records.js';
 
 export class MemoryHistoryStore implements HistoryStore {
   #conversations: Conversation[] = [];

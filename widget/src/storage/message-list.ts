@@ -2,7 +2,7 @@
  * Pure helpers over one conversation's stored messages, kept sorted by `seq`. Shared by the
  * client's memory and both history stores, so all three merge the same way.
  */
-import type { StoredMessage } from './types.js';
+import type { StoredMessage } from './records.js';
 
 export interface MergeResult {
   messages: StoredMessage[];

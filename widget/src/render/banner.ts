@@ -1,0 +1,20 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { ClientConnectionState, DisconnectReason } from '../client/types.js';
+import type { ChatController } from '../controllers/chat-controller.js';
+import type { Strings } from '../strings.js';
+
+/** The connection's state above the thread, when it is not simply connected. */
+export function renderBanner(chat: ChatController, strings: Strings): TemplateResult | typeof nothing {
+  if (chat.state === ClientConnectionState.CONNECTED) return nothing;
+  const reason = chat.disconnectReason;
+  if (reason === DisconnectReason.UNAUTHORIZED) return html`<div class="banner warn" role="alert">${strings.unauthorized}</div>`;
+  if (reason === DisconnectReason.OFFLINE) return html`<div class="banner" role="status">${strings.offline}</div>`;
+  if (reason === DisconnectReason.REPLACED) {
+    return html`<div class="banner" role="status">
+      ${strings.replaced}
+      <button type="button" class="link" @click=${() => chat.reconnect()}>${strings.reconnect}</button>
+    </div>`;
+  }
+  if (!chat.client) return nothing;
+  return html`<div class="banner" role="status">${chat.everConnected ? strings.reconnecting : strings.connecting}</div>`;
+}
