@@ -4,7 +4,8 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
 
-const GZIP_BUDGET_BYTES = 22 * 1024;
+// The whole widget, gzipped (issue #14: at most 24 KB together; the eager part's 16 KB waits for the split).
+const GZIP_BUDGET_BYTES = 24 * 1024;
 
 /** Prints the bundle's sizes after each build, and fails the build over the gzip budget. */
 function reportSize() {
@@ -79,16 +80,27 @@ const plugins = () => [
   reportSize(),
 ];
 
+// The package `santa-chat` is the widget/ folder; its builds land in widget/dist/.
 export default [
+  // For a script tag (what the relay serves at /santa-chat.js): everything in one module.
   {
     input: 'widget/src/santa-chat.ts',
-    output: { file: 'dist/santa-chat.js', format: 'es' },
+    output: { file: 'widget/dist/santa-chat.js', format: 'es', sourcemap: true },
     plugins: plugins(),
     onwarn,
   },
   {
     input: 'widget/src/santa-chat.ts',
-    output: { file: 'dist/santa-chat.iife.js', format: 'iife', name: 'SantaChat' },
+    output: { file: 'widget/dist/santa-chat.iife.js', format: 'iife', name: 'SantaChat', sourcemap: true },
+    plugins: plugins(),
+    onwarn,
+  },
+  // For bundlers (`import 'santa-chat'`): Lit stays a dependency, so a site that uses Lit too
+  // loads it once.
+  {
+    input: 'widget/src/santa-chat.ts',
+    output: { file: 'widget/dist/index.js', format: 'es', sourcemap: true },
+    external: (id) => id === 'lit' || id.startsWith('lit/') || id.startsWith('@lit/') || id.startsWith('lit-'),
     plugins: plugins(),
     onwarn,
   },

@@ -14,7 +14,7 @@ import { machineInfo, machineLoad } from './lib/machine.js';
 import { table, writeResult } from './lib/results.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BUNDLES = ['dist/santa-chat.js', 'dist/santa-chat.iife.js'];
+const BUNDLES = ['widget/dist/santa-chat.js', 'widget/dist/santa-chat.iife.js'];
 const KB = 1024;
 const TARGET_GZIP = 22 * KB;
 const LIMIT_GZIP = 24 * KB;
@@ -37,10 +37,10 @@ async function measure(path: string) {
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--build') || !existsSync(`${ROOT}dist/santa-chat.js`)) build();
+  if (process.argv.includes('--build') || !existsSync(`${ROOT}widget/dist/santa-chat.js`)) build();
   const sizes = await Promise.all(BUNDLES.filter((path) => existsSync(`${ROOT}${path}`)).map(measure));
   const kb = (bytes: number): string => `${(bytes / KB).toFixed(2)} KB`;
-  const esm = sizes.find((size) => size.file === 'dist/santa-chat.js');
+  const esm = sizes.find((size) => size.file === 'widget/dist/santa-chat.js');
   if (!esm) throw new Error('dist/santa-chat.js is missing after the build');
   const verdict = esm.gzip <= TARGET_GZIP ? 'met' : esm.gzip <= LIMIT_GZIP ? 'MISSED (within the 24 KB limit)' : 'MISSED (over the 24 KB limit)';
   const lines = [

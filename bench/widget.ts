@@ -70,7 +70,7 @@ const DEADLINE_MS = 10 * 60_000;
  * `--bundle=FILE`: time another build of the widget instead of dist/santa-chat.js (e.g. one
  * built from an older commit, to compare before and after in the same minutes).
  */
-const BUNDLE = process.argv.find((arg) => arg.startsWith('--bundle='))?.slice('--bundle='.length) ?? 'dist/santa-chat.js';
+const BUNDLE = process.argv.find((arg) => arg.startsWith('--bundle='))?.slice('--bundle='.length) ?? 'widget/dist/santa-chat.js';
 
 const STATIC_FILES: Record<string, { path: string; type: string }> = {
   '/bench/widget/page.html': { path: 'bench/widget/page.html', type: 'text/html; charset=utf-8' },
@@ -312,7 +312,7 @@ async function main(): Promise<void> {
     process.exit(3);
   }, DEADLINE_MS);
   deadline.unref();
-  if (!existsSync(join(ROOT, 'dist/santa-chat.js'))) {
+  if (!existsSync(join(ROOT, 'widget/dist/santa-chat.js'))) {
     process.stderr.write('building the widget (rollup -c)…\n');
     const built = spawnSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
     if (built.status !== 0) throw new Error('the build failed');

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const bundle = join(root, 'dist', 'santa-chat.js');
+const bundle = join(root, 'widget', 'dist', 'santa-chat.js');
 const bundleSources = ['widget/src', 'protocol', 'rollup.config.mjs'];
 
 function newestModification(path) {

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
@@ -49,7 +50,17 @@ export interface RunningRelay {
   close(): Promise<void>;
 }
 
-const DEFAULT_BUNDLE = fileURLToPath(new URL('../../dist/santa-chat.js', import.meta.url));
+/**
+ * The widget's script-tag build, from the `santa-chat` package the relay depends on (in this
+ * repository, the widget/ workspace: `npm install` builds it).
+ */
+export function widgetBundlePath(): string {
+  try {
+    return createRequire(import.meta.url).resolve('santa-chat/santa-chat.js');
+  } catch {
+    return fileURLToPath(new URL('../../widget/dist/santa-chat.js', import.meta.url));
+  }
+}
 
 /** The parts of one relay process, before it listens. */
 interface RelayParts {
@@ -78,7 +89,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     adminToken: config.adminToken,
     limits: config.limits,
     requestLimiter: parts.cluster.limiters.request,
-    widgetBundlePath: overrides.widgetBundlePath ?? DEFAULT_BUNDLE,
+    widgetBundlePath: overrides.widgetBundlePath ?? widgetBundlePath(),
   };
   const app = createApp(deps);
   overrides.extendApp?.(app, deps);

@@ -39,7 +39,7 @@ async function control() {
 }
 
 async function run() {
-  await import('/dist/santa-chat.js');
+  await import('/widget/dist/santa-chat.js');
   const { url } = await (await fetch('/__relay/info')).json();
   const tokenResponse = await fetch('/__relay/token', { method: 'POST', body: JSON.stringify({ userId: params.get('user') }) });
   const { token } = await tokenResponse.json();

@@ -121,8 +121,8 @@ describe('security', () => {
     expect(response.headers.get('content-security-policy')).to.equal(
       `default-src 'self'; connect-src 'self' ${url} ${url.replace(/^http/, 'ws')}`,
     );
-    const bundle = await fetch('/dist/santa-chat.js', { method: 'HEAD' });
-    expect(bundle.ok, 'dist/santa-chat.js is built (npm run build, or npx rollup -c)').to.equal(true);
+    const bundle = await fetch('/widget/dist/santa-chat.js', { method: 'HEAD' });
+    expect(bundle.ok, 'widget/dist/santa-chat.js is built (npm run build, or npx rollup -c)').to.equal(true);
   });
 
   it('sees violations on the CSP page (control: eval is refused and reported)', async () => {

@@ -19,7 +19,7 @@ import { scale } from './scale.js';
 import { errorLogger, watchProcess } from './watch.js';
 
 const REQUESTS = scale(1_500, 30_000);
-const BUNDLE = new URL('../../dist/santa-chat.js', import.meta.url);
+const BUNDLE = new URL('../../widget/dist/santa-chat.js', import.meta.url);
 
 interface RawResponse {
   status: number;

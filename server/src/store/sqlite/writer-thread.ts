@@ -3,11 +3,17 @@ import { Worker } from 'node:worker_threads';
 import { receiveError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
 import { settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
 
+/**
+ * Run from TypeScript (tsx: tests, the demo) the worker needs a plain module that registers tsx
+ * first; compiled (the relay package) it is the compiled body itself.
+ */
+const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : './writer-worker.js';
+
 /** Starts the writer thread for the database file at `path`; tests pass their own. */
 export type StartWriterWorker = (path: string) => Worker;
 
 export const startSqliteWriterWorker: StartWriterWorker = (path) =>
-  new Worker(new URL('./writer-worker.mjs', import.meta.url), { workerData: { path } });
+  new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: { path } });
 
 interface PendingWrite {
   write: BatchedWrite;
