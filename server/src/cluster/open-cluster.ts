@@ -1,7 +1,7 @@
 /**
  * What relay processes share, chosen by `REDIS_URL`: the bus (fan-out), the per-user limits
  * and the per-user socket limit. Unset, all three live in this process (one relay);
- * set, they go through Redis so any number of relays serve one site. See README, "Running more
+ * set, they go through Redis so any number of relays serve one site. See docs/operating.md, "Running more
  * than one relay".
  */
 import { randomBytes } from 'node:crypto';
