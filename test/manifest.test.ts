@@ -186,6 +186,15 @@ describe('custom-elements.json', () => {
     }
   });
 
+  test('the JSX typings (widget/src/jsx/props.ts) take the same attributes, with the same types', () => {
+    const props = read('widget/src/jsx/props.ts');
+    const block = /export interface SantaChatAttributes \{([\s\S]*?)\n\}/.exec(props)?.[1];
+    assert.ok(block, 'no SantaChatAttributes in props.ts');
+    const typed = new Map([...block.matchAll(/^ {2}'?([\w-]+)'?\?: ([^;]+);$/gm)].map(([, name, type]) => [name!, type!]));
+    const listed = new Map((element.attributes ?? []).map((attribute) => [attribute.name, attribute.type?.text]));
+    assert.deepEqual(Object.fromEntries(typed), Object.fromEntries(listed));
+  });
+
   test('points only at paths the package ships', () => {
     const references: Reference[] = [];
     for (const module of manifest.modules) {
