@@ -5,17 +5,45 @@
 import type { ClientConnectionState, DisconnectReason, UnreadCounts } from './client/types.js';
 import type { Message, Peer } from '../../protocol/browser.js';
 
+/** `detail` of `santa-chat-message`: a message from the other side arrived. */
+export interface SantaChatMessageDetail {
+  conversationId: string;
+  message: Message;
+}
+
+/** `detail` of `santa-chat-unread`: the unread counts, as the launcher badge shows them. */
+export type SantaChatUnreadDetail = UnreadCounts;
+
+/** `detail` of `santa-chat-connection`: the connection state changed. */
+export interface SantaChatConnectionDetail {
+  state: ClientConnectionState;
+  reason?: DisconnectReason;
+}
+
+/** `detail` of `santa-chat-reveal`: a conversation's santa was revealed. */
+export interface SantaChatRevealDetail {
+  conversationId: string;
+  peer: Peer;
+}
+
+/** `detail` of `santa-chat-error`: something failed that the host may want to know about. */
+export interface SantaChatErrorDetail {
+  code: string;
+  message: string;
+  conversationId?: string;
+}
+
 export interface SantaChatEventMap {
   /** A message from the other side arrived. */
-  'santa-chat-message': { conversationId: string; message: Message };
+  'santa-chat-message': SantaChatMessageDetail;
   /** Unread counts changed. */
-  'santa-chat-unread': UnreadCounts;
+  'santa-chat-unread': SantaChatUnreadDetail;
   /** The connection state changed. */
-  'santa-chat-connection': { state: ClientConnectionState; reason?: DisconnectReason };
+  'santa-chat-connection': SantaChatConnectionDetail;
   /** A conversation's santa was revealed. */
-  'santa-chat-reveal': { conversationId: string; peer: Peer };
+  'santa-chat-reveal': SantaChatRevealDetail;
   /** Something failed that the host may want to know about (a refused token, a failed call). */
-  'santa-chat-error': { code: string; message: string; conversationId?: string };
+  'santa-chat-error': SantaChatErrorDetail;
 }
 
 declare global {

@@ -1,10 +1,11 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../protocol/browser.js';
+import type { SantaChatClient } from './client/client.js';
 import type { ClientConnectionState, UnreadCounts } from './client/types.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { ClockController } from './controllers/clock-controller.js';
 import { PageController } from './controllers/page-controller.js';
-import { emit, type SantaChatEventMap } from './events.js';
+import { emit, type SantaChatMessageDetail } from './events.js';
 import { renderBanner } from './render/banner.js';
 import { draftStatus, renderComposer } from './render/composer.js';
 import { renderConversationList } from './render/conversation-list.js';
@@ -27,11 +28,20 @@ const AT_END_SLACK_PX = 24;
  *
  * @tag santa-chat
  *
- * @event santa-chat-message - A message from the other side arrived. `detail: { conversationId, message }`
- * @event santa-chat-unread - Unread counts changed. `detail: { total, byConversation }`
- * @event santa-chat-connection - The connection state changed. `detail: { state, reason? }`
- * @event santa-chat-reveal - The names of a conversation were revealed. `detail: { conversationId, peer }`
- * @event santa-chat-error - A call or the token failed. `detail: { code, message, conversationId? }`
+ * @attr {string} server - The relay's origin, e.g. `https://chat.example.org`.
+ * @attr {string} token - A participant token (JWT) minted by the host site.
+ * @attr {string} group-id - Shows only the conversations of this group; the default group of `messageMatch()`.
+ * @attr {string} conversation-id - Opens this conversation (for a host route like `/inbox/:conversationId`).
+ * @attr {'launcher' | 'inline'} mode - `launcher` (default): a floating button that opens a panel; `inline`: fills its container.
+ * @attr {boolean} open - Whether the panel is open (launcher mode).
+ * @attr {'light' | 'dark' | 'auto'} theme - `light` (default), `dark`, or `auto` (follows the system).
+ * @attr {boolean} notifications - Offer browser notifications for messages that arrive while the page is hidden.
+ *
+ * @fires {CustomEvent<SantaChatMessageDetail>} santa-chat-message - A message from the other side arrived.
+ * @fires {CustomEvent<SantaChatUnreadDetail>} santa-chat-unread - Unread counts changed.
+ * @fires {CustomEvent<SantaChatConnectionDetail>} santa-chat-connection - The connection state changed.
+ * @fires {CustomEvent<SantaChatRevealDetail>} santa-chat-reveal - A conversation's santa was revealed.
+ * @fires {CustomEvent<SantaChatErrorDetail>} santa-chat-error - A call or the token failed.
  *
  * @csspart launcher - The floating button that opens the panel.
  * @csspart badge - Unread counts, on the launcher and in the conversation list.
@@ -40,14 +50,17 @@ const AT_END_SLACK_PX = 24;
  * @csspart message - Each message.
  * @csspart composer - The message form at the bottom of a conversation.
  *
- * @cssproperty --santa-chat-accent - Brand colour of the launcher, header and own messages.
+ * @cssproperty --santa-chat-accent - Brand colour of the launcher and header; own messages by default.
  * @cssproperty --santa-chat-accent-text - Text on the accent colour.
+ * @cssproperty --santa-chat-own-bubble - Background of one's own messages (default: the accent colour).
+ * @cssproperty --santa-chat-own-text - Text of one's own messages (default: the accent text colour).
  * @cssproperty --santa-chat-surface - Panel background.
  * @cssproperty --santa-chat-surface-alt - Background of the other side's messages and banners.
  * @cssproperty --santa-chat-text - Text colour.
  * @cssproperty --santa-chat-muted - Secondary text colour.
  * @cssproperty --santa-chat-border - Border colour.
  * @cssproperty --santa-chat-focus - Focus ring colour.
+ * @cssproperty --santa-chat-danger - Colour of warnings and failures: unsent messages, the over-long draft counter, the self-outing check.
  * @cssproperty --santa-chat-radius - Corner radius.
  * @cssproperty --santa-chat-font - Font family.
  * @cssproperty --santa-chat-z-index - Stacking level of the launcher and panel.
@@ -69,9 +82,14 @@ export class SantaChat extends LitElement {
     notifications: { type: Boolean },
     tokenProvider: { attribute: false },
     strings: { attribute: false },
+    // Internal state: re-renders, but is no attribute and no public API.
+    /** @internal */
     activeConversationId: { state: true },
+    /** @internal */
     draft: { state: true },
+    /** @internal */
     confirmingSelfOuting: { state: true },
+    /** @internal */
     preview: { state: true },
   };
 
@@ -87,6 +105,7 @@ export class SantaChat extends LitElement {
   declare mode: 'launcher' | 'inline';
   /** Whether the panel is open (launcher mode). */
   declare open: boolean;
+  /** `light` (default), `dark`, or `auto` (follows the system). */
   declare theme: 'light' | 'dark' | 'auto';
   /** Offer browser notifications for messages that arrive while the page is hidden. */
   declare notifications: boolean;
@@ -95,9 +114,13 @@ export class SantaChat extends LitElement {
   /** Overrides of any UI text (see `DEFAULT_STRINGS`). */
   declare strings: Partial<Strings>;
 
+  /** @internal The conversation on screen (tests set it to go back to the list). */
   declare activeConversationId: string | null;
+  /** @internal The composer's text. */
   declare draft: string;
+  /** @internal Whether the "this mentions your own name" check is showing. */
   declare confirmingSelfOuting: boolean;
+  /** @internal The message shown beside the closed launcher for a moment. */
   declare preview: { conversationId: string; name: string; content: string } | null;
 
   readonly #chat = new ChatController(this);
@@ -136,12 +159,13 @@ export class SantaChat extends LitElement {
     return this.#chat.unread;
   }
 
+  /** `disconnected`, `connecting` or `connected`. */
   get connectionState(): ClientConnectionState {
     return this.#chat.state;
   }
 
   /** The headless client behind the element, for advanced hosts. */
-  get client() {
+  get client(): SantaChatClient | null {
     return this.#chat.client;
   }
 
@@ -171,7 +195,11 @@ export class SantaChat extends LitElement {
 
   /**
    * "Message Match": opens (creating if needed) the conversation with one's giftee, or with
-   * one's santa, in `groupId` (default: the `group-id` attribute).
+   * one's santa, in `groupId` (default: the `group-id` attribute). Resolves to the conversation,
+   * now open; rejects without `server` and a token, or when the call fails (which also fires
+   * `santa-chat-error`).
+   * @param groupId - The group (default: `groupId`, the `group-id` attribute).
+   * @param withRole - `giftee` (default): one's giftee; `santa`: one's santa.
    */
   async messageMatch(groupId: string = this.groupId, withRole: 'giftee' | 'santa' = 'giftee'): Promise<Conversation> {
     const matching = this.#chat.messageMatch(groupId, withRole);
@@ -270,7 +298,7 @@ export class SantaChat extends LitElement {
   }
 
   /** A message of a conversation this element shows: a preview while the panel is hidden, a notification while the page is. */
-  readonly #onMessage = (event: CustomEvent<SantaChatEventMap['santa-chat-message']>): void => {
+  readonly #onMessage = (event: CustomEvent<SantaChatMessageDetail>): void => {
     const { conversationId, message } = event.detail;
     const conversation = this.#chat.conversation(conversationId);
     if (!conversation) return;

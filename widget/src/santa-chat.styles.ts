@@ -2,7 +2,9 @@ import { css } from 'lit';
 
 /**
  * Looks are CSS custom properties (with defaults here) and `::part`s; behaviour is properties.
- * Private `--_*` variables resolve the public ones once, per theme.
+ * Private `--_*` variables resolve the public ones once, per theme; `--_viewport-height` is the
+ * visual viewport's height, which PageController keeps on the host. Every `--santa-chat-*` name
+ * is public and documented on the element (custom-elements.json).
  */
 export const styles = css`
   :host {
@@ -149,7 +151,7 @@ export const styles = css`
   }
   :host(:not([mode='inline'])) .panel {
     width: var(--_panel-width);
-    height: min(var(--_panel-height), calc(var(--santa-chat-viewport-height, 100vh) - var(--_bottom) - 96px));
+    height: min(var(--_panel-height), calc(var(--_viewport-height, 100vh) - var(--_bottom) - 96px));
     box-shadow: 0 12px 40px rgb(0 0 0 / 28%);
   }
   :host([mode='inline']) .panel {
@@ -160,7 +162,7 @@ export const styles = css`
     :host(:not([mode='inline'])) .panel {
       inset: 0 0 auto 0;
       width: 100vw;
-      height: var(--santa-chat-viewport-height, 100vh);
+      height: var(--_viewport-height, 100vh);
       border-radius: 0;
       border: none;
     }

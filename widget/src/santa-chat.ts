@@ -8,7 +8,14 @@ export { SantaChat } from './santa-chat.component.js';
 export { SantaChatClient } from './client/client.js';
 export { ClientConnectionState, DisconnectReason } from './client/types.js';
 export type { ChatMessage, ClientEventMap, UnreadCounts } from './client/types.js';
-export type { SantaChatEventMap } from './events.js';
+export type {
+  SantaChatConnectionDetail,
+  SantaChatErrorDetail,
+  SantaChatEventMap,
+  SantaChatMessageDetail,
+  SantaChatRevealDetail,
+  SantaChatUnreadDetail,
+} from './events.js';
 export { DEFAULT_STRINGS, type Strings } from './strings.js';
 
 if (!customElements.get('santa-chat')) customElements.define('santa-chat', SantaChat);

@@ -32,6 +32,6 @@ export class PageController implements ReactiveController {
 
   readonly #onViewport = (): void => {
     const height = window.visualViewport?.height;
-    if (height) this.#host.style.setProperty('--santa-chat-viewport-height', `${height}px`);
+    if (height) this.#host.style.setProperty('--_viewport-height', `${height}px`);
   };
 }
