@@ -128,7 +128,7 @@ describe('a refused origin over WebSocket', () => {
     });
   });
 
-  test("names the origin only when it fits; the allowed origin and a missing Origin still connect", async () => {
+  test('names the origin in the close reason only when it is plain and fits', async () => {
     await withRelay({}, async (harness) => {
       const long = `http://${'a'.repeat(60)}.${'b'.repeat(60)}.example`;
       const refused = await harness.connect({ origin: long });
@@ -136,13 +136,7 @@ describe('a refused origin over WebSocket', () => {
       assert.equal(refused.closeReason, "ORIGIN_NOT_ALLOWED: add this page's origin to SANTA_CHAT_ALLOWED_ORIGINS");
       assert.equal(originCloseReason('null'), 'ORIGIN_NOT_ALLOWED: add null to SANTA_CHAT_ALLOWED_ORIGINS');
       assert.equal(originCloseReason('http://ex ample'), "ORIGIN_NOT_ALLOWED: add this page's origin to SANTA_CHAT_ALLOWED_ORIGINS");
-
-      const allowed = await harness.connect({ origin: 'http://host.example' });
-      allowed.send({ type: 'AUTH', token: harness.relay.token('alice') });
-      assert.equal((await allowed.next('READY')).userId, 'alice');
-      const withoutOrigin = await harness.connect();
-      withoutOrigin.send({ type: 'AUTH', token: harness.relay.token('bob') });
-      assert.equal((await withoutOrigin.next('READY')).userId, 'bob');
+      // The allowed origin and a missing Origin still connect: auth.test.ts, 'WebSocket upgrade'.
     });
   });
 
