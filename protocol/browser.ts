@@ -9,5 +9,6 @@ export * from './codes.js';
 export * from './content.js';
 export * from './limits.js';
 export * from './objects.js';
+export * from './refusals.js';
 export * from './responses.js';
 export * from './server-frames.js';

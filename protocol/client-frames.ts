@@ -2,6 +2,7 @@
 import * as z from 'zod/mini';
 import { Id, parseId } from './ids.js';
 import { firstFailure, PARSE_OPTIONS } from './issues.js';
+import { LIMITS } from './limits.js';
 
 const nonNegativeInt = () => z.int().check(z.minimum(0));
 const ClientId = z.string().check(z.minLength(1), z.maxLength(128));
@@ -11,7 +12,7 @@ const ClientId = z.string().check(z.minLength(1), z.maxLength(128));
 
 export const AuthFrameSchema = z.object({
   type: z.literal('AUTH'),
-  token: z.string().check(z.minLength(1), z.maxLength(8192)),
+  token: z.string().check(z.minLength(1), z.maxLength(LIMITS.maxTokenLength)),
 });
 export const NewMessageFrameSchema = z.object({
   type: z.literal('NEW_MESSAGE'),

@@ -31,7 +31,14 @@ export const CloseCode = {
   MESSAGE_TOO_BIG: 1009,
   /** The relay could not load what READY needs (its database away): reconnect with backoff. */
   INTERNAL_ERROR: 1011,
+  /**
+   * The page's Origin is not allowed (docs/decisions/0013): the upgrade is accepted and closed at
+   * once, because a browser shows a refused upgrade as 1006, like an outage. Do not reconnect.
+   */
+  ORIGIN_NOT_ALLOWED: 4003,
+  /** No, a bad or an expired token in AUTH (or no AUTH in time); the reason starts with a `TOKEN_*` refusal. */
   UNAUTHENTICATED: 4401,
+  /** A live socket's token expired and was not renewed; the reason starts with `TOKEN_EXPIRED`. */
   TOKEN_EXPIRED: 4403,
   TOO_MANY_SOCKETS: 4409,
 } as const;

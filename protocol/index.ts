@@ -5,6 +5,7 @@ export * from './group-input.js';
 export * from './ids.js';
 export * from './limits.js';
 export * from './objects.js';
+export * from './refusals.js';
 export * from './requests.js';
 export * from './responses.js';
 export * from './server-frames.js';

@@ -19,5 +19,7 @@ export const LIMITS = {
   abuseRefusedFrames: 100,
   abuseWindowMs: 10_000,
   jwtLeewaySeconds: 30,
+  /** A participant token longer than this is refused unread (`TOKEN_MALFORMED`). */
+  maxTokenLength: 8192,
   maxIdLength: 128,
 } as const;

@@ -9,6 +9,8 @@ export const ApiErrorSchema = z.object({
     code: z.literal(Object.values(ErrorCode)),
     message: z.string(),
     field: z.optional(z.string()),
+    /** Why a 401 or a foreign-origin 403 was refused: a `Refusal` (refusals.ts); a string, so new ones parse. */
+    reason: z.optional(z.string()),
   }),
 });
 export type ApiError = z.Infer<typeof ApiErrorSchema>;

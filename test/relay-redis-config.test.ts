@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { runRelayExpectingFailure } from './helpers/process.js';
 import { freePort } from './helpers/redis.js';
 
-const BASE = { SANTA_CHAT_JWT_SECRET: 'redis-config-secret-0123456789', DATABASE_URL: 'sqlite::memory:' };
+const BASE = { SANTA_CHAT_JWT_SECRET: 'redis-config-secret-0123456789abcdef', DATABASE_URL: 'sqlite::memory:' };
 
 describe('Redis configuration', { concurrency: true }, () => {
   it('refuses a REDIS_URL that is not redis:// or rediss://', async () => {

@@ -117,7 +117,7 @@ describe('demo mode', () => {
     const { people: list, group } = await people(relay.url);
     const person = list[1] as Person;
     const token = await demoToken(relay.url, person.id);
-    const check = verifyParticipantToken(token, { secret: config.jwtSecret });
+    const check = await verifyParticipantToken(token, { secret: config.jwtSecret });
     assert.ok(check.ok && check.userId === person.id);
     const listed = await asParticipant(relay.url, token).get<ConversationListResponse>('/conversations');
     assert.equal(listed.status, 200);

@@ -8,11 +8,12 @@ import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { signParticipantToken, type JwtOptions } from './auth/jwt.js';
 import { createOriginPolicy } from './auth/origin.js';
+import { RefusedOriginLog } from './auth/refusal-log.js';
 import { ChatService } from './chat/service.js';
 import { MemoryBus } from './cluster/memory-bus.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './config.js';
 import { memoryLimiters } from './limits/limiters.js';
-import { createLogger } from './core/logger.js';
+import { createLogger, type Logger } from './core/logger.js';
 import { RelayMetrics } from './core/metrics.js';
 import { openSqliteStore } from './store/sqlite/store.js';
 
@@ -27,6 +28,8 @@ export interface TestAppOptions {
   allowedOrigins?: string[] | undefined;
   now?: () => number;
   widgetBundlePath?: string;
+  /** Default: silent. Tests that read the relay's log lines pass their own. */
+  logger?: Logger;
   /** Token checks beyond the secret (default: no leeway, no issuer or audience). */
   jwt?: Pick<JwtOptions, 'leewaySeconds' | 'issuer' | 'audience'>;
 }
@@ -63,10 +66,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const adminToken = 'adminToken' in options ? options.adminToken : TEST_APP_ADMIN_TOKEN;
   const origins = 'allowedOrigins' in options ? options.allowedOrigins : ['http://host.example'];
   const originPolicy = createOriginPolicy(origins ?? [url]);
+  const logger = options.logger ?? createLogger('silent');
   const app = createApp({
     service,
     metrics,
-    logger: createLogger('silent'),
+    logger,
+    refusedOrigins: new RefusedOriginLog(logger),
     jwt: { secret: TEST_APP_SECRET, leewaySeconds: 0, now, ...options.jwt },
     originPolicy: () => originPolicy,
     adminToken,

@@ -65,6 +65,10 @@ describe('loadConfig', () => {
 
   it('refuses each mistake with one sentence naming the variable', () => {
     refusal({}, /SANTA_CHAT_JWT_SECRET is not set/);
+    refusal(
+      { SANTA_CHAT_JWT_SECRET: 'x'.repeat(31) },
+      /^SANTA_CHAT_JWT_SECRET must be at least 32 bytes \(it has 31\); generate one with: openssl rand -base64 32$/,
+    );
     refusal({ ...SECRET, PORT: 'eighty' }, /^PORT must be/);
     refusal({ ...SECRET, PORT: '70000' }, /^PORT must be at most 65535/);
     refusal({ ...SECRET, SANTA_CHAT_ALLOWED_ORIGINS: 'gifts.example.com' }, /^SANTA_CHAT_ALLOWED_ORIGINS/);
@@ -73,6 +77,12 @@ describe('loadConfig', () => {
     refusal({ ...SECRET, SANTA_CHAT_RATE_MESSAGES: '0' }, /^SANTA_CHAT_RATE_MESSAGES must be a positive integer/);
     refusal({ ...SECRET, SANTA_CHAT_METRICS_HOST: '0.0.0.0' }, /SANTA_CHAT_METRICS_PORT is not/);
     refusal({ ...SECRET, PORT: '9000', SANTA_CHAT_METRICS_PORT: '9000' }, /SANTA_CHAT_METRICS_PORT must differ from PORT/);
+  });
+
+  it('counts the JWT secret in UTF-8 bytes: 32 are enough, whatever the characters', () => {
+    assert.equal(loadConfig({ SANTA_CHAT_JWT_SECRET: 'x'.repeat(32) }).jwtSecret, 'x'.repeat(32));
+    assert.equal(loadConfig({ SANTA_CHAT_JWT_SECRET: '\u{1F385}'.repeat(8) }).jwtSecret.length, 16);
+    assert.throws(() => loadConfig({ SANTA_CHAT_JWT_SECRET: '\u{1F385}'.repeat(7) }), /at least 32 bytes \(it has 28\)/);
   });
 
   it('treats empty and blank values as unset', () => {

@@ -42,6 +42,9 @@ export interface MetricsListenerConfig {
 
 type Env = Record<string, string | undefined>;
 
+/** HS256 keys shorter than the hash (RFC 7518 §3.2) can be brute-forced from one token. */
+export const MIN_JWT_SECRET_BYTES = 32;
+
 function positiveInteger(env: Env, name: string, fallback: number, { allowZero = false } = {}): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return fallback;
@@ -63,6 +66,13 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     throw new ConfigError(
       'SANTA_CHAT_JWT_SECRET is not set. It is the HS256 key your site signs participant tokens with; ' +
         'set it to a long random string (for example: openssl rand -base64 32).',
+    );
+  }
+  const secretBytes = Buffer.byteLength(jwtSecret, 'utf8');
+  if (secretBytes < MIN_JWT_SECRET_BYTES) {
+    throw new ConfigError(
+      `SANTA_CHAT_JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes (it has ${secretBytes}); ` +
+        'generate one with: openssl rand -base64 32',
     );
   }
   const port = portNumber(env, 'PORT', 8787);

@@ -11,6 +11,7 @@ import { getRequestListener, RequestError } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createApp } from './app.js';
 import { createOriginPolicy, type OriginPolicy } from './auth/origin.js';
+import { RefusedOriginLog } from './auth/refusal-log.js';
 import type { AppDependencies } from './http/context.js';
 import { errorBody } from './http/errors.js';
 import type { JwtOptions } from './auth/jwt.js';
@@ -80,12 +81,14 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   const parts = await assemble(config, overrides);
   const { logger, metrics, service, reveals } = parts;
   let originPolicy: OriginPolicy = createOriginPolicy(config.allowedOrigins ?? []);
+  const refusedOrigins = new RefusedOriginLog(logger);
   const deps: AppDependencies = {
     service,
     metrics,
     logger,
     jwt: parts.jwt,
     originPolicy: () => originPolicy,
+    refusedOrigins,
     adminToken: config.adminToken,
     limits: config.limits,
     requestLimiter: parts.cluster.limiters.request,
@@ -93,7 +96,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   };
   const app = createApp(deps);
   overrides.extendApp?.(app, deps);
-  const sockets = socketServer(config, parts, () => originPolicy);
+  const sockets = socketServer(config, parts, () => originPolicy, refusedOrigins);
   const unsubscribe = routeBusEvents({ ...parts, bus: parts.cluster.bus });
   await reveals.start();
 
@@ -190,7 +193,12 @@ function once(work: () => Promise<void>): () => Promise<void> {
   return () => (running ??= work());
 }
 
-function socketServer(config: RelayConfig, parts: RelayParts, originPolicy: () => OriginPolicy): SocketServer {
+function socketServer(
+  config: RelayConfig,
+  parts: RelayParts,
+  originPolicy: () => OriginPolicy,
+  refusedOrigins: RefusedOriginLog,
+): SocketServer {
   const { service, hub, jwt, metrics, logger } = parts;
   const dispatcher = new Dispatcher({
     service,
@@ -205,6 +213,7 @@ function socketServer(config: RelayConfig, parts: RelayParts, originPolicy: () =
     dispatcher,
     hub,
     originPolicy,
+    refusedOrigins,
     metrics,
     logger,
     maxFrameBytes: config.limits.maxFrameBytes,

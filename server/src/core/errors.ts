@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../../protocol/index.js';
+import type { ErrorCode, Refusal } from '../../../protocol/index.js';
 
 /**
  * A refusal the client caused and can be told about: HTTP turns it into an error body with
@@ -9,13 +9,20 @@ export class ChatError extends Error {
   readonly code: ErrorCode;
   readonly field: string | undefined;
   readonly retryAfterMs: number | undefined;
+  /** Why a token or an origin was refused (protocol/refusals.ts); the body's `error.reason`. */
+  readonly reason: Refusal | undefined;
 
-  constructor(code: ErrorCode, message: string, details: { field?: string; retryAfterMs?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: { field?: string; retryAfterMs?: number; reason?: Refusal } = {},
+  ) {
     super(message);
     this.name = 'ChatError';
     this.code = code;
     this.field = details.field;
     this.retryAfterMs = details.retryAfterMs;
+    this.reason = details.reason;
   }
 }
 

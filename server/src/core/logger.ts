@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -6,10 +6,12 @@ export type { Logger };
  * Structured JSON logs. Message content and tokens are never passed to the logger; the
  * redact list is a second line of defence for fields that could carry them by mistake.
  */
-export function createLogger(level: string): Logger {
-  return pino({
+export function createLogger(level: string, destination?: DestinationStream): Logger {
+  const options = {
     level,
     base: { service: 'santa-chat-relay' },
     redact: { paths: ['token', 'content', '*.token', '*.content', 'authorization', '*.authorization'], censor: '[redacted]' },
-  });
+  };
+  // `destination`: where tests read the lines; by default stdout.
+  return destination === undefined ? pino(options) : pino(options, destination);
 }

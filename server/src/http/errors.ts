@@ -1,11 +1,14 @@
 import type { Context } from 'hono';
-import { HTTP_STATUS_BY_CODE, type ApiError, type ErrorCode } from '../../../protocol/index.js';
+import { HTTP_STATUS_BY_CODE, type ApiError, type ErrorCode, type Refusal } from '../../../protocol/index.js';
 import { ChatError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { RelayMetrics } from '../core/metrics.js';
 
-export function errorBody(code: ErrorCode, message: string, field?: string): ApiError {
-  return { success: false, error: field === undefined ? { code, message } : { code, message, field } };
+export function errorBody(code: ErrorCode, message: string, field?: string, reason?: Refusal): ApiError {
+  return {
+    success: false,
+    error: { code, message, ...(field !== undefined ? { field } : {}), ...(reason !== undefined ? { reason } : {}) },
+  };
 }
 
 /** The one place where anything thrown in a route becomes a response (Hono's `onError`). */
@@ -15,7 +18,7 @@ export function createErrorHandler(logger: Logger, metrics: RelayMetrics) {
       metrics.refused(error.code);
       if (error.retryAfterMs !== undefined) c.header('Retry-After', String(Math.ceil(error.retryAfterMs / 1000)));
       const status = HTTP_STATUS_BY_CODE[error.code] as 400;
-      return c.json(errorBody(error.code, error.message, error.field), status);
+      return c.json(errorBody(error.code, error.message, error.field, error.reason), status);
     }
     logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed');
     metrics.refused('INTERNAL');

@@ -8,9 +8,11 @@ import {
   LIMITS,
   parseConversationRequest,
   parseHistoryQuery,
+  REFUSAL_EXPLANATIONS,
 } from '../../../protocol/index.js';
 import { readBearer } from '../auth/bearer.js';
 import { verifyParticipantToken } from '../auth/jwt.js';
+import { logTokenRefusal } from '../auth/refusal-log.js';
 import { ChatError } from '../core/errors.js';
 import { conversationBody, conversationListBody, historyBody } from '../views/frames.js';
 import { limitBody, readJsonBody } from './body.js';
@@ -71,15 +73,20 @@ function guards(deps: AppDependencies): MiddlewareHandler<AppEnv>[] {
     async function refuseForeignOrigins(c, next) {
       const origin = c.req.header('origin');
       if (origin !== undefined && !deps.originPolicy().allows(origin)) {
-        throw new ChatError('FORBIDDEN', 'This origin is not allowed to use the relay.');
+        deps.refusedOrigins.note(origin, 'http');
+        // Without CORS headers a browser page cannot read this body; curl and the logs can.
+        throw new ChatError('FORBIDDEN', REFUSAL_EXPLANATIONS.ORIGIN_NOT_ALLOWED, { reason: 'ORIGIN_NOT_ALLOWED' });
       }
       await next();
     },
     async function authenticate(c, next) {
       const token = readBearer(c.req.header('authorization'));
-      if (token === null) throw new ChatError('UNAUTHENTICATED', 'Send your participant token as a Bearer token.');
-      const check = verifyParticipantToken(token, deps.jwt);
-      if (!check.ok) throw new ChatError('UNAUTHENTICATED', `Invalid token: ${check.reason}.`);
+      const check = token === null ? null : await verifyParticipantToken(token, deps.jwt);
+      if (check === null || !check.ok) {
+        const refusal = check ?? { ok: false as const, reason: 'TOKEN_MISSING' as const, detail: 'no Bearer token' };
+        logTokenRefusal(deps.logger, refusal, 'http');
+        throw new ChatError('UNAUTHENTICATED', REFUSAL_EXPLANATIONS[refusal.reason], { reason: refusal.reason });
+      }
       const retryAfterMs = await deps.requestLimiter.take(check.userId, Date.now());
       if (retryAfterMs > 0) {
         throw new ChatError('RATE_LIMITED', 'Too many requests; slow down.', { retryAfterMs });

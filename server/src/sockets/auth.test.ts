@@ -222,10 +222,12 @@ describe('WebSocket AUTH', () => {
 });
 
 describe('WebSocket upgrade', () => {
-  test('refuses a foreign Origin with 403 and accepts an allowed Origin or none', async () => {
+  test('closes a foreign Origin at once with 4003 and accepts an allowed Origin or none', async () => {
     await withRelay({}, async (harness) => {
       for (const origin of ['http://evil.example', 'null', 'http://host.example.evil.example']) {
-        await assert.rejects(TestClient.connect(harness.relay.wsUrl, { origin }), /upgrade refused: 403/, origin);
+        const refused = await harness.connect({ origin });
+        assert.equal(await closeCode(refused), 4003, origin);
+        assert.match(refused.closeReason, /^ORIGIN_NOT_ALLOWED: /, origin);
       }
       const allowed = await harness.connect({ origin: 'http://host.example' });
       allowed.send({ type: 'AUTH', token: harness.relay.token('alice') });
@@ -241,7 +243,7 @@ describe('WebSocket upgrade', () => {
       const own = await harness.connect({ origin: harness.relay.url });
       own.send({ type: 'AUTH', token: harness.relay.token('alice') });
       assert.equal((await own.next('READY')).userId, 'alice');
-      await assert.rejects(TestClient.connect(harness.relay.wsUrl, { origin: 'http://host.example' }), /upgrade refused: 403/);
+      assert.equal(await closeCode(await harness.connect({ origin: 'http://host.example' })), 4003);
     });
   });
 

@@ -2,8 +2,16 @@
  * Handles the frames of one socket, per docs/protocol.md §3. A bad frame is answered with an
  * `ERROR` frame and the socket stays open; only the contract's close codes close it.
  */
-import { CloseCode, LIMITS, parseClientFrame, type ClientFrame, type ErrorCode } from '../../../protocol/index.js';
-import { verifyParticipantToken, type JwtOptions } from '../auth/jwt.js';
+import {
+  CloseCode,
+  LIMITS,
+  parseClientFrame,
+  refusalCloseReason,
+  type ClientFrame,
+  type ErrorCode,
+} from '../../../protocol/index.js';
+import { verifyParticipantToken, type JwtOptions, type TokenCheck } from '../auth/jwt.js';
+import { logTokenRefusal } from '../auth/refusal-log.js';
 import type { ChatService } from '../chat/service.js';
 import { ChatError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -49,7 +57,7 @@ export class Dispatcher {
     const parsed = parseClientFrame(text);
     if (!parsed.ok) {
       if (parsed.type === 'AUTH') {
-        this.#enqueue(connection, async () => this.#refuseTokenless(connection));
+        this.#enqueue(connection, async () => this.#refuseTokenless(connection, text));
         return;
       }
       this.#refuse(connection, 'BAD_REQUEST', parsed.message, parsed);
@@ -105,16 +113,17 @@ export class Dispatcher {
   }
 
   async #authenticate(connection: Connection, token: string): Promise<void> {
-    const check = verifyParticipantToken(token, this.#jwt);
-    if (!check.ok) {
-      this.#metrics.refused('UNAUTHENTICATED');
-      connection.close(CloseCode.UNAUTHENTICATED, `Invalid token: ${check.reason}.`);
-      return;
-    }
+    const check = await verifyParticipantToken(token, this.#jwt);
+    // Verifying is asynchronous now: the socket may have gone meanwhile.
+    if (connection.isClosed) return;
+    if (!check.ok) return this.#refuseToken(connection, check);
     if (connection.userId !== null && connection.userId !== check.userId) {
-      this.#metrics.refused('UNAUTHENTICATED');
-      connection.close(CloseCode.UNAUTHENTICATED, 'A renewed token must be for the same user.');
-      return;
+      return this.#refuseToken(connection, {
+        ok: false,
+        reason: 'TOKEN_USER_CHANGED',
+        detail: `renewal for another user than ${connection.userId}`,
+        claimedUserId: check.userId,
+      });
     }
     const firstAuth = connection.state === SocketState.AWAITING_AUTH;
     connection.userId = check.userId;
@@ -122,7 +131,7 @@ export class Dispatcher {
     connection.setAuthTimeout(undefined);
     connection.setExpiry(
       setTimeoutAt(check.expiresAt + (this.#jwt.leewaySeconds ?? LIMITS.jwtLeewaySeconds) * 1000, () =>
-        connection.close(CloseCode.TOKEN_EXPIRED, 'Token expired; reconnect with a new one.'),
+        connection.close(CloseCode.TOKEN_EXPIRED, refusalCloseReason('TOKEN_EXPIRED', 'The token expired and was not renewed; reconnect with a new one.')),
       ),
     );
     if (firstAuth) {
@@ -150,11 +159,19 @@ export class Dispatcher {
     }
   }
 
-  /** docs/protocol.md §3: an AUTH frame without a usable token closes 4401, like a bad token. */
-  #refuseTokenless(connection: Connection): void {
-    if (connection.isClosed) return;
+  /** docs/protocol.md §3: a refused token closes 4401, its reason starting with the refusal's code. */
+  #refuseToken(connection: Connection, check: Extract<TokenCheck, { ok: false }>): void {
     this.#metrics.refused('UNAUTHENTICATED');
-    connection.close(CloseCode.UNAUTHENTICATED, 'Invalid token: the AUTH frame has no usable token.');
+    logTokenRefusal(this.#logger, check, 'websocket');
+    connection.close(CloseCode.UNAUTHENTICATED, refusalCloseReason(check.reason));
+  }
+
+  /** An AUTH frame without a usable token closes 4401 like a bad token: missing, or over 8 KiB. */
+  #refuseTokenless(connection: Connection, text: string): void {
+    if (connection.isClosed) return;
+    this.#refuseToken(connection, hasLongToken(text)
+      ? { ok: false, reason: 'TOKEN_MALFORMED', detail: 'token over 8 KiB' }
+      : { ok: false, reason: 'TOKEN_MISSING', detail: 'AUTH frame without a token' });
   }
 
   #refuseError(connection: Connection, error: unknown, about: { clientId?: string; conversationId?: string }): void {
@@ -182,5 +199,16 @@ export class Dispatcher {
     if (code !== 'INTERNAL' && this.#refusals.take(String(connection.number), Date.now()) > 0) {
       connection.close(CloseCode.POLICY_VIOLATION, 'Too many refused frames.');
     }
+  }
+}
+
+/** Whether a refused AUTH frame did carry a token string, too long to be one (the frame rule's 8 KiB). */
+function hasLongToken(text: string): boolean {
+  try {
+    const frame: unknown = JSON.parse(text);
+    const token = typeof frame === 'object' && frame !== null ? (frame as { token?: unknown }).token : undefined;
+    return typeof token === 'string' && token.length > LIMITS.maxTokenLength;
+  } catch {
+    return false;
   }
 }

@@ -5,8 +5,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CloseCode } from '../../../protocol/index.js';
+import { CloseCode, MAX_CLOSE_REASON_BYTES, refusalCloseReason } from '../../../protocol/index.js';
 import type { OriginPolicy } from '../auth/origin.js';
+import { logTokenRefusal, type RefusedOriginLog } from '../auth/refusal-log.js';
 import type { Logger } from '../core/logger.js';
 import { setTimeoutAt } from '../core/long-timeout.js';
 import type { RelayMetrics } from '../core/metrics.js';
@@ -18,6 +19,8 @@ export interface SocketServerOptions {
   dispatcher: Dispatcher;
   hub: SocketHub;
   originPolicy: () => OriginPolicy;
+  /** Warns of refused origins, rate-limited; shared with the HTTP routes. */
+  refusedOrigins: RefusedOriginLog;
   metrics: RelayMetrics;
   logger: Logger;
   maxFrameBytes: number;
@@ -29,6 +32,8 @@ export class SocketServer {
   readonly #options: SocketServerOptions;
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
+  /** Sockets of refused origins, between their close frame and the end of the handshake. */
+  readonly #refused = new Set<WebSocket>();
   readonly #heartbeat: NodeJS.Timeout;
   #closing = false;
 
@@ -53,7 +58,17 @@ export class SocketServer {
     if (this.#closing) return refuseUpgrade(socket, 503, 'Service Unavailable');
     const origin = request.headers.origin;
     if (origin !== undefined && !this.#options.originPolicy().allows(origin)) {
-      return refuseUpgrade(socket, 403, 'Forbidden');
+      // A browser hides a refused upgrade's status (the page sees 1006, like an outage), so the
+      // upgrade is accepted and closed at once with a reason the page can read. No listener is
+      // attached: no frame of this socket is ever read into the dispatcher (decision 0013).
+      this.#options.refusedOrigins.note(origin, 'websocket');
+      this.#wss.handleUpgrade(request, socket, head, (webSocket) => {
+        this.#refused.add(webSocket);
+        webSocket.on('error', () => webSocket.terminate());
+        webSocket.once('close', () => this.#refused.delete(webSocket));
+        webSocket.close(CloseCode.ORIGIN_NOT_ALLOWED, originCloseReason(origin));
+      });
+      return;
     }
     this.#wss.handleUpgrade(request, socket, head, (webSocket) => this.#accept(webSocket));
   }
@@ -65,7 +80,9 @@ export class SocketServer {
     metrics.socketOpened();
     connection.setAuthTimeout(
       setTimeoutAt(Date.now() + this.#options.authTimeoutMs, () => {
-        if (!connection.isReady) connection.close(CloseCode.UNAUTHENTICATED, 'No AUTH frame in time.');
+        if (connection.isReady || connection.isClosed) return;
+        logTokenRefusal(logger, { ok: false, reason: 'TOKEN_MISSING', detail: 'no AUTH frame in time' }, 'websocket');
+        connection.close(CloseCode.UNAUTHENTICATED, refusalCloseReason('TOKEN_MISSING', 'No AUTH frame in time; send AUTH with a participant token first.'));
       }),
     );
     webSocket.on('pong', () => {
@@ -112,8 +129,18 @@ export class SocketServer {
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
     await Promise.race([Promise.all(closed), deadline]);
     for (const connection of this.#connections) connection.socket.terminate();
+    for (const webSocket of this.#refused) webSocket.terminate();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
   }
+}
+
+/** `ORIGIN_NOT_ALLOWED: add <origin> to SANTA_CHAT_ALLOWED_ORIGINS`, naming the origin when it fits and is plain. */
+export function originCloseReason(origin: string): string {
+  const named = refusalCloseReason('ORIGIN_NOT_ALLOWED', `add ${origin} to SANTA_CHAT_ALLOWED_ORIGINS`);
+  if (/^[\x21-\x7e]+$/.test(origin) && Buffer.byteLength(named) <= MAX_CLOSE_REASON_BYTES && !named.endsWith('…')) {
+    return named;
+  }
+  return refusalCloseReason('ORIGIN_NOT_ALLOWED', "add this page's origin to SANTA_CHAT_ALLOWED_ORIGINS");
 }
 
 function refuseUpgrade(socket: Duplex, status: number, reason: string): void {
