@@ -45,7 +45,7 @@ describe('message rate limit', () => {
   });
 
   test('refused sends and duplicate retries do not count', async () => {
-    await withRelay({ limits: { rateMessages: 3, rateWindowMs: 1000 } }, async (harness) => {
+    await withRelay({ limits: { rateMessages: 3, rateWindowMs: 10_000 } }, async (harness) => {
       const conversationId = await harness.aliceBob();
       const { client: alice } = await harness.ready('alice');
       const refused = [
