@@ -213,6 +213,12 @@ export const styles = css`
   .banner.warn {
     color: var(--_danger);
   }
+  .banner .detail {
+    display: block;
+    margin-top: 2px;
+    font-size: 0.85em;
+    overflow-wrap: anywhere;
+  }
 
   .list {
     list-style: none;

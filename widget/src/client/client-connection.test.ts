@@ -185,6 +185,72 @@ describe('SantaChatClient connection', () => {
     }
   });
 
+  it('4003 (a refused origin): says so once as an error naming the relay setting, warns in the console, and stops', async () => {
+    const { client, network, advance } = setup();
+    const errors: ClientEventMap['error'][] = [];
+    client.on('error', (detail) => errors.push(detail));
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (text: string) => void warnings.push(text);
+    try {
+      await client.connect();
+      network.socket.open();
+      network.socket.drop(4003, 'ORIGIN_NOT_ALLOWED: add https://gifts.example to SANTA_CHAT_ALLOWED_ORIGINS');
+      assert.equal(client.state, 'disconnected');
+      assert.equal(client.lastDisconnectReason, 'origin-not-allowed');
+      assert.deepEqual(errors, [{ code: 'ORIGIN_NOT_ALLOWED', message: 'add https://gifts.example to SANTA_CHAT_ALLOWED_ORIGINS' }]);
+      assert.deepEqual(client.refusal, errors[0]);
+      assert.match(warnings[0] ?? '', /SANTA_CHAT_ALLOWED_ORIGINS/);
+      advance(120_000);
+      await flush();
+      assert.equal(network.sockets.length, 1, 'no retry can help, so none is made');
+    } finally {
+      console.warn = warn;
+      client.disconnect();
+    }
+  });
+
+  it('a token refused for a setup reason is reported with its code; the provider gets one more try, then it stops', async () => {
+    let asked = 0;
+    const { client, network, advance } = setup({ token: '', tokenProvider: async () => (asked += 1, tokenFor('alice')) });
+    const errors: ClientEventMap['error'][] = [];
+    client.on('error', (detail) => errors.push(detail));
+    const warn = console.warn;
+    console.warn = () => undefined;
+    try {
+      await client.connect();
+      network.socket.open();
+      await flush();
+      network.socket.drop(4401, 'TOKEN_BAD_SIGNATURE: the token is not signed with this relay\'s SANTA_CHAT_JWT_SECRET.');
+      assert.equal(client.state, 'connecting', 'a new token may be signed right');
+      advance(60_000);
+      for (let step = 0; step < 50 && network.sockets.length < 2; step += 1) await flush();
+      assert.equal(network.sockets.length, 2);
+      network.socket.open();
+      await flush();
+      network.socket.drop(4401, 'TOKEN_BAD_SIGNATURE: the token is not signed with this relay\'s SANTA_CHAT_JWT_SECRET.');
+      assert.equal(client.state, 'disconnected');
+      assert.equal(client.lastDisconnectReason, 'unauthorized');
+      assert.deepEqual(errors.map((error) => error.code), ['TOKEN_BAD_SIGNATURE', 'TOKEN_BAD_SIGNATURE']);
+      assert.ok(asked >= 2);
+    } finally {
+      console.warn = warn;
+      client.disconnect();
+    }
+  });
+
+  it('an expired token is simply renewed: no error', async () => {
+    const { client, network } = setup({ tokenProvider: async () => tokenFor('alice') });
+    const errors: ClientEventMap['error'][] = [];
+    client.on('error', (detail) => errors.push(detail));
+    await client.connect();
+    await openAndReady(network, []);
+    network.socket.drop(4403, 'TOKEN_EXPIRED: the token has expired; mint a new one.');
+    assert.equal(client.state, 'connecting');
+    assert.deepEqual(errors, []);
+    client.disconnect();
+  });
+
   it('without any token or provider it stops as unauthorized', async () => {
     const { client, network } = setup({ token: '' });
     await client.connect();

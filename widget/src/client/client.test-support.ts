@@ -7,9 +7,11 @@ import type { ClientFrame, Conversation, Message, ServerFrame } from '../../../p
 
 class FakeCloseEvent extends Event {
   readonly code: number;
-  constructor(code: number) {
+  readonly reason: string;
+  constructor(code: number, reason: string) {
     super('close');
     this.code = code;
+    this.reason = reason;
   }
 }
 
@@ -47,10 +49,10 @@ export class FakeSocket extends EventTarget {
     this.dispatchEvent(new MessageEvent('message', { data: JSON.stringify(frame) }));
   }
 
-  /** The relay (or the network) closes the socket. */
-  drop(code = 1006): void {
+  /** The relay (or the network) closes the socket, with the relay's close reason if it gave one. */
+  drop(code = 1006, reason = ''): void {
     this.readyState = 3;
-    this.dispatchEvent(new FakeCloseEvent(code));
+    this.dispatchEvent(new FakeCloseEvent(code, reason));
   }
 
   framesOf<T extends ClientFrame['type']>(type: T): Extract<ClientFrame, { type: T }>[] {

@@ -26,7 +26,7 @@ import { TokenSource } from './token-source.js';
 import {
   DisconnectReason,
   type ChatMessage,
-  type ClientConnectionState,
+  ClientConnectionState,
   type ClientEventMap,
   type OutgoingMessage,
   type SantaChatClientOptions,
@@ -59,6 +59,7 @@ export class SantaChatClient extends EventTarget {
    */
   #user: { id: string; loaded: Promise<void> | null } | null;
   readonly #connection: Connection;
+  #refusal: { code: string; message: string } | null = null;
   readonly #outbox: Outbox;
   readonly #typingSentAt = new Map<string, number>();
   /** Read cursors moved while no socket could carry the READ; sent after the next READY. */
@@ -87,6 +88,12 @@ export class SantaChatClient extends EventTarget {
         dropped: () => this.#outbox.reset(),
         renewed: (token) => this.setToken(token),
         state: (detail) => this.#emit('state', detail),
+        refused: (refusal) => {
+          this.#refusal = refusal;
+          // For the developer setting the site up: the console names what to change.
+          console.warn(`santa-chat: the relay refused to connect (${refusal.code}): ${refusal.message}`);
+          this.#emit('error', refusal);
+        },
       },
     );
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -94,6 +101,11 @@ export class SantaChatClient extends EventTarget {
 
   get state(): ClientConnectionState {
     return this.#connection.state;
+  }
+
+  /** The last refusal the relay named (origin or token), until the next successful connection. */
+  get refusal(): { code: string; message: string } | null {
+    return this.#connection.state === ClientConnectionState.CONNECTED ? null : this.#refusal;
   }
 
   get userId(): string | null {

@@ -14,7 +14,7 @@
  * back would close another tab's socket in turn), everything else (1001, 1006, 1008, 1009)
  * retries with backoff.
  */
-import { CloseCode, type ClientFrame, type ServerFrame } from '../../../protocol/browser.js';
+import { CloseCode, parseRefusal, type ClientFrame, type Refusal, type ServerFrame } from '../../../protocol/browser.js';
 import { backoffDelay } from './backoff.js';
 import { ChatClientError } from './errors.js';
 import { tokenSubject } from './token.js';
@@ -42,6 +42,8 @@ export interface ConnectionHooks {
   /** A new token, fetched a minute before the current one expires. */
   renewed(token: string): void;
   state(detail: ClientEventMap['state']): void;
+  /** The relay refused this page or its token for a reason it named (a setup problem, not an outage). */
+  refused(refusal: { code: Refusal; message: string }): void;
 }
 
 export interface ConnectionOptions {
@@ -72,6 +74,8 @@ export class Connection {
   #starting: Promise<void> | null = null;
   /** Stopped for lack of a valid token: a new token resumes. */
   #resumeOnToken = false;
+  /** Tokens refused in a row for a setup reason (not expiry); reset by READY. */
+  #setupRefusals = 0;
   #transport: Transport | null = null;
   /** Bumped for every socket and every stop: callbacks carrying an older number are ignored. */
   #socketId = 0;
@@ -162,6 +166,7 @@ export class Connection {
     this.#readySocketId = this.#socketId;
     clearTimeout(this.#readyTimer);
     this.#attempts = 0;
+    this.#setupRefusals = 0;
     this.#setState(ClientConnectionState.CONNECTED);
     this.#scheduleRenewal();
     this.#startHeartbeat();
@@ -200,8 +205,8 @@ export class Connection {
         clearTimeout(this.#pongTimer);
         this.#hooks.frame(frame);
       },
-      close: (code) => {
-        if (id === this.#socketId) this.#handleClose(code);
+      close: (code, reason) => {
+        if (id === this.#socketId) this.#handleClose(code, reason);
       },
     });
     this.#readyTimer = setTimeout(() => {
@@ -223,10 +228,24 @@ export class Connection {
     this.#transport?.send({ type: 'AUTH', token });
   }
 
-  #handleClose(code: number): void {
+  #handleClose(code: number, reason: string): void {
     this.#transport = null;
+    const refusal = parseRefusal(reason);
+    if (code === CloseCode.ORIGIN_NOT_ALLOWED) {
+      // No retry can help: the relay's SANTA_CHAT_ALLOWED_ORIGINS must list this page's origin.
+      this.#hooks.refused({ code: refusal ?? 'ORIGIN_NOT_ALLOWED', message: explanation(reason) });
+      this.stop(DisconnectReason.ORIGIN_NOT_ALLOWED);
+      return;
+    }
     if (code === CloseCode.UNAUTHENTICATED || code === CloseCode.TOKEN_EXPIRED) {
-      if (!this.#tokens.canRenew) {
+      // An expired or missing token is renewed; any other refusal is the host's setup (a wrong
+      // secret, issuer or clock), which a new token fixes rarely: say so, and stop at the second.
+      const setupProblem = refusal !== null && refusal !== 'TOKEN_EXPIRED' && refusal !== 'TOKEN_MISSING';
+      if (setupProblem) {
+        this.#hooks.refused({ code: refusal, message: explanation(reason) });
+        this.#setupRefusals += 1;
+      }
+      if (!this.#tokens.canRenew || this.#setupRefusals >= 2) {
         this.stop(DisconnectReason.UNAUTHORIZED);
         return;
       }
@@ -303,4 +322,9 @@ export class Connection {
     window[method]('online', this.#onOnline);
     window[method]('offline', this.#onOffline);
   }
+}
+
+/** The sentence after `CODE: ` in a close reason (the whole reason when it names no code). */
+function explanation(reason: string): string {
+  return reason.replace(/^[A-Z_]+:\s*/, '');
 }

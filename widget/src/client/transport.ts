@@ -7,7 +7,8 @@ import { parseServerFrame, type ClientFrame, type ServerFrame } from '../../../p
 export interface TransportHandlers {
   open(): void;
   frame(frame: ServerFrame): void;
-  close(code: number): void;
+  /** `reason` is the relay's close reason (`CODE: sentence` for a refusal), `''` when there is none. */
+  close(code: number, reason: string): void;
 }
 
 /** The socket's readyState once it can send (WebSocket.OPEN, the same in browsers and `ws`). */
@@ -24,7 +25,7 @@ export class Transport {
       const frame = typeof event.data === 'string' ? parseServerFrame(event.data) : null;
       if (frame !== null) handlers.frame(frame);
     });
-    this.#socket.addEventListener('close', (event: CloseEvent) => handlers.close(event.code));
+    this.#socket.addEventListener('close', (event: CloseEvent) => handlers.close(event.code, event.reason ?? ''));
     // Every failure is followed by `close`, which is where the client reacts.
     this.#socket.addEventListener('error', () => {});
   }

@@ -22,6 +22,8 @@ export const DisconnectReason = {
   OFFLINE: 'offline',
   /** The token was refused or expired and no `tokenProvider` could renew it: stops. */
   UNAUTHORIZED: 'unauthorized',
+  /** The relay refuses this page's origin (close 4003; its `SANTA_CHAT_ALLOWED_ORIGINS`): stops. */
+  ORIGIN_NOT_ALLOWED: 'origin-not-allowed',
   /** `disconnect()` or `logout()` was called: stops. */
   CLIENT: 'client',
   /**

@@ -47,6 +47,11 @@ export class ChatController implements ReactiveController {
   }
 
   /** Why the client is disconnected, while it is (held by the client, read here). */
+  /** What the relay named when it refused this page or its token, while not connected. */
+  get refusal(): { code: string; message: string } | null {
+    return this.client?.refusal ?? null;
+  }
+
   get disconnectReason(): DisconnectReason | undefined {
     return this.state === ClientConnectionState.DISCONNECTED ? (this.client?.lastDisconnectReason ?? undefined) : undefined;
   }

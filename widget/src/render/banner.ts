@@ -7,7 +7,14 @@ import type { Strings } from '../strings.js';
 export function renderBanner(chat: ChatController, strings: Strings): TemplateResult | typeof nothing {
   if (chat.state === ClientConnectionState.CONNECTED) return nothing;
   const reason = chat.disconnectReason;
-  if (reason === DisconnectReason.UNAUTHORIZED) return html`<div class="banner warn" role="alert">${strings.unauthorized}</div>`;
+  if (reason === DisconnectReason.UNAUTHORIZED || reason === DisconnectReason.ORIGIN_NOT_ALLOWED) {
+    // The relay's own sentence, when it named one, tells whoever sets the site up what to change.
+    const detail = chat.refusal?.message;
+    return html`<div class="banner warn" role="alert">
+      ${reason === DisconnectReason.ORIGIN_NOT_ALLOWED ? strings.originRefused : strings.unauthorized}
+      ${detail ? html`<small class="detail">${detail}</small>` : nothing}
+    </div>`;
+  }
   if (reason === DisconnectReason.OFFLINE) return html`<div class="banner" role="status">${strings.offline}</div>`;
   if (reason === DisconnectReason.REPLACED) {
     return html`<div class="banner" role="status">
