@@ -3,7 +3,7 @@
  * `/healthz`, Prometheus `/metrics` (its access rules: metrics-access.test.ts), the widget bundle at `/santa-chat.js`, and JSON 404s.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
@@ -14,6 +14,8 @@ import { asParticipant, assertError, request, sendMessage } from './helpers/http
 import { startTestRelay, TEST_ADMIN_TOKEN, threeGroup, type TestRelay } from './helpers/relay.js';
 
 const BUNDLE = 'export class SantaChat extends HTMLElement {}\ncustomElements.define("santa-chat", SantaChat);\n';
+const PANEL_CHUNK = 'export const renderPanel = () => null;\n';
+const LOCALE = 'export default { send: "Senden" };\n';
 
 /** The value of one Prometheus sample, e.g. `santa_chat_errors_total{code="FORBIDDEN"}`; 0 when absent. */
 function sample(metrics: string, name: string): number {
@@ -28,6 +30,12 @@ describe('operations endpoints', () => {
   before(async () => {
     bundleDir = await mkdtemp(join(tmpdir(), 'santa-chat-bundle-'));
     await writeFile(join(bundleDir, 'santa-chat.js'), BUNDLE);
+    await mkdir(join(bundleDir, 'chunks'));
+    await mkdir(join(bundleDir, 'locales'));
+    await writeFile(join(bundleDir, 'chunks', 'panel-Ab1_c2.js'), PANEL_CHUNK);
+    await writeFile(join(bundleDir, 'chunks', 'panel-Ab1_c2.js.map'), '{}');
+    await writeFile(join(bundleDir, 'locales', 'de.js'), LOCALE);
+    await writeFile(join(bundleDir, 'secret.js'), 'the relay must not serve this');
     relay = await startTestRelay({ widgetBundlePath: join(bundleDir, 'santa-chat.js') });
   });
   after(async () => {
@@ -76,6 +84,30 @@ describe('operations endpoints', () => {
     assert.equal(bundle.text, BUNDLE);
     assert.match(bundle.headers.get('content-type') ?? '', /^text\/javascript/);
     assert.equal(bundle.headers.get('access-control-allow-origin'), '*');
+  });
+
+  it('serves the chunks beside the bundle (the lazy panel, the locales) with the same headers, and nothing else of the folder', async () => {
+    for (const [path, body] of [
+      ['/chunks/panel-Ab1_c2.js', PANEL_CHUNK],
+      ['/locales/de.js', LOCALE],
+    ] as const) {
+      const chunk = await request(`${relay.url}${path}`, { headers: { origin: 'https://any-host.example' } });
+      assert.equal(chunk.status, 200, path);
+      assert.equal(chunk.text, body, path);
+      assert.match(chunk.headers.get('content-type') ?? '', /^text\/javascript/, path);
+      assert.equal(chunk.headers.get('access-control-allow-origin'), '*', path);
+    }
+    for (const path of [
+      '/chunks/panel-Ab1_c2.js.map',
+      '/chunks/missing-1234.js',
+      '/chunks/..%2Fsecret.js',
+      '/chunks/%2E%2E%2Fsecret.js',
+      '/locales/..%2F..%2Fsecret.js',
+      '/chunks/.js',
+      '/secret.js',
+    ]) {
+      assertError(await request(`${relay.url}${path}`), 404, 'NOT_FOUND');
+    }
   });
 
   it('answers a request Node cannot even read (bad Host, bad path) 400 BAD_REQUEST with the JSON body', async () => {

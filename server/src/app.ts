@@ -3,12 +3,16 @@
  * and tests can call `app.request()` directly.
  */
 import { readFile } from 'node:fs/promises';
-import { Hono } from 'hono';
+import { basename, dirname, join } from 'node:path';
+import { Hono, type Context } from 'hono';
 import { requireAdminToken } from './auth/admin.js';
 import { adminRoutes } from './http/admin-routes.js';
 import type { AppDependencies } from './http/context.js';
 import { createErrorHandler, errorBody } from './http/errors.js';
 import { participantRoutes } from './http/participant-routes.js';
+
+/** A built chunk's name: no dots but the `.js`, no slashes, so nothing outside its folder. */
+const WIDGET_FILE = /^[A-Za-z0-9_-]{1,100}\.js$/;
 
 export function createApp(deps: AppDependencies): Hono {
   const app = new Hono();
@@ -32,10 +36,16 @@ export function createApp(deps: AppDependencies): Hono {
     });
   }
 
-  app.get('/santa-chat.js', async (c) => {
-    let bundle: string;
+  /**
+   * The widget: `/santa-chat.js`, and beside it the files it imports from the same folder
+   * (`/chunks/<name>.js`, the panel; `/locales/<lang>.js`), so that a strict CSP's
+   * `script-src` needs the relay's origin only (docs/decisions/0016-lazy-panel.md). Only
+   * names of letters, digits, `-` and `_` ending `.js` are served; nothing else of the folder.
+   */
+  const serveWidgetFile = async (c: Context, relativePath: string) => {
+    let code: string;
     try {
-      bundle = await readFile(deps.widgetBundlePath, 'utf8');
+      code = await readFile(join(dirname(deps.widgetBundlePath), relativePath), 'utf8');
     } catch {
       return c.json(errorBody('NOT_FOUND', 'The widget is not built yet: run `npm run build`.'), 404);
     }
@@ -43,8 +53,16 @@ export function createApp(deps: AppDependencies): Hono {
     c.header('Access-Control-Allow-Origin', '*');
     c.header('Content-Type', 'text/javascript; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=300');
-    return c.body(bundle);
-  });
+    return c.body(code);
+  };
+  app.get('/santa-chat.js', (c) => serveWidgetFile(c, basename(deps.widgetBundlePath)));
+  for (const folder of ['chunks', 'locales']) {
+    app.get(`/${folder}/:file`, (c) => {
+      const file = c.req.param('file');
+      if (!WIDGET_FILE.test(file)) return c.json(errorBody('NOT_FOUND', 'No such route.'), 404);
+      return serveWidgetFile(c, `${folder}/${file}`);
+    });
+  }
 
   if (deps.adminToken !== undefined) app.route('/admin', adminRoutes({ ...deps, adminToken: deps.adminToken }));
   app.route('/', participantRoutes(deps));

@@ -18,6 +18,7 @@ import {
   untilMessages,
 } from './harness.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
+import { LIMITS } from '../../protocol/browser.js';
 
 function launcher(element: SantaChat): HTMLButtonElement {
   return shadow(element).querySelector<HTMLButtonElement>('.launcher')!;
@@ -29,6 +30,19 @@ function panel(element: SantaChat): HTMLElement | null {
 
 function focused(element: SantaChat): Element | null {
   return shadow(element).activeElement;
+}
+
+/** WCAG contrast of two computed `rgb()` colours. */
+function contrast(foreground: string, background: string): number {
+  const luminance = (colour: string): number => {
+    const [r, g, b] = (colour.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
+      const channel = Number(part) / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+  };
+  const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
+  return (light! + 0.05) / (dark! + 0.05);
 }
 
 describe('accessibility', () => {
@@ -69,6 +83,57 @@ describe('accessibility', () => {
     await settled(santaChat);
     await expect(santaChat, 'dark theme').to.be.accessible();
   });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`passes axe in the ${theme} theme: launcher and inline, list and thread, over the limit, focus in the list`, async function () {
+      this.timeout(25000);
+      const { groupId, santa, giftee } = await createGroup();
+      const santaChat = await chatFor(santa.id, { mode: 'inline', theme });
+      const gifteeChat = await chatFor(giftee.id, { theme });
+      await connected(santaChat, gifteeChat);
+      await settled(santaChat);
+      await expect(santaChat, `${theme}: inline list`).to.be.accessible();
+      await openMatch(santaChat, groupId);
+      await send(santaChat, 'Hello there https://example.com/list');
+      await until(() => gifteeChat.unread.total === 1, 'giftee unread');
+      await settled(gifteeChat);
+      await expect(gifteeChat, `${theme}: launcher with a badge and preview`).to.be.accessible();
+      gifteeChat.show();
+      await settled(gifteeChat);
+      await expect(gifteeChat, `${theme}: launcher list`).to.be.accessible();
+
+      // The list's focus ring is drawn inside the button, where the scroll box cannot clip it.
+      const item = shadow(gifteeChat).querySelector<HTMLButtonElement>('.list button')!;
+      await sendKeys({ press: 'Tab' });
+      await until(() => shadow(gifteeChat).activeElement !== null, 'focus in the panel');
+      item.focus();
+      expect(item.matches(':focus-visible'), 'focused from the keyboard').to.equal(true);
+      const ring = getComputedStyle(item);
+      expect(ring.outlineStyle).to.equal('solid');
+      expect(Number.parseFloat(ring.outlineOffset) + Number.parseFloat(ring.outlineWidth), 'the ring stays inside the button').to.be.at.most(0);
+
+      item.click();
+      await untilMessages(gifteeChat, 1);
+      await settled(gifteeChat);
+      await settled(santaChat);
+      await expect(gifteeChat, `${theme}: launcher thread`).to.be.accessible();
+      await expect(santaChat, `${theme}: inline thread`).to.be.accessible();
+
+      // Over the limit: the counter in the error colour, Send disabled; both must stay readable.
+      await type(santaChat, 'x'.repeat(LIMITS.maxContentCodePoints + 5));
+      const counter = shadow(santaChat).querySelector('.counter')!;
+      expect(counter.classList.contains('over')).to.equal(true);
+      expect(shadow(santaChat).querySelector<HTMLButtonElement>('.send')!.disabled).to.equal(true);
+      await settled(santaChat);
+      await expect(santaChat, `${theme}: over the limit`).to.be.accessible();
+      // axe skips disabled controls: the disabled Send's own contrast, measured here.
+      const send_ = getComputedStyle(shadow(santaChat).querySelector('.send')!);
+      expect(contrast(send_.color, send_.backgroundColor), `${theme}: disabled Send`).to.be.at.least(4.5);
+      const over = getComputedStyle(counter);
+      const surface = getComputedStyle(shadow(santaChat).querySelector('.panel')!).backgroundColor;
+      expect(contrast(over.color, surface), `${theme}: over-limit counter`).to.be.at.least(4.5);
+    });
+  }
 
   it('names the launcher with the unread total and shows it as a badge', async () => {
     const { groupId, santa, giftee } = await createGroup();

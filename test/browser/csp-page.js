@@ -1,6 +1,7 @@
 // The CSP page's script (security-csp.test.ts opens csp-page.html as a top-level window). It loads the
 // BUILT bundle, chats as `?user=` in `?group=`, sends `?text=` and reports to the parent:
-// whether it connected, sent and was styled, and every `securitypolicyviolation` seen.
+// whether it connected, sent and was styled, which chunks it loaded, and every
+// `securitypolicyviolation` seen.
 // With `?control=1` it only does something the policy forbids (eval), to show that
 // violations are seen at all.
 const violations = [];
@@ -65,9 +66,14 @@ async function run() {
   const panel = chat.shadowRoot.querySelector('.panel');
   const styled = getComputedStyle(panel).display === 'flex';
   const bubbles = [...chat.shadowRoot.querySelectorAll('.bubble')].map((bubble) => bubble.textContent);
+  // The panel came from its own chunk, beside the bundle, under `script-src 'self'`.
+  const chunks = performance
+    .getEntriesByType('resource')
+    .map((entry) => new URL(entry.name).pathname)
+    .filter((path) => path.startsWith('/widget/dist/chunks/'));
   // Late reports (e.g. from a socket reconnect) get a moment to arrive.
   await sleep(300);
-  report({ connected: chat.connectionState === 'connected', sent: true, styled, bubbles });
+  report({ connected: chat.connectionState === 'connected', sent: true, styled, bubbles, chunks });
   await chat.logout();
 }
 

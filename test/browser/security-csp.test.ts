@@ -49,6 +49,7 @@ interface CspReport {
   sent?: boolean;
   styled?: boolean;
   bubbles?: string[];
+  chunks?: string[];
 }
 
 /**
@@ -145,6 +146,7 @@ describe('security', () => {
     expect(report.sent).to.equal(true);
     expect(report.styled, 'the styles apply (adopted style sheets)').to.equal(true);
     expect(report.bubbles).to.deep.equal([text]);
+    expect(report.chunks?.some((path) => /^\/widget\/dist\/chunks\/panel-[\w-]+\.js$/.test(path)), `the panel chunk loaded: ${report.chunks}`).to.equal(true);
     expect(await untilMessages(gifteeChat, 1)).to.deep.equal([text]);
   });
 });

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, adoptStyles, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Conversation } from '../../protocol/browser.js';
 import type { SantaChatClient } from './client/client.js';
 import type { ClientConnectionState, UnreadCounts } from './client/types.js';
@@ -6,17 +6,48 @@ import { ChatController } from './controllers/chat-controller.js';
 import { ClockController } from './controllers/clock-controller.js';
 import { PageController } from './controllers/page-controller.js';
 import { emit, type SantaChatMessageDetail } from './events.js';
-import { renderBanner } from './render/banner.js';
-import { draftStatus, renderComposer } from './render/composer.js';
-import { renderConversationList } from './render/conversation-list.js';
 import { renderLauncher, renderPreview } from './render/launcher.js';
 import { formatIsolated } from './render/isolate.js';
 import { conversationTitle, peerName, renderConversationTitle } from './render/labels.js';
-import { renderThread } from './render/thread.js';
 import { styles } from './santa-chat.styles.js';
 import { DEFAULT_STRINGS, format, type Strings } from './strings.js';
 import { askNotificationPermission, notifyWhileHidden } from './notifications.js';
-import { mentionsName } from './text.js';
+
+/** The panel's module, loaded the first time any element shows a panel (0016-lazy-panel.md). */
+type Panel = typeof import('./panel.js');
+let panel: Panel | undefined;
+let panelLoading: Promise<Panel> | undefined;
+function loadPanel(): Promise<Panel> {
+  return (panelLoading ??= import('./panel.js').then((module) => (panel = module)));
+}
+
+/**
+ * The shipped translations, each its own module, loaded when `lang` asks for it (a host may
+ * also import one and assign it to `strings`). Keyed by the primary language subtag.
+ */
+const LOCALES: Record<string, () => Promise<{ default: Strings }>> = {
+  de: () => import('./locales/de.js'),
+  es: () => import('./locales/es.js'),
+  fr: () => import('./locales/fr.js'),
+  nl: () => import('./locales/nl.js'),
+  pl: () => import('./locales/pl.js'),
+};
+const locales = new Map<string, Strings>();
+const localesLoading = new Map<string, Promise<Strings | undefined>>();
+function loadLocale(language: string): Promise<Strings | undefined> {
+  let loading = localesLoading.get(language);
+  if (!loading) {
+    const load = LOCALES[language];
+    loading = load
+      ? load().then(
+          (module) => (locales.set(language, module.default), module.default),
+          () => undefined,
+        )
+      : Promise.resolve(undefined);
+    localesLoading.set(language, loading);
+  }
+  return loading;
+}
 
 const PREVIEW_SHOWN_MS = 6000;
 /** Within this many pixels of the end, the log counts as scrolled to the end. */
@@ -79,6 +110,7 @@ export class SantaChat extends LitElement {
     mode: { reflect: true },
     open: { type: Boolean, reflect: true },
     theme: { reflect: true },
+    borderless: { type: Boolean, reflect: true },
     notifications: { type: Boolean },
     tokenProvider: { attribute: false },
     strings: { attribute: false },
@@ -107,6 +139,8 @@ export class SantaChat extends LitElement {
   declare open: boolean;
   /** `light` (default), `dark`, or `auto` (follows the system). */
   declare theme: 'light' | 'dark' | 'auto';
+  /** Inline mode inside a host's own card: drops the widget's border and corner radius. */
+  declare borderless: boolean;
   /** Offer browser notifications for messages that arrive while the page is hidden. */
   declare notifications: boolean;
   /** Called for a fresh token when there is none or it expired; the socket renews without dropping. */
@@ -130,8 +164,12 @@ export class SantaChat extends LitElement {
   #focusOnRender = false;
   /** The frame in which the log is scrolled to its end and what is visible marked read, when one is asked for. */
   #frame = 0;
-  /** `#strings()` for the `strings` property it was built from: one object while they are unchanged. */
-  #merged: { from: Partial<Strings>; strings: Strings } | undefined;
+  /** `#strings()` for the `strings` property and locale it was built from: one object while they are unchanged. */
+  #merged: { from: Partial<Strings>; locale: Strings | undefined; strings: Strings } | undefined;
+  /** Whether this shadow root has adopted the panel's styles. */
+  #panelStyled = false;
+  /** A chunk (the panel, a locale) this element waits for before its update is complete. */
+  #loading: Promise<unknown> | undefined;
 
   constructor() {
     super();
@@ -142,6 +180,7 @@ export class SantaChat extends LitElement {
     this.mode = 'launcher';
     this.open = false;
     this.theme = 'light';
+    this.borderless = false;
     this.notifications = false;
     this.strings = {};
     this.activeConversationId = null;
@@ -229,16 +268,51 @@ export class SantaChat extends LitElement {
     await this.#chat.logout();
   }
 
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  /** Also waits for a chunk the element is loading (the panel, a locale) and the update after it. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let complete = await super.getUpdateComplete();
+    while (this.#loading) {
+      const loading = this.#loading;
+      await loading;
+      if (this.#loading === loading) this.#loading = undefined;
+      complete = await super.getUpdateComplete();
+    }
+    return complete;
+  }
+
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('conversationId') && this.conversationId) this.activeConversationId = this.conversationId;
     if (changed.has('open') && this.open) this.#focusOnRender = true;
+    if (this.#panelShown() && !panel) this.#waitFor(loadPanel());
+    const language = this.#language();
+    if (language && LOCALES[language] && !locales.has(language)) this.#waitFor(loadLocale(language));
+  }
+
+  /** Renders again once `chunk` has loaded; `updateComplete` waits for it. */
+  #waitFor(chunk: Promise<unknown>): void {
+    const loading = chunk.then(() => this.requestUpdate());
+    this.#loading = this.#loading ? Promise.all([this.#loading, loading]) : loading;
+  }
+
+  /** The primary subtag of `lang`, lower case (`de` for `de-AT`). */
+  #language(): string {
+    return (this.lang.split('-')[0] ?? '').toLowerCase();
   }
 
   override updated(): void {
     // Not here: reading scrollHeight now would lay the page out once more before the frame
     // does, and READ changes the unread counts, which renders again (Lit's change-in-update).
     if (!this.#frame) this.#frame = requestAnimationFrame(this.#beforePaint);
-    if (this.#focusOnRender && this.#panelShown()) {
+    if (this.#focusOnRender && this.#panelShown() && panel) {
       this.#focusOnRender = false;
       const target =
         this.renderRoot.querySelector<HTMLElement>('#composer-input') ??
@@ -248,8 +322,12 @@ export class SantaChat extends LitElement {
     }
   }
 
+  /** The English defaults, under the shipped table `lang` selects, under the host's `strings`. */
   #strings(): Strings {
-    if (this.#merged?.from !== this.strings) this.#merged = { from: this.strings, strings: { ...DEFAULT_STRINGS, ...this.strings } };
+    const locale = locales.get(this.#language());
+    if (this.#merged?.from !== this.strings || this.#merged.locale !== locale) {
+      this.#merged = { from: this.strings, locale, strings: { ...DEFAULT_STRINGS, ...locale, ...this.strings } };
+    }
     return this.#merged.strings;
   }
 
@@ -353,8 +431,8 @@ export class SantaChat extends LitElement {
 
   #submit(confirmed: boolean): void {
     const conversation = this.#activeConversation();
-    if (!conversation || conversation.closed || !draftStatus(this.draft).sendable) return;
-    if (!confirmed && conversation.role === 'santa' && !conversation.revealed && mentionsName(this.draft, conversation.self.name)) {
+    if (!panel || !conversation || conversation.closed || !panel.draftStatus(this.draft).sendable) return;
+    if (!confirmed && conversation.role === 'santa' && !conversation.revealed && panel.mentionsName(this.draft, conversation.self.name)) {
       this.confirmingSelfOuting = true;
       return;
     }
@@ -369,7 +447,13 @@ export class SantaChat extends LitElement {
     this.#focusComposer();
   }
 
-  #renderPanel(): TemplateResult {
+  #renderPanel(): TemplateResult | typeof nothing {
+    if (!panel) return nothing;
+    if (!this.#panelStyled && this.shadowRoot) {
+      adoptStyles(this.shadowRoot, [styles, panel.panelStyles]);
+      this.#panelStyled = true;
+    }
+    const { renderBanner, renderComposer, renderConversationList, renderThread } = panel;
     const strings = this.#strings();
     const conversation = this.#activeConversation();
     const conversations = this.#chat.conversations;
@@ -426,7 +510,7 @@ export class SantaChat extends LitElement {
     </section>`;
   }
 
-  override render(): TemplateResult {
+  override render(): TemplateResult | typeof nothing {
     if (this.mode === 'inline') return this.#renderPanel();
     return html`${this.open ? this.#renderPanel() : nothing}
       ${this.open ? nothing : renderPreview(this.preview, () => this.#openPreview())}

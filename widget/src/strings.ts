@@ -1,6 +1,8 @@
 /**
  * Every text the widget shows, in English. Hosts override any of them with the `strings`
- * property (e.g. to translate); `{name}`-style placeholders are filled by `format`.
+ * property; German, French, Spanish, Dutch and Polish ship complete in `locales/` (chosen by
+ * `lang`, or imported and assigned). `{name}`-style placeholders are filled by `format`. Day
+ * separators ("Today", "Yesterday") come from `Intl` in the element's `lang`, not from here.
  */
 export const DEFAULT_STRINGS = {
   openChat: 'Open chat',
@@ -41,8 +43,6 @@ export const DEFAULT_STRINGS = {
   revealMomentSanta: '{name} now knows you are their Secret Santa.',
   loadOlder: 'Show older messages',
   newMessageFrom: 'New message from {name}',
-  today: 'Today',
-  yesterday: 'Yesterday',
   errorEmpty: 'The message is empty.',
   errorTooLong: 'The message is too long.',
   errorInvalid: 'The message contains characters that cannot be sent.',

@@ -39,10 +39,23 @@ export function dayKey(date: Date): string {
   return `${date.getFullYear()}-${date.getMonth()}-${date.getDate()}`;
 }
 
-export function dayLabel(date: Date, now: Date, locale: string | undefined, labels: { today: string; yesterday: string }): string {
-  if (dayKey(date) === dayKey(now)) return labels.today;
-  if (dayKey(date) === dayKey(new Date(now.getTime() - DAY))) return labels.yesterday;
-  return dateFormat(locale, 'day').format(date);
+/**
+ * "Today", "Yesterday" (from `Intl.RelativeTimeFormat` with `numeric: 'auto'`, so "Heute",
+ * "Hier", "Wczoraj" in the element's language, the first letter capitalised for that
+ * language), or the date.
+ */
+export function dayLabel(date: Date, now: Date, locale: string | undefined): string {
+  const days = dayKey(date) === dayKey(now) ? 0 : dayKey(date) === dayKey(new Date(now.getTime() - DAY)) ? -1 : undefined;
+  if (days === undefined) return dateFormat(locale, 'day').format(date);
+  const key = `${days} day ${locale ?? ''}`;
+  let label = relativeLabels.get(key);
+  if (label === undefined) {
+    const text = relativeFormat(locale).format(days, 'day');
+    const first = String.fromCodePoint(text.codePointAt(0) ?? 32);
+    label = first.toLocaleUpperCase(locale) + text.slice(first.length);
+    relativeLabels.set(key, label);
+  }
+  return label;
 }
 
 export function relativeTime(date: Date, now: Date, locale: string | undefined): string {

@@ -17,12 +17,14 @@ export class PageController implements ReactiveController {
   hostConnected(): void {
     document.addEventListener('visibilitychange', this.#onVisibility);
     window.visualViewport?.addEventListener('resize', this.#onViewport);
+    window.visualViewport?.addEventListener('scroll', this.#onViewport);
     this.#onViewport();
   }
 
   hostDisconnected(): void {
     document.removeEventListener('visibilitychange', this.#onVisibility);
     window.visualViewport?.removeEventListener('resize', this.#onViewport);
+    window.visualViewport?.removeEventListener('scroll', this.#onViewport);
   }
 
   readonly #onVisibility = (): void => {
@@ -31,7 +33,10 @@ export class PageController implements ReactiveController {
   };
 
   readonly #onViewport = (): void => {
-    const height = window.visualViewport?.height;
-    if (height) this.#host.style.setProperty('--_viewport-height', `${height}px`);
+    const viewport = window.visualViewport;
+    if (!viewport?.height) return;
+    this.#host.style.setProperty('--_viewport-height', `${viewport.height}px`);
+    // Where the visible part begins (iOS scrolls the page under the keyboard).
+    this.#host.style.setProperty('--_viewport-top', `${viewport.offsetTop}px`);
   };
 }

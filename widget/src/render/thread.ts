@@ -19,6 +19,9 @@ export interface ThreadView {
   onDiscard: (clientId: string) => void;
 }
 
+/** Messages from one side this close together form a run, and only its last shows the time. */
+export const RUN_GAP_MS = 5 * 60_000;
+
 /** The UI text for a refusal the user can act on; other refusals show the relay's message. */
 function failureReason(error: { code: string; message: string } | undefined, strings: Strings): string {
   switch (error?.code) {
@@ -52,6 +55,8 @@ interface Rendered {
   locale?: string | undefined;
   strings?: Strings;
   own?: boolean;
+  /** Whether it ended a run (and so showed its time) when `result` was made. */
+  last?: boolean;
   peer?: string;
   relative?: string;
   result?: TemplateResult;
@@ -68,9 +73,14 @@ function renderedOf(message: ChatMessage): Rendered {
   return entry;
 }
 
-function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView): TemplateResult {
+function isOwn(message: ChatMessage, view: ThreadView): boolean {
+  return message.status !== 'sent' || message.senderId === view.selfId;
+}
+
+/** `last`: the message ends a run (the next is from the other side, another day, or minutes later). */
+function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView, last: boolean): TemplateResult {
   const { strings, locale, now } = view;
-  const own = message.status !== 'sent' || message.senderId === view.selfId;
+  const own = isOwn(message, view);
   const peer = view.conversation.peer.name;
   const key = message.status === 'sent' ? message.id : message.clientId;
   let meta: TemplateResult;
@@ -87,12 +97,20 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView):
     }
     const relative = entry.fixed ?? relativeTime(new Date(entry.time), now, locale);
     if (Math.abs(now.getTime() - entry.time) >= DAY) entry.fixed = relative;
-    if (entry.result && entry.locale === locale && entry.strings === strings && entry.own === own && entry.peer === peer && entry.relative === relative) {
+    if (
+      entry.result &&
+      entry.locale === locale &&
+      entry.strings === strings &&
+      entry.own === own &&
+      entry.last === last &&
+      entry.peer === peer &&
+      entry.relative === relative
+    ) {
       return entry.result;
     }
-    Object.assign(entry, { locale, strings, own, peer, relative });
-    meta = html`<time datetime=${message.timestamp} title=${entry.title}>${relative}</time>
-      ${own ? html`<span class="visually-hidden">${strings.sent}</span>` : nothing}`;
+    Object.assign(entry, { locale, strings, own, last, peer, relative });
+    const sent = own ? html`<span class="visually-hidden">${strings.sent}</span>` : nothing;
+    meta = last ? html`<time datetime=${message.timestamp} title=${entry.title}>${relative}</time> ${sent}` : html`${sent}`;
   }
   // One template whatever the status, so a message going from sending to sent keeps its
   // element (only its class and meta change) rather than being replaced, and announced again.
@@ -118,17 +136,21 @@ export function renderThread(view: ThreadView): TemplateResult {
   const revealAt = Date.parse(conversation.revealAt);
   let revealShown = !conversation.revealed;
   let previousDay = '';
-  for (const message of messages) {
+  for (const [index, message] of messages.entries()) {
     const entry = renderedOf(message);
+    const next = messages[index + 1];
+    const nextEntry = next && renderedOf(next);
+    const last =
+      !next || !nextEntry || isOwn(next, view) !== isOwn(message, view) || nextEntry.day !== entry.day || nextEntry.time - entry.time > RUN_GAP_MS;
     if (!revealShown && entry.time >= revealAt) {
       items.push(revealNotice(view));
       revealShown = true;
     }
     if (entry.day !== previousDay) {
-      items.push(html`<div class="day" role="presentation">${dayLabel(new Date(entry.time), now, locale, strings)}</div>`);
+      items.push(html`<div class="day" role="presentation">${dayLabel(new Date(entry.time), now, locale)}</div>`);
       previousDay = entry.day;
     }
-    items.push(renderMessage(message, entry, view));
+    items.push(renderMessage(message, entry, view, last));
   }
   // After the last message the notice has a place of its own, so a new message is added
   // before it rather than in its place (which would rebuild it, and announce it again).
