@@ -7,11 +7,13 @@ import { PageController } from './controllers/page-controller.js';
 import { emit, type SantaChatEventMap } from './events.js';
 import { renderBanner } from './render/banner.js';
 import { draftStatus, renderComposer } from './render/composer.js';
-import { renderConversationList } from './render/conversation-list.js';
 import { renderLauncher, renderPreview } from './render/launcher.js';
 import { formatIsolated } from './render/isolate.js';
 import { conversationTitle, peerName, renderConversationTitle } from './render/labels.js';
 import { renderThread } from './render/thread.js';
+import { renderPrompts } from './render/prompts.js';
+import { seenSeq } from './render/seen.js';
+import { renderStartList } from './render/start-list.js';
 import { styles } from './santa-chat.styles.js';
 import { DEFAULT_STRINGS, format, type Strings } from './strings.js';
 import { askNotificationPermission, notifyWhileHidden } from './notifications.js';
@@ -69,7 +71,9 @@ export class SantaChat extends LitElement {
     notifications: { type: Boolean },
     tokenProvider: { attribute: false },
     strings: { attribute: false },
+    prompts: { attribute: false },
     activeConversationId: { state: true },
+    ideasOpen: { state: true },
     draft: { state: true },
     confirmingSelfOuting: { state: true },
     preview: { state: true },
@@ -94,9 +98,15 @@ export class SantaChat extends LitElement {
   declare tokenProvider: (() => Promise<string>) | undefined;
   /** Overrides of any UI text (see `DEFAULT_STRINGS`). */
   declare strings: Partial<Strings>;
+  /**
+   * The santa's quick questions under a young thread (they fill the composer, never send).
+   * Unset: the `prompts` string (one per line, so translations replace them); `[]`: none.
+   */
+  declare prompts: string[] | undefined;
 
   declare activeConversationId: string | null;
   declare draft: string;
+  declare ideasOpen: boolean;
   declare confirmingSelfOuting: boolean;
   declare preview: { conversationId: string; name: string; content: string } | null;
 
@@ -123,6 +133,7 @@ export class SantaChat extends LitElement {
     this.strings = {};
     this.activeConversationId = null;
     this.draft = '';
+    this.ideasOpen = false;
     this.confirmingSelfOuting = false;
     this.preview = null;
     new ClockController(this);
@@ -258,6 +269,7 @@ export class SantaChat extends LitElement {
   #openConversation(conversationId: string): void {
     this.activeConversationId = conversationId;
     this.confirmingSelfOuting = false;
+    this.ideasOpen = false;
     this.#stickToEnd = true;
     this.#focusOnRender = true;
   }
@@ -323,6 +335,14 @@ export class SantaChat extends LitElement {
     this.#submit(false);
   };
 
+  /** A quick question goes into the composer (after what is there), never out by itself. */
+  #fillComposer(prompt: string): void {
+    this.draft = this.draft.trim() === '' ? prompt : `${this.draft.trimEnd()}\n${prompt}`;
+    this.confirmingSelfOuting = false;
+    this.ideasOpen = false;
+    this.#focusComposer();
+  }
+
   #submit(confirmed: boolean): void {
     const conversation = this.#activeConversation();
     if (!conversation || conversation.closed || !draftStatus(this.draft).sendable) return;
@@ -375,9 +395,19 @@ export class SantaChat extends LitElement {
                 },
                 onRetry: (clientId) => this.#chat.retry(clientId),
                 onDiscard: (clientId) => this.#chat.discard(clientId),
+                seenSeq: seenSeq(conversation, this.#chat.messages(conversation.id)),
               })}
             </div>
             <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>
+            ${renderPrompts({
+              conversation,
+              messages: this.#chat.messages(conversation.id),
+              prompts: this.prompts,
+              open: this.ideasOpen,
+              strings,
+              onPick: (prompt) => this.#fillComposer(prompt),
+              onToggle: () => (this.ideasOpen = !this.ideasOpen),
+            })}
             ${conversation.closed
               ? html`<p class="banner">${strings.closed}</p>`
               : renderComposer({
@@ -394,7 +424,14 @@ export class SantaChat extends LitElement {
                     this.#focusComposer();
                   },
                 })}`
-        : renderConversationList(conversations, this.unread.byConversation, strings, (id) => this.#openConversation(id))}
+        : renderStartList({
+            groups: this.#chat.groups,
+            conversations,
+            unreadByConversation: this.unread.byConversation,
+            strings,
+            onOpen: (id) => this.#openConversation(id),
+            onStart: (groupId, withRole) => void this.messageMatch(groupId, withRole).catch(() => undefined),
+          })}
     </section>`;
   }
 

@@ -242,6 +242,33 @@ export const styles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
   }
+  .start {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  .group,
+  .note {
+    margin: 0;
+    padding: 10px 14px;
+    font-size: 13px;
+    color: var(--_muted);
+  }
+  .group {
+    font-weight: 650;
+  }
+  .prompts {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    padding: 4px 14px;
+  }
+  .prompts button {
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    padding: 4px 10px;
+    font-size: 12px;
+  }
   .empty {
     margin: auto;
     padding: 24px;

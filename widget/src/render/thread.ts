@@ -17,6 +17,8 @@ export interface ThreadView {
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** The `seq` of the own message to mark "Seen" (`seenSeq`); 0 or absent: none. */
+  seenSeq?: number;
 }
 
 /** The UI text for a refusal the user can act on; other refusals show the relay's message. */
@@ -54,6 +56,7 @@ interface Rendered {
   own?: boolean;
   peer?: string;
   relative?: string;
+  seen?: boolean;
   result?: TemplateResult;
 }
 const rendered = new WeakMap<ChatMessage, Rendered>();
@@ -87,12 +90,13 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView):
     }
     const relative = entry.fixed ?? relativeTime(new Date(entry.time), now, locale);
     if (Math.abs(now.getTime() - entry.time) >= DAY) entry.fixed = relative;
-    if (entry.result && entry.locale === locale && entry.strings === strings && entry.own === own && entry.peer === peer && entry.relative === relative) {
+    const seen = message.status === 'sent' && message.seq === view.seenSeq;
+    if (entry.result && entry.locale === locale && entry.strings === strings && entry.own === own && entry.peer === peer && entry.relative === relative && entry.seen === seen) {
       return entry.result;
     }
-    Object.assign(entry, { locale, strings, own, peer, relative });
+    Object.assign(entry, { locale, strings, own, peer, relative, seen });
     meta = html`<time datetime=${message.timestamp} title=${entry.title}>${relative}</time>
-      ${own ? html`<span class="visually-hidden">${strings.sent}</span>` : nothing}`;
+      ${own ? (seen ? html`<span class="seen">${strings.seen}</span>` : html`<span class="visually-hidden">${strings.sent}</span>`) : nothing}`;
   }
   // One template whatever the status, so a message going from sending to sent keeps its
   // element (only its class and meta change) rather than being replaced, and announced again.
