@@ -41,5 +41,24 @@ export const ConversationSchema = z.object({
   unread: z.integerAtLeast(0),
   lastMessage: z.nullable(MessageSchema),
   closed: z.boolean(),
+  /** The other side has read up to this `seq` (0: nothing). Always sent by relays since it was added. */
+  peerReadUpTo: z.optional(z.integerAtLeast(0)),
 });
 export type Conversation = z.Infer<typeof ConversationSchema>;
+
+/**
+ * A group as one member takes part in it (READY `groups`, `GET /groups`): their giftee, and
+ * only whether they have a santa. The santa is never named or identified here, revealed or not.
+ */
+export const MemberGroupSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  revealAt: z.string(),
+  /** The raffle has happened in this group. */
+  drawn: z.boolean(),
+  /** Whom the member gives to; null before the raffle or when it gave them nobody. */
+  giftee: z.nullable(SelfSchema),
+  /** Someone gives to the member (a conversation with "your Secret Santa" can be opened). */
+  hasSanta: z.boolean(),
+});
+export type MemberGroup = z.Infer<typeof MemberGroupSchema>;

@@ -1,7 +1,7 @@
 /** HTTP response bodies (docs/protocol.md §1-2), so the widget parses what the relay sends. */
 import * as z from './schema.js';
 import { ErrorCode } from './codes.js';
-import { ConversationSchema, MessageSchema } from './objects.js';
+import { ConversationSchema, MemberGroupSchema, MessageSchema } from './objects.js';
 
 export const ApiErrorSchema = z.object({
   success: z.literal(false),
@@ -27,6 +27,12 @@ export const ConversationListResponseSchema = z.object({
   unreadTotal: z.integerAtLeast(0),
 });
 export type ConversationListResponse = z.Infer<typeof ConversationListResponseSchema>;
+
+export const GroupListResponseSchema = z.object({
+  success: z.literal(true),
+  groups: z.array(MemberGroupSchema),
+});
+export type GroupListResponse = z.Infer<typeof GroupListResponseSchema>;
 
 export const HistoryResponseSchema = z.object({
   success: z.literal(true),

@@ -2,7 +2,7 @@
 import * as z from './schema.js';
 import { ErrorCode } from './codes.js';
 import { PROTOCOL_VERSION } from './limits.js';
-import { ConversationSchema, MessageSchema, PeerSchema } from './objects.js';
+import { ConversationSchema, MemberGroupSchema, MessageSchema, PeerSchema } from './objects.js';
 
 export const ReadyFrameSchema = z.object({
   type: z.literal('READY'),
@@ -10,6 +10,8 @@ export const ReadyFrameSchema = z.object({
   protocol: z.literal(PROTOCOL_VERSION),
   conversations: z.array(ConversationSchema),
   unreadTotal: z.integerAtLeast(0),
+  /** The user's groups and roles in them; always sent by relays since it was added. */
+  groups: z.optional(z.array(MemberGroupSchema)),
 });
 export const AckFrameSchema = z.object({
   type: z.literal('ACK'),

@@ -44,8 +44,9 @@ function countSockets(): { readonly count: number; restore: () => void } {
 const LIGHT_SURFACE = 'rgb(255, 255, 255)';
 const DARK_SURFACE = 'rgb(30, 28, 26)';
 
+/** The names of the conversations listed (not the chats offered to start). */
 function listNames(element: SantaChat): string[] {
-  return [...shadow(element).querySelectorAll('.list .name')].map((name) => name.textContent ?? '');
+  return [...shadow(element).querySelectorAll('.list [data-conversation-id] .name')].map((name) => name.textContent ?? '');
 }
 
 async function dbExists(name: string): Promise<boolean> {

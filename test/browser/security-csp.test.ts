@@ -102,7 +102,7 @@ describe('security', () => {
     await santaChat.updateComplete;
     gifteeLauncher.show();
     await gifteeLauncher.updateComplete;
-    const last = shadow(gifteeLauncher).querySelector('.list .last')!;
+    const last = shadow(gifteeLauncher).querySelector('.list [data-conversation-id] .last')!;
     expect(last.textContent).to.equal(PAYLOADS.at(-1));
     gifteeLauncher.close();
     await gifteeLauncher.updateComplete;

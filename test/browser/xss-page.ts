@@ -130,7 +130,7 @@ async function run(): Promise<void> {
   for (const chat of chats) {
     chat.activeConversationId = null;
     await chat.updateComplete;
-    listLast.push([...shadow(chat).querySelectorAll('.list .last')].map((last) => last.textContent ?? ''));
+    listLast.push([...shadow(chat).querySelectorAll('.list [data-conversation-id] .last')].map((last) => last.textContent ?? ''));
     dangerousElements.push(...dangerous(chat));
   }
   await until(() => shadow(launcher).querySelector('.preview') !== null, 'the launcher preview');

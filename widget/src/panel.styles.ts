@@ -316,4 +316,33 @@ export const panelStyles = css`
       }
     }
   }
+  .start {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  .group,
+  .note {
+    margin: 0;
+    padding: 10px 14px;
+    font-size: 13px;
+    color: var(--_muted);
+  }
+  .group {
+    font-weight: 650;
+  }
+  .prompts {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    padding: 4px 14px;
+  }
+  .prompts button {
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    /* A phone's 44 px touch target, drawn small. */
+    min-height: 44px;
+    padding: 4px 10px;
+    font-size: 12px;
+  }
 `;

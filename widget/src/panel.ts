@@ -6,7 +6,9 @@
  */
 export { renderBanner } from './render/banner.js';
 export { draftStatus, renderComposer } from './render/composer.js';
-export { renderConversationList } from './render/conversation-list.js';
 export { renderThread } from './render/thread.js';
+export { renderPrompts } from './render/prompts.js';
+export { seenSeq } from './render/seen.js';
+export { renderStartList } from './render/start-list.js';
 export { mentionsName } from './text.js';
 export { panelStyles } from './panel.styles.js';

@@ -66,7 +66,9 @@ const AT_END_SLACK_PX = 24;
  * @attr {'launcher' | 'inline'} mode - `launcher` (default): a floating button that opens a panel; `inline`: fills its container.
  * @attr {boolean} open - Whether the panel is open (launcher mode).
  * @attr {'light' | 'dark' | 'auto'} theme - `light` (default), `dark`, or `auto` (follows the system).
+ * @attr {boolean} borderless - Inline mode inside the host's own card: no border or corner radius of the widget's.
  * @attr {boolean} notifications - Offer browser notifications for messages that arrive while the page is hidden.
+ * @attr {string} lang - The global attribute, watched: the language of the UI (dates, day separators through `Intl`; `de`, `fr`, `es`, `nl` and `pl` also load that shipped string table).
  *
  * @fires {CustomEvent<SantaChatMessageDetail>} santa-chat-message - A message from the other side arrived.
  * @fires {CustomEvent<SantaChatUnreadDetail>} santa-chat-unread - Unread counts changed.
@@ -83,6 +85,7 @@ const AT_END_SLACK_PX = 24;
  *
  * @cssproperty --santa-chat-accent - Brand colour of the launcher and header; own messages by default.
  * @cssproperty --santa-chat-accent-text - Text on the accent colour.
+ * @cssproperty --santa-chat-accent-ink - The accent as text on the surface (links, the active item); default: the accent, lightened in dark.
  * @cssproperty --santa-chat-own-bubble - Background of one's own messages (default: the accent colour).
  * @cssproperty --santa-chat-own-text - Text of one's own messages (default: the accent text colour).
  * @cssproperty --santa-chat-surface - Panel background.
@@ -114,9 +117,12 @@ export class SantaChat extends LitElement {
     notifications: { type: Boolean },
     tokenProvider: { attribute: false },
     strings: { attribute: false },
+    prompts: { attribute: false },
     // Internal state: re-renders, but is no attribute and no public API.
     /** @internal */
     activeConversationId: { state: true },
+    /** @internal */
+    ideasOpen: { state: true },
     /** @internal */
     draft: { state: true },
     /** @internal */
@@ -147,11 +153,18 @@ export class SantaChat extends LitElement {
   declare tokenProvider: (() => Promise<string>) | undefined;
   /** Overrides of any UI text (see `DEFAULT_STRINGS`). */
   declare strings: Partial<Strings>;
+  /**
+   * The santa's quick questions under a young thread (they fill the composer, never send).
+   * Unset: the `prompts` string (one per line, so translations replace them); `[]`: none.
+   */
+  declare prompts: string[] | undefined;
 
   /** @internal The conversation on screen (tests set it to go back to the list). */
   declare activeConversationId: string | null;
   /** @internal The composer's text. */
   declare draft: string;
+  /** @internal Whether the santa's quick questions are shown after the thread grew up. */
+  declare ideasOpen: boolean;
   /** @internal Whether the "this mentions your own name" check is showing. */
   declare confirmingSelfOuting: boolean;
   /** @internal The message shown beside the closed launcher for a moment. */
@@ -185,6 +198,7 @@ export class SantaChat extends LitElement {
     this.strings = {};
     this.activeConversationId = null;
     this.draft = '';
+    this.ideasOpen = false;
     this.confirmingSelfOuting = false;
     this.preview = null;
     new ClockController(this);
@@ -364,6 +378,7 @@ export class SantaChat extends LitElement {
   #openConversation(conversationId: string): void {
     this.activeConversationId = conversationId;
     this.confirmingSelfOuting = false;
+    this.ideasOpen = false;
     this.#stickToEnd = true;
     this.#focusOnRender = true;
   }
@@ -429,6 +444,14 @@ export class SantaChat extends LitElement {
     this.#submit(false);
   };
 
+  /** A quick question goes into the composer (after what is there), never out by itself. */
+  #fillComposer(prompt: string): void {
+    this.draft = this.draft.trim() === '' ? prompt : `${this.draft.trimEnd()}\n${prompt}`;
+    this.confirmingSelfOuting = false;
+    this.ideasOpen = false;
+    this.#focusComposer();
+  }
+
   #submit(confirmed: boolean): void {
     const conversation = this.#activeConversation();
     if (!panel || !conversation || conversation.closed || !panel.draftStatus(this.draft).sendable) return;
@@ -453,7 +476,7 @@ export class SantaChat extends LitElement {
       adoptStyles(this.shadowRoot, [styles, panel.panelStyles]);
       this.#panelStyled = true;
     }
-    const { renderBanner, renderComposer, renderConversationList, renderThread } = panel;
+    const { renderBanner, renderComposer, renderThread, renderPrompts, seenSeq, renderStartList } = panel;
     const strings = this.#strings();
     const conversation = this.#activeConversation();
     const conversations = this.#chat.conversations;
@@ -487,9 +510,19 @@ export class SantaChat extends LitElement {
                 },
                 onRetry: (clientId) => this.#chat.retry(clientId),
                 onDiscard: (clientId) => this.#chat.discard(clientId),
+                seenSeq: seenSeq(conversation, this.#chat.messages(conversation.id)),
               })}
             </div>
             <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>
+            ${renderPrompts({
+              conversation,
+              messages: this.#chat.messages(conversation.id),
+              prompts: this.prompts,
+              open: this.ideasOpen,
+              strings,
+              onPick: (prompt) => this.#fillComposer(prompt),
+              onToggle: () => (this.ideasOpen = !this.ideasOpen),
+            })}
             ${conversation.closed
               ? html`<p class="banner">${strings.closed}</p>`
               : renderComposer({
@@ -506,7 +539,14 @@ export class SantaChat extends LitElement {
                     this.#focusComposer();
                   },
                 })}`
-        : renderConversationList(conversations, this.unread.byConversation, strings, (id) => this.#openConversation(id))}
+        : renderStartList({
+            groups: this.#chat.groups,
+            conversations,
+            unreadByConversation: this.unread.byConversation,
+            strings,
+            onOpen: (id) => this.#openConversation(id),
+            onStart: (groupId, withRole) => void this.messageMatch(groupId, withRole).catch(() => undefined),
+          })}
     </section>`;
   }
 

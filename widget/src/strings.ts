@@ -47,6 +47,14 @@ export const DEFAULT_STRINGS = {
   errorTooLong: 'The message is too long.',
   errorInvalid: 'The message contains characters that cannot be sent.',
   closed: 'This conversation has ended.',
+  notDrawn: 'The raffle has not happened yet. Your chats will be here once it has.',
+  noGiftee: 'The raffle gave you no giftee in this group.',
+  startChat: 'Start a chat',
+  seen: 'Seen',
+  ideas: 'Ideas',
+  ideasLabel: 'Questions to ask',
+  /** The santa's quick questions, one per line (the `prompts` property replaces them). */
+  prompts: 'What size do you wear?\nFavourite colours?\nAnything you can’t eat or use?\nWhat do you do for fun?\nIs there a wish list?',
 } as const;
 
 export type StringKey = keyof typeof DEFAULT_STRINGS;

@@ -16,6 +16,7 @@ import type {
   GroupWrite,
   HistoryPage,
   HistoryPageQuery,
+  MemberGroupRecord,
   MessageRecord,
   Store,
 } from '../store/store.js';
@@ -142,6 +143,11 @@ export class ChatService {
     let unreadTotal = 0;
     for (const overview of overviews) unreadTotal += overview.unread;
     return { overviews, unreadTotal };
+  }
+
+  /** The groups `userId` is a member of, with their giftee and whether they have a santa. */
+  listGroups(userId: string): Promise<MemberGroupRecord[]> {
+    return this.#store.listMemberGroups(userId);
   }
 
   async history(

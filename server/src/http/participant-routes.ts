@@ -14,7 +14,7 @@ import { readBearer } from '../auth/bearer.js';
 import { verifyParticipantToken } from '../auth/jwt.js';
 import { logTokenRefusal } from '../auth/refusal-log.js';
 import { ChatError } from '../core/errors.js';
-import { conversationBody, conversationListBody, historyBody } from '../views/frames.js';
+import { conversationBody, conversationListBody, groupListBody, historyBody } from '../views/frames.js';
 import { limitBody, readJsonBody } from './body.js';
 import type { AppDependencies, AppEnv } from './context.js';
 import { requireGroupId } from './params.js';
@@ -43,6 +43,9 @@ export function participantRoutes(deps: AppDependencies): Hono<AppEnv> {
     const { overview, created } = await service.openConversation(userId, groupId, request.value.with);
     return c.json(conversationBody(overview, userId, service.now()), created ? 201 : 200);
   });
+
+  // `/groups/*` matches `/groups` too, so the guards above already cover it.
+  routes.get('/groups', async (c) => c.json(groupListBody(await service.listGroups(c.get('userId')))));
 
   routes.get('/conversations', async (c) => {
     const userId = c.get('userId');

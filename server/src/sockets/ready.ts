@@ -8,6 +8,6 @@ export async function buildReady(
   service: ChatService,
   userId: string,
 ): Promise<{ frame: ReadyFrame; overviews: ConversationOverview[] }> {
-  const { overviews, unreadTotal } = await service.listConversations(userId);
-  return { frame: readyFrame(userId, overviews, unreadTotal, service.now()), overviews };
+  const [{ overviews, unreadTotal }, groups] = await Promise.all([service.listConversations(userId), service.listGroups(userId)]);
+  return { frame: readyFrame(userId, overviews, unreadTotal, service.now(), groups), overviews };
 }

@@ -221,7 +221,7 @@ describe('planGroupWrite', () => {
 /** What the giftee gets of this conversation (its overview and the santa's message) names the santa iff revealed. */
 function checkGifteeView(context: ConversationContext, revealed: boolean, now: number): void {
   const { santaId, gifteeId } = context.conversation;
-  const view = conversationView({ ...context, unread: 0, lastMessage: null }, gifteeId, now);
+  const view = conversationView({ ...context, unread: 0, lastMessage: null, peerReadUpTo: 0 }, gifteeId, now);
   const message = eventFrame(
     {
       type: 'message',

@@ -4,6 +4,7 @@ import type {
   ConversationOverview,
   ConversationRecord,
   GroupMeta,
+  MemberGroupRecord,
   MemberRecord,
   MessageRecord,
 } from './store.js';
@@ -63,12 +64,33 @@ export interface MessageRow {
 /** A context row with the viewer's unread count and the last message (`last_*` null when none). */
 export interface OverviewRow extends ContextRow {
   unread: number;
+  peer_read_up_to: number;
   last_id: string | null;
   last_seq_number: number | null;
   last_sender_id: string | null;
   last_content: string | null;
   last_client_id: string | null;
   last_created_at: number | null;
+}
+
+/** A group of one member: `drawn` and `has_santa` are 0/1 in SQLite, booleans in PostgreSQL. */
+export interface MemberGroupRow {
+  id: string;
+  name: string;
+  reveal_at: number;
+  drawn: number | boolean;
+  giftee_id: string | null;
+  giftee_name: string | null;
+  has_santa: number | boolean;
+}
+
+export function toMemberGroupRecord(row: MemberGroupRow): MemberGroupRecord {
+  return {
+    group: { id: row.id, name: row.name, revealAt: row.reveal_at },
+    drawn: Boolean(row.drawn),
+    giftee: row.giftee_id === null ? null : memberOrBlank(row.giftee_id, row.giftee_name),
+    hasSanta: Boolean(row.has_santa),
+  };
 }
 
 export function toGroupMeta(row: GroupRow): GroupMeta {
@@ -136,5 +158,5 @@ export function toConversationOverview(row: OverviewRow): ConversationOverview {
           clientId: row.last_client_id,
           createdAt: row.last_created_at ?? 0,
         };
-  return { ...toConversationContext(row), unread: row.unread, lastMessage };
+  return { ...toConversationContext(row), unread: row.unread, lastMessage, peerReadUpTo: row.peer_read_up_to };
 }

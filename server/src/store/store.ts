@@ -78,6 +78,21 @@ export interface MessageRecord {
 export interface ConversationOverview extends ConversationContext {
   unread: number;
   lastMessage: MessageRecord | null;
+  /** The other participant's read cursor (0 when they have read nothing). */
+  peerReadUpTo: number;
+}
+
+/**
+ * A group as one of its members takes part in it: their giftee, and only whether someone gives
+ * to them. Who does is not in the record at all, so no view built from it can name the santa.
+ */
+export interface MemberGroupRecord {
+  group: GroupMeta;
+  /** The raffle has happened (the group has assignments). */
+  drawn: boolean;
+  /** The member's giftee, when the raffle gave them one. */
+  giftee: MemberRecord | null;
+  hasSanta: boolean;
 }
 
 export interface PutGroupResult {
@@ -154,6 +169,8 @@ export interface Store {
   listGroupConversations(groupId: string): Promise<ConversationContext[]>;
   /** The user's open conversations, most recent activity first. */
   listConversations(userId: string): Promise<ConversationOverview[]>;
+  /** The groups `userId` is a member of, by name (an indexed read). */
+  listMemberGroups(userId: string): Promise<MemberGroupRecord[]>;
   /** One conversation as `viewerId` lists it; `null` when absent. */
   getConversationOverview(conversationId: string, viewerId: string): Promise<ConversationOverview | null>;
 

@@ -38,5 +38,5 @@ export function message(senderId: string, seq = 1): MessageRecord {
 }
 
 export function overview(ctx: ConversationContext, lastMessage: MessageRecord | null = null): ConversationOverview {
-  return { ...ctx, unread: 3, lastMessage };
+  return { ...ctx, unread: 3, lastMessage, peerReadUpTo: 1 };
 }

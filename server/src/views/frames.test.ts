@@ -16,8 +16,11 @@ import {
   messageView,
   readyFrame,
   revealFrame,
+  groupListBody,
+  memberGroupView,
   timestampOf,
 } from './frames.js';
+import type { MemberGroupRecord } from '../store/store.js';
 import { AFTER, ALIAS, BEFORE, context, message, overview } from './fixtures.test-support.js';
 
 describe('messageView', () => {
@@ -66,7 +69,15 @@ describe('conversationView', () => {
         timestamp: '2026-11-02T12:30:00.000Z',
       },
       closed: false,
+      peerReadUpTo: 1,
     });
+  });
+
+  it('carries the other side’s read cursor, as a number only, to either side', () => {
+    const ctx = context();
+    for (const viewer of ['santa-id', 'giftee-id']) {
+      assert.equal(conversationView({ ...overview(ctx), peerReadUpTo: 7 }, viewer, BEFORE).peerReadUpTo, 7);
+    }
   });
 
   it('for the giftee before the reveal: nothing of the santa but the alias', () => {
@@ -137,6 +148,21 @@ describe('frames for one socket', () => {
       assert.ok(!text.includes('santa-id') && !text.includes('Santa Name'), text);
       assert.ok(text.includes(ALIAS) || text.includes('"messages":[]'), text);
     }
+  });
+
+  it('READY carries the viewer’s groups: the giftee by name, the santa only as hasSanta', () => {
+    const groups: MemberGroupRecord[] = [
+      { group: { id: 'office', name: 'Office 2026', revealAt: BEFORE + 1 }, drawn: true, giftee: { id: 'bob', name: 'Bob' }, hasSanta: true },
+      { group: { id: 'family', name: 'Family', revealAt: BEFORE + 1 }, drawn: false, giftee: null, hasSanta: false },
+    ];
+    const ready = readyFrame('giftee-id', [], 0, BEFORE, groups);
+    assert.deepEqual(ready.groups, [
+      { id: 'office', name: 'Office 2026', revealAt: '2026-12-24T18:00:00.000Z', drawn: true, giftee: { id: 'bob', name: 'Bob' }, hasSanta: true },
+      { id: 'family', name: 'Family', revealAt: '2026-12-24T18:00:00.000Z', drawn: false, giftee: null, hasSanta: false },
+    ]);
+    assert.deepEqual(groupListBody(groups), { success: true, groups: ready.groups });
+    assert.deepEqual(readyFrame('giftee-id', [], 0, BEFORE).groups, []);
+    assert.deepEqual(Object.keys(memberGroupView(groups[0]!)).sort(), ['drawn', 'giftee', 'hasSanta', 'id', 'name', 'revealAt']);
   });
 
   it('REVEAL shows each side the real ids', () => {

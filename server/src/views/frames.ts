@@ -12,15 +12,17 @@ import {
   type ConversationResponse,
   type ErrorCode,
   type ErrorFrame,
+  type GroupListResponse,
   type GroupResponse,
   type HistoryFrame,
   type HistoryResponse,
+  type MemberGroup,
   type Message,
   type ReadyFrame,
   type RevealFrame,
   type ServerFrame,
 } from '../../../protocol/index.js';
-import type { ConversationContext, ConversationOverview, GroupRecord, MessageRecord } from '../store/store.js';
+import type { ConversationContext, ConversationOverview, GroupRecord, MemberGroupRecord, MessageRecord } from '../store/store.js';
 import { isRevealed, roleOf, viewParticipants, viewPeer, visibleUserId } from './visibility.js';
 
 export function toIso(epochMs: number): string {
@@ -71,23 +73,48 @@ export function conversationView(overview: ConversationOverview, viewerId: strin
     unread: overview.unread,
     lastMessage: overview.lastMessage === null ? null : messageView(overview, overview.lastMessage, viewerId, now),
     closed: conversation.closedAt !== null,
+    // A number only: whose cursor it is, the viewer knows as `peer` (the alias, for a giftee before the reveal).
+    peerReadUpTo: overview.peerReadUpTo,
   };
 }
 
 /** A conversation that was just opened or closed: nothing unread, nothing sent yet to show. */
 function freshConversationView(context: ConversationContext, viewerId: string, now: number): Conversation {
-  return conversationView({ ...context, unread: 0, lastMessage: null }, viewerId, now);
+  return conversationView({ ...context, unread: 0, lastMessage: null, peerReadUpTo: 0 }, viewerId, now);
+}
+
+/**
+ * One of the viewer's groups: their giftee (the viewer is that giftee's santa, so the name is
+ * theirs to know) and whether they have a santa. The record holds no santa, so none can leak.
+ */
+export function memberGroupView(record: MemberGroupRecord): MemberGroup {
+  const { group, giftee } = record;
+  return {
+    id: group.id,
+    name: group.name,
+    revealAt: toIso(group.revealAt),
+    drawn: record.drawn,
+    giftee: giftee === null ? null : { id: giftee.id, name: giftee.name },
+    hasSanta: record.hasSanta,
+  };
 }
 
 // ---- Frames for one socket ----------------------------------------------------------------
 
-export function readyFrame(userId: string, overviews: readonly ConversationOverview[], unreadTotal: number, now: number): ReadyFrame {
+export function readyFrame(
+  userId: string,
+  overviews: readonly ConversationOverview[],
+  unreadTotal: number,
+  now: number,
+  groups: readonly MemberGroupRecord[] = [],
+): ReadyFrame {
   return {
     type: 'READY',
     userId,
     protocol: PROTOCOL_VERSION,
     conversations: overviews.map((overview) => conversationView(overview, userId, now)),
     unreadTotal,
+    groups: groups.map(memberGroupView),
   };
 }
 
@@ -207,6 +234,10 @@ export function conversationListBody(
   now: number,
 ): ConversationListResponse {
   return { success: true, conversations: overviews.map((overview) => conversationView(overview, viewerId, now)), unreadTotal };
+}
+
+export function groupListBody(groups: readonly MemberGroupRecord[]): GroupListResponse {
+  return { success: true, groups: groups.map(memberGroupView) };
 }
 
 export function historyBody(

@@ -3,7 +3,7 @@
  * each one's stored messages (by `seq`), the outbox, unread counts and read cursors. It emits
  * `conversations`, `messages` and `unread` whenever those change; the socket lives elsewhere.
  */
-import type { Conversation, RevealFrame } from '../../../protocol/browser.js';
+import type { Conversation, MemberGroup, RevealFrame } from '../../../protocol/browser.js';
 import { MAX_CACHED_PER_CONVERSATION, type HistoryStore } from '../storage/history-store.js';
 import { countUnreadAbove, mergeMessages, relabelMessages, syncPoint } from '../storage/message-list.js';
 import type { OutboxEntry, StoredMessage } from '../storage/records.js';
@@ -30,6 +30,8 @@ export class ChatModel {
   readonly #userId: () => string | null;
   #store: HistoryStore | null = null;
   #conversations: Conversation[] = [];
+  /** The user's groups and roles from the last READY; null until one said (or from a relay that does not). */
+  #groups: MemberGroup[] | null = null;
   readonly #messages = new Map<string, StoredMessage[]>();
   readonly #outbox = new Map<string, OutboxEntry>();
   /** Highest `seq` this user is known to have read, per conversation (a lower bound). */
@@ -53,6 +55,22 @@ export class ChatModel {
 
   get unread(): UnreadCounts {
     return this.#unread;
+  }
+
+  get groups(): MemberGroup[] | null {
+    return this.#groups;
+  }
+
+  /** READY: the user's groups, as the relay has them now. */
+  setGroups(groups: MemberGroup[] | undefined): void {
+    this.#groups = groups ?? null;
+    this.#emit('groups', { groups: this.#groups });
+  }
+
+  /** The other side read up to `upTo` (READ): the conversation's `peerReadUpTo` only moves forward. */
+  peerRead(conversationId: string, upTo: number): void {
+    const conversation = this.conversation(conversationId);
+    if (conversation && upTo > (conversation.peerReadUpTo ?? 0)) this.#updateConversation({ ...conversation, peerReadUpTo: upTo });
   }
 
   conversation(conversationId: string): Conversation | undefined {
@@ -158,6 +176,7 @@ export class ChatModel {
     this.#generation++;
     const conversationIds = this.#conversationIds();
     this.#conversations = [];
+    this.#groups = null;
     this.#messages.clear();
     this.#outbox.clear();
     this.#readCursors.clear();
@@ -184,7 +203,10 @@ export class ChatModel {
 
   /** Adds or updates one conversation (CONVERSATION frame, Message Match); a closed one is removed. Returns true when it was new. */
   upsertConversation(conversation: Conversation): boolean {
-    const known = this.conversation(conversation.id) !== undefined;
+    const held = this.conversation(conversation.id);
+    const known = held !== undefined;
+    // A READ may have come after the relay built this object: the cursor only moves forward.
+    if (held?.peerReadUpTo && held.peerReadUpTo > (conversation.peerReadUpTo ?? 0)) conversation = { ...conversation, peerReadUpTo: held.peerReadUpTo };
     const others = this.#conversations.filter((c) => c.id !== conversation.id);
     if (!conversation.closed) {
       this.#setConversations([...others, conversation]);

@@ -188,6 +188,31 @@ describe('SantaChatClient messages', () => {
     client.disconnect();
   });
 
+  it('keeps the peer’s read cursor from READY and READ frames (forward only) and the groups READY tells', async () => {
+    const { client, network, store } = setup();
+    await client.connect();
+    const socket = await openAndReady(network, [conversation('c1', { peerReadUpTo: 2 })]);
+    assert.equal(client.groups, null, 'a READY without groups says nothing of them');
+    assert.equal(client.conversations[0]?.peerReadUpTo, 2);
+    socket.deliver({ type: 'READ', conversationId: 'c1', readerId: 'bob', upTo: 4 });
+    socket.deliver({ type: 'READ', conversationId: 'c1', readerId: 'bob', upTo: 3 });
+    await flush();
+    assert.equal(client.conversations[0]?.peerReadUpTo, 4);
+    assert.equal((await store.loadConversations())[0]?.peerReadUpTo, 4, 'kept for a reload');
+    socket.deliver({ type: 'READ', conversationId: 'c1', readerId: 'alice', upTo: 9 });
+    await flush();
+    assert.equal(client.conversations[0]?.peerReadUpTo, 4, 'one’s own reads are not the peer’s');
+
+    const groups = [{ id: 'g', name: 'Office', revealAt: '2026-12-24T18:00:00.000Z', drawn: true, giftee: { id: 'bob', name: 'Bob' }, hasSanta: true }];
+    const told: ClientEventMap['groups'][] = [];
+    client.on('groups', (detail) => told.push(detail));
+    socket.deliver({ type: 'READY', userId: 'alice', protocol: 1, conversations: [conversation('c1', { peerReadUpTo: 4 })], unreadTotal: 0, groups });
+    await flush();
+    assert.deepEqual(client.groups, groups);
+    assert.deepEqual(told, [{ groups }]);
+    client.disconnect();
+  });
+
   it('markRead lowers unread at once and sends READ only when the cursor moves', async () => {
     const { client, network } = setup();
     await client.connect();

@@ -10,6 +10,7 @@ import {
   HistoryResponseSchema,
   LIMITS,
   type Conversation,
+  type MemberGroup,
   type ReadyFrame,
   type ServerFrame,
 } from '../../../protocol/browser.js';
@@ -43,7 +44,7 @@ function withoutType<T extends { type: string }>({ type: _type, ...fields }: T):
 }
 
 /**
- * @fires state, conversations, messages, message, unread, typing, read, reveal, error
+ * @fires state, conversations, groups, messages, message, unread, typing, read, reveal, error
  * (CustomEvents; `detail` as in `ClientEventMap`; `on()` subscribes with types).
  */
 export class SantaChatClient extends EventTarget {
@@ -119,6 +120,14 @@ export class SantaChatClient extends EventTarget {
 
   get unread(): UnreadCounts {
     return this.#model.unread;
+  }
+
+  /**
+   * The user's groups and their role in each (giftee by name, santa only as `hasSanta`), from
+   * the last READY; null before it, or from a relay that does not send them.
+   */
+  get groups(): MemberGroup[] | null {
+    return this.#model.groups;
   }
 
   get lastDisconnectReason(): DisconnectReason | null {
@@ -237,7 +246,10 @@ export class SantaChatClient extends EventTarget {
         return;
       case 'READ':
         if (frame.readerId === this.#model.selfId(frame.conversationId)) this.#model.advanceReadCursor(frame.conversationId, frame.upTo);
-        else this.#emit('read', withoutType(frame));
+        else {
+          this.#model.peerRead(frame.conversationId, frame.upTo);
+          this.#emit('read', withoutType(frame));
+        }
         return;
       case 'TYPING':
         this.#emit('typing', withoutType(frame));
@@ -262,6 +274,7 @@ export class SantaChatClient extends EventTarget {
   #onReady(frame: ReadyFrame): void {
     this.#setUser(frame.userId);
     this.#model.replaceConversations(frame.conversations);
+    this.#model.setGroups(frame.groups);
     // READY counted before the relay heard of these reads.
     for (const conversationId of this.#unsentReads.keys()) this.#model.recountUnread(conversationId);
     if (!this.#connection.ready()) return;

@@ -2,7 +2,7 @@
  * The headless client's public shapes. `SantaChatClient` (client.ts) implements them; the
  * `<santa-chat>` element and host pages that skip the element code against these.
  */
-import type { Conversation, ErrorCode, Message, Peer } from '../../../protocol/browser.js';
+import type { Conversation, ErrorCode, MemberGroup, Message, Peer } from '../../../protocol/browser.js';
 import type { HistoryStore } from '../storage/history-store.js';
 import type { OutgoingState } from '../storage/records.js';
 
@@ -64,6 +64,8 @@ export interface ClientEventMap {
   state: { state: ClientConnectionState; previous: ClientConnectionState; reason?: DisconnectReason };
   /** The conversation list or any conversation's fields changed. */
   conversations: { conversations: Conversation[] };
+  /** READY told the user's groups and roles (null: the relay does not say). */
+  groups: { groups: MemberGroup[] | null };
   /** A conversation's message list (stored or outgoing) changed. */
   messages: { conversationId: string };
   /** A message from the other side arrived (not for one's own, not for catch-up of old ones). */

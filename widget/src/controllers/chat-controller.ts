@@ -6,7 +6,7 @@
  * on the chat only through it; it talks back only through `requestUpdate` and events.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Conversation } from '../../../protocol/browser.js';
+import type { Conversation, MemberGroup } from '../../../protocol/browser.js';
 import { SantaChatClient } from '../client/client.js';
 import { ClientConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from '../client/types.js';
 import { emit } from '../events.js';
@@ -65,6 +65,13 @@ export class ChatController implements ReactiveController {
     const all = this.client?.conversations ?? [];
     const { groupId } = this.#host;
     return groupId ? all.filter((conversation) => conversation.groupId === groupId) : all;
+  }
+
+  /** The user's groups the element shows (its group, or all); null while the relay has not said. */
+  get groups(): MemberGroup[] | null {
+    const all = this.client?.groups ?? null;
+    const { groupId } = this.#host;
+    return all && groupId ? all.filter((group) => group.id === groupId) : all;
   }
 
   /** Unread counts of the conversations the element shows. */
@@ -221,6 +228,7 @@ export class ChatController implements ReactiveController {
       // A conversation of the element's group may have appeared or gone.
       client.on('conversations', reportUnread),
       client.on('messages', rerender),
+      client.on('groups', rerender),
       client.on('unread', reportUnread),
       client.on('message', (detail) => {
         this.#typingUntil.delete(detail.conversationId);

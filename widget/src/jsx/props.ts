@@ -23,8 +23,12 @@ export interface SantaChatAttributes {
   open?: boolean;
   /** `light` (default), `dark`, or `auto` (follows the system). */
   theme?: 'light' | 'dark' | 'auto';
+  /** Inline mode inside the host's own card: no border or corner radius of the widget's. */
+  borderless?: boolean;
   /** Offer browser notifications for messages that arrive while the page is hidden. */
   notifications?: boolean;
+  /** The language of the UI; `de`, `fr`, `es`, `nl` and `pl` load that shipped string table. */
+  lang?: string;
 }
 
 /**

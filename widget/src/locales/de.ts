@@ -44,5 +44,12 @@ export const de: Strings = {
   errorTooLong: 'Die Nachricht ist zu lang.',
   errorInvalid: 'Die Nachricht enthält Zeichen, die nicht gesendet werden können.',
   closed: 'Diese Unterhaltung ist beendet.',
+  notDrawn: 'Die Auslosung hat noch nicht stattgefunden. Deine Chats erscheinen hier, sobald sie vorbei ist.',
+  noGiftee: 'Bei dieser Auslosung hast du in dieser Gruppe niemanden zum Beschenken bekommen.',
+  startChat: 'Chat beginnen',
+  seen: 'Gelesen',
+  ideas: 'Ideen',
+  ideasLabel: 'Fragen zum Stellen',
+  prompts: 'Welche Größe trägst du?\nLieblingsfarben?\nGibt es etwas, das du nicht essen oder benutzen kannst?\nWas machst du in deiner Freizeit?\nGibt es eine Wunschliste?',
 };
 export default de;

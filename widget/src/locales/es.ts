@@ -44,5 +44,12 @@ export const es: Strings = {
   errorTooLong: 'El mensaje es demasiado largo.',
   errorInvalid: 'El mensaje contiene caracteres que no se pueden enviar.',
   closed: 'Esta conversación ha terminado.',
+  notDrawn: 'El sorteo aún no se ha hecho. Tus chats aparecerán aquí cuando se haga.',
+  noGiftee: 'El sorteo no te asignó a nadie a quien regalar en este grupo.',
+  startChat: 'Empezar el chat',
+  seen: 'Visto',
+  ideas: 'Ideas',
+  ideasLabel: 'Preguntas para hacer',
+  prompts: '¿Qué talla usas?\n¿Tus colores favoritos?\n¿Hay algo que no puedas comer o usar?\n¿Qué te gusta hacer en tu tiempo libre?\n¿Tienes una lista de deseos?',
 };
 export default es;

@@ -44,5 +44,12 @@ export const fr: Strings = {
   errorTooLong: 'Le message est trop long.',
   errorInvalid: 'Le message contient des caractères qui ne peuvent pas être envoyés.',
   closed: 'Cette conversation est terminée.',
+  notDrawn: 'Le tirage n’a pas encore eu lieu. Vos discussions apparaîtront ici ensuite.',
+  noGiftee: 'Le tirage ne vous a attribué personne à gâter dans ce groupe.',
+  startChat: 'Commencer la discussion',
+  seen: 'Vu',
+  ideas: 'Idées',
+  ideasLabel: 'Questions à poser',
+  prompts: 'Quelle taille portes-tu ?\nTes couleurs préférées ?\nY a-t-il quelque chose que tu ne peux pas manger ou utiliser ?\nQu’aimes-tu faire pendant ton temps libre ?\nAs-tu une liste de souhaits ?',
 };
 export default fr;

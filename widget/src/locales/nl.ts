@@ -44,5 +44,12 @@ export const nl: Strings = {
   errorTooLong: 'Het bericht is te lang.',
   errorInvalid: 'Het bericht bevat tekens die niet verstuurd kunnen worden.',
   closed: 'Dit gesprek is afgelopen.',
+  notDrawn: 'De loting is nog niet gedaan. Je chats verschijnen hier zodra dat gebeurd is.',
+  noGiftee: 'Je hebt bij de loting in deze groep niemand getrokken.',
+  startChat: 'Chat beginnen',
+  seen: 'Gelezen',
+  ideas: 'Ideeën',
+  ideasLabel: 'Vragen om te stellen',
+  prompts: 'Welke maat heb je?\nLievelingskleuren?\nIs er iets wat je niet kunt eten of gebruiken?\nWat doe je graag in je vrije tijd?\nIs er een verlanglijstje?',
 };
 export default nl;

@@ -44,5 +44,12 @@ export const pl: Strings = {
   errorTooLong: 'Wiadomość jest za długa.',
   errorInvalid: 'Wiadomość zawiera znaki, których nie można wysłać.',
   closed: 'Ta rozmowa została zakończona.',
+  notDrawn: 'Losowanie jeszcze się nie odbyło. Twoje czaty pojawią się tutaj, gdy się odbędzie.',
+  noGiftee: 'W tej grupie losowanie nie przydzieliło ci nikogo do obdarowania.',
+  startChat: 'Rozpocznij czat',
+  seen: 'Wyświetlono',
+  ideas: 'Pomysły',
+  ideasLabel: 'Pytania do zadania',
+  prompts: 'Jaki nosisz rozmiar?\nUlubione kolory?\nCzy jest coś, czego nie możesz jeść lub używać?\nCo lubisz robić w wolnym czasie?\nCzy masz listę życzeń?',
 };
 export default pl;

@@ -17,6 +17,8 @@ export interface ThreadView {
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** The `seq` of the own message to mark "Seen" (`seenSeq`); 0 or absent: none. */
+  seenSeq?: number;
 }
 
 /** Messages from one side this close together form a run, and only its last shows the time. */
@@ -59,6 +61,7 @@ interface Rendered {
   last?: boolean;
   peer?: string;
   relative?: string;
+  seen?: boolean;
   result?: TemplateResult;
 }
 const rendered = new WeakMap<ChatMessage, Rendered>();
@@ -97,6 +100,7 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView, 
     }
     const relative = entry.fixed ?? relativeTime(new Date(entry.time), now, locale);
     if (Math.abs(now.getTime() - entry.time) >= DAY) entry.fixed = relative;
+    const seen = message.status === 'sent' && message.seq === view.seenSeq;
     if (
       entry.result &&
       entry.locale === locale &&
@@ -104,12 +108,18 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView, 
       entry.own === own &&
       entry.last === last &&
       entry.peer === peer &&
-      entry.relative === relative
+      entry.relative === relative &&
+      entry.seen === seen
     ) {
       return entry.result;
     }
-    Object.assign(entry, { locale, strings, own, last, peer, relative });
-    const sent = own ? html`<span class="visually-hidden">${strings.sent}</span>` : nothing;
+    Object.assign(entry, { locale, strings, own, last, peer, relative, seen });
+    // "Seen" shows under the message it belongs to even inside a run; the time only under a run's last.
+    const sent = own
+      ? seen
+        ? html`<span class="seen">${strings.seen}</span>`
+        : html`<span class="visually-hidden">${strings.sent}</span>`
+      : nothing;
     meta = last ? html`<time datetime=${message.timestamp} title=${entry.title}>${relative}</time> ${sent}` : html`${sent}`;
   }
   // One template whatever the status, so a message going from sending to sent keeps its

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { cycle, groupWrite, idsOf, members, openPair, send, withStore, type OpenStore } from './fixtures.test-support.js';
+import { cycle, farFuture, groupWrite, idsOf, members, openPair, send, withStore, type OpenStore } from './fixtures.test-support.js';
 
 export function groupCases(openStore: OpenStore): void {
   it('putGroup creates, then replaces, and says which', async () => {
@@ -204,6 +204,32 @@ export function groupCases(openStore: OpenStore): void {
       assert.deepEqual(await store.deleteGroup('never'), { deleted: false, closed: [] });
       assert.equal((await store.putGroup('g1', groupWrite(), 600)).created, true);
       assert.equal(await store.getConversation(aliceToBob.conversation.id), null);
+    });
+  });
+
+  it('listMemberGroups: each group of a member, their giftee and only whether they have a santa', async () => {
+    await withStore(openStore, async (store) => {
+      assert.deepEqual(await store.listMemberGroups('b'), []);
+      // g1: a -> b -> c -> d -> a. "Family": drawn without b. "Later": not drawn yet.
+      await store.putGroup('g1', groupWrite({ revealAt: 9000 }), 100);
+      await store.putGroup('family', groupWrite({ name: 'Family', assignments: [{ santa: 'c', giftee: 'd' }, { santa: 'd', giftee: 'c' }] }), 100);
+      await store.putGroup('later', groupWrite({ name: 'Later', assignments: [] }), 100);
+      await store.putGroup('other', groupWrite({ name: 'Other', members: [members[2]!, members[3]!], assignments: [] }), 100);
+      const family = { id: 'family', name: 'Family', revealAt: farFuture };
+      assert.deepEqual(await store.listMemberGroups('b'), [
+        { group: family, drawn: true, giftee: null, hasSanta: false },
+        { group: { id: 'later', name: 'Later', revealAt: farFuture }, drawn: false, giftee: null, hasSanta: false },
+        { group: { id: 'g1', name: 'Office 2026', revealAt: 9000 }, drawn: true, giftee: { id: 'c', name: 'Cleo' }, hasSanta: true },
+      ]);
+      assert.deepEqual((await store.listMemberGroups('d')).find((entry) => entry.group.id === 'family'), {
+        group: family,
+        drawn: true,
+        giftee: { id: 'c', name: 'Cleo' },
+        hasSanta: true,
+      });
+      assert.deepEqual(await store.listMemberGroups('zed'), []);
+      await store.deleteGroup('family');
+      assert.deepEqual((await store.listMemberGroups('b')).map((entry) => entry.group.id), ['later', 'g1']);
     });
   });
 

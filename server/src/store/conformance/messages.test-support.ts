@@ -186,4 +186,20 @@ export function messageCases(openStore: OpenStore): void {
       assert.equal(listed?.lastMessage?.seq, 6);
     });
   });
+
+  it('an overview carries the other side’s read cursor (peerReadUpTo), 0 until they read', async () => {
+    await withStore(openStore, async (store) => {
+      const conversationId = await aliceToBob(store);
+      const peerReadUpTo = async (viewerId: string) => (await store.getConversationOverview(conversationId, viewerId))?.peerReadUpTo;
+      assert.equal(await peerReadUpTo('a'), 0);
+      for (const seq of [1, 2, 3]) await send(store, conversationId, 'a', `from santa ${seq}`, 200 + seq);
+      await store.markRead(conversationId, 'b', 2);
+      assert.equal(await peerReadUpTo('a'), 2, "the santa sees the giftee's cursor");
+      assert.equal(await peerReadUpTo('b'), 0, 'not their own');
+      await store.markRead(conversationId, 'a', 3);
+      assert.equal(await peerReadUpTo('b'), 3);
+      assert.equal((await store.listConversations('a'))[0]?.peerReadUpTo, 2);
+      assert.equal((await store.listConversations('b'))[0]?.peerReadUpTo, 3);
+    });
+  });
 }

@@ -3,6 +3,8 @@
  * with the same functions (`sqlite-rows.ts`). Times and counters are BIGINT, read as numbers.
  */
 
+import { memberGroupsSelect } from '../member-groups-sql.js';
+
 const contextColumns = `
   c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, c.last_seq, c.revealed_at,
   g.name AS group_name, g.reveal_at AS group_reveal_at,
@@ -23,6 +25,7 @@ const overviewSelect = `
         AND unread.seq > COALESCE(
           (SELECT up_to FROM read_cursors WHERE conversation_id = c.id AND user_id = $1), 0)
     ) AS unread,
+    COALESCE((SELECT up_to FROM read_cursors WHERE conversation_id = c.id AND user_id <> $1), 0) AS peer_read_up_to,
     last.id AS last_id, last.seq AS last_seq_number, last.sender_id AS last_sender_id,
     last.content AS last_content, last.client_id AS last_client_id, last.created_at AS last_created_at
   ${contextJoins}
@@ -107,6 +110,9 @@ export const sql = {
     ${overviewSelect}
     WHERE c.closed_at IS NULL AND (c.santa_id = $1 OR c.giftee_id = $1)
     ORDER BY c.last_activity_at DESC, c.id`,
+
+  /** `$1` member. */
+  selectMemberGroups: memberGroupsSelect('$1'),
 
   selectMessageByClientId: `SELECT ${messageColumns} FROM messages WHERE sender_id = $1 AND client_id = $2`,
   /**

@@ -6,9 +6,11 @@ import { sql } from './statements.js';
 import {
   toConversationContext,
   toConversationOverview,
+  toMemberGroupRecord,
   toMessageRecord,
   type ContextRow,
   type GroupRow,
+  type MemberGroupRow,
   type MessageRow,
   type OverviewRow,
 } from '../rows.js';
@@ -22,6 +24,7 @@ import type {
   GroupWrite,
   HistoryPage,
   HistoryPageQuery,
+  MemberGroupRecord,
   MemberRecord,
   MessageRecord,
   PutGroupResult,
@@ -284,6 +287,10 @@ export class PostgresStore implements Store {
 
   async listConversations(userId: string): Promise<ConversationOverview[]> {
     return (await this.#pool.query<OverviewRow>(sql.selectOverviewsOfUser, [userId])).rows.map(toConversationOverview);
+  }
+
+  async listMemberGroups(userId: string): Promise<MemberGroupRecord[]> {
+    return (await this.#pool.query<MemberGroupRow>(sql.selectMemberGroups, [userId])).rows.map(toMemberGroupRecord);
   }
 
   async getConversationOverview(conversationId: string, viewerId: string): Promise<ConversationOverview | null> {

@@ -102,4 +102,11 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX groups_reveal_at ON groups (reveal_at);
     `,
   },
+  {
+    // A participant's groups are read on every READY (`Store.listMemberGroups`).
+    version: 3,
+    sql: `
+      CREATE INDEX members_user ON members (user_id);
+    `,
+  },
 ];

@@ -1,9 +1,11 @@
 import type Database from 'better-sqlite3';
+import { memberGroupsSelect } from '../member-groups-sql.js';
 import type {
   AssignmentRow,
   ContextRow,
   ConversationRow,
   GroupRow,
+  MemberGroupRow,
   MemberRow,
   MessageRow,
   OverviewRow,
@@ -31,6 +33,7 @@ const overviewSelect = `
         AND unread.seq > COALESCE(
           (SELECT up_to FROM read_cursors WHERE conversation_id = c.id AND user_id = @viewerId), 0)
     ) AS unread,
+    COALESCE((SELECT up_to FROM read_cursors WHERE conversation_id = c.id AND user_id <> @viewerId), 0) AS peer_read_up_to,
     last.id AS last_id, last.seq AS last_seq_number, last.sender_id AS last_sender_id,
     last.content AS last_content, last.client_id AS last_client_id, last.created_at AS last_created_at
   ${contextJoins}
@@ -149,6 +152,8 @@ export function prepareSqliteStatements(database: Database.Database) {
       ${overviewSelect}
       WHERE c.closed_at IS NULL AND (c.santa_id = @viewerId OR c.giftee_id = @viewerId)
       ORDER BY c.last_activity_at DESC, c.id`),
+
+    selectMemberGroups: database.prepare<[string], MemberGroupRow>(memberGroupsSelect('?')),
 
     selectMessageByClientId: database.prepare<[string, string], MessageRow>(
       `SELECT ${messageColumns} FROM messages WHERE sender_id = ? AND client_id = ?`,

@@ -10,6 +10,7 @@ import {
   toConversationContext,
   toConversationOverview,
   toGroupMeta,
+  toMemberGroupRecord,
   toMessageRecord,
   toPairState,
   type GroupRow,
@@ -27,6 +28,7 @@ import type {
   GroupWrite,
   HistoryPage,
   HistoryPageQuery,
+  MemberGroupRecord,
   MessageRecord,
   PutGroupResult,
   Store,
@@ -177,6 +179,10 @@ export class SqliteStore implements Store {
 
   async listConversations(userId: string): Promise<ConversationOverview[]> {
     return this.#statements.selectOverviewsOfUser.all({ viewerId: userId }).map(toConversationOverview);
+  }
+
+  async listMemberGroups(userId: string): Promise<MemberGroupRecord[]> {
+    return this.#statements.selectMemberGroups.all(userId).map(toMemberGroupRecord);
   }
 
   async getConversationOverview(conversationId: string, viewerId: string): Promise<ConversationOverview | null> {

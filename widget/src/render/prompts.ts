@@ -1,0 +1,41 @@
+/**
+ * The santa's quick questions: a row of suggestions under their thread that fill the composer
+ * (never send). Shown while the santa has sent fewer than `PROMPTS_WHILE_SENT_UNDER` messages,
+ * then behind a small "Ideas" button. The giftee never sees them.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Conversation } from '../../../protocol/browser.js';
+import type { ChatMessage } from '../client/types.js';
+import type { Strings } from '../strings.js';
+
+export const PROMPTS_WHILE_SENT_UNDER = 3;
+
+export interface PromptsView {
+  conversation: Conversation;
+  messages: readonly ChatMessage[];
+  /** The host's `prompts` property; undefined: the `prompts` string, one per line; empty: none. */
+  prompts: readonly string[] | undefined;
+  /** The "Ideas" button was pressed (for an older thread). */
+  open: boolean;
+  strings: Strings;
+  onPick: (prompt: string) => void;
+  onToggle: () => void;
+}
+
+export function renderPrompts(view: PromptsView): TemplateResult | typeof nothing {
+  const { conversation, strings } = view;
+  if (conversation.role !== 'santa' || conversation.closed) return nothing;
+  const prompts = view.prompts ?? strings.prompts.split('\n').filter((prompt) => prompt.trim() !== '');
+  if (prompts.length === 0) return nothing;
+  let sent = 0;
+  for (const message of view.messages) if (message.senderId === conversation.self.id) sent++;
+  const young = sent < PROMPTS_WHILE_SENT_UNDER;
+  return html`<div class="prompts" role="group" aria-label=${strings.ideasLabel}>
+    ${young || view.open
+      ? prompts.map((prompt) => html`<button type="button" class="prompt" @click=${() => view.onPick(prompt)}>${prompt}</button>`)
+      : nothing}
+    ${young
+      ? nothing
+      : html`<button type="button" class="ideas" aria-expanded=${view.open ? 'true' : 'false'} @click=${view.onToggle}>${strings.ideas}</button>`}
+  </div>`;
+}
