@@ -79,6 +79,49 @@ describe('the santa-chat package (the widget)', () => {
     const entry = JSON.parse(readFileSync(join(project, 'node_modules/santa-chat/package.json'), 'utf8')) as { exports: Record<string, unknown> };
     assert.ok(entry.exports['.'] && entry.exports['./santa-chat.js']);
   });
+
+  it('types <santa-chat> in a React 19 TSX file of that project, from the package alone', { timeout: 120_000 }, async () => {
+    const project = join(scratch, 'host-site');
+    assert.ok(existsSync(join(project, 'node_modules/santa-chat')), 'the install above ran');
+    // React's types as a React site has them (from this repository's dependencies, so offline).
+    await run('cp', ['-r', join(ROOT, 'node_modules/@types'), join(project, 'node_modules/')]);
+    await writeFile(
+      join(project, 'app.tsx'),
+      [
+        "import type {} from 'santa-chat/react';",
+        "import type { SantaChat } from 'santa-chat';",
+        'export function Inbox({ token }: { token: string }) {',
+        '  return (',
+        '    <santa-chat',
+        '      server="https://chat.example.org"',
+        '      token={token}',
+        '      group-id="office-2026"',
+        '      mode="inline"',
+        '      theme="auto"',
+        '      ref={(element: SantaChat | null) => element?.show()}',
+        "      onsanta-chat-message={(event) => console.log(event.detail.conversationId, event.detail.message.content)}",
+        '      onsanta-chat-error={(event) => console.warn(event.detail.code)}',
+        '    />',
+        '  );',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(join(project, 'bad.tsx'), "import type {} from 'santa-chat/react';\nexport const Bad = () => <santa-chat mode=\"sideways\" />;\n");
+    const tsconfig = (file: string) => ({
+      compilerOptions: { strict: true, noEmit: true, jsx: 'react-jsx', target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2023', 'DOM', 'DOM.Iterable'], types: ['react'], skipLibCheck: true },
+      files: [file],
+    });
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    await writeFile(join(project, 'tsconfig.json'), JSON.stringify(tsconfig('app.tsx')));
+    await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: project });
+    await writeFile(join(project, 'tsconfig.bad.json'), JSON.stringify(tsconfig('bad.tsx')));
+    await assert.rejects(
+      run(process.execPath, [tsc, '-p', 'tsconfig.bad.json'], { cwd: project }),
+      (error: { stdout?: string }) => /bad\.tsx.*sideways/s.test(error.stdout ?? ''),
+      'a wrong mode does not type-check',
+    );
+  });
 });
 
 describe('the santa-chat-relay package', () => {
