@@ -77,6 +77,7 @@ describe('participant conversations', () => {
         unread: 0,
         lastMessage: null,
         closed: false,
+        peerReadUpTo: 0,
       });
 
       const noBody = await as('alice').post<ConversationResponse>('/groups/office/conversation');
