@@ -20,4 +20,6 @@ export const LIMITS = {
   abuseWindowMs: 10_000,
   jwtLeewaySeconds: 30,
   maxIdLength: 128,
+  /** A REPORT's optional reason, in UTF-16 code units. */
+  maxReportReasonLength: 500,
 } as const;

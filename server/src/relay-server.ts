@@ -29,6 +29,7 @@ import { SocketServer } from './sockets/socket-server.js';
 import { RevealScheduler } from './reveal.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store/store.js';
+import { WebhookWorker } from './webhooks/worker.js';
 
 export interface RelayOverrides {
   logger?: Logger;
@@ -74,6 +75,8 @@ interface RelayParts {
   hub: SocketHub;
   catchUp: CatchUp;
   reveals: RevealScheduler;
+  /** With `SANTA_CHAT_WEBHOOK_URL`: the webhook queue's loop. */
+  webhooks: WebhookWorker | null;
 }
 
 export async function startRelay(config: RelayConfig, overrides: RelayOverrides = {}): Promise<RunningRelay> {
@@ -96,6 +99,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   const sockets = socketServer(config, parts, () => originPolicy);
   const unsubscribe = routeBusEvents({ ...parts, bus: parts.cluster.bus });
   await reveals.start();
+  parts.webhooks?.start();
 
   const server = await listen(app, config.host, config.port);
   sockets.attach(server);
@@ -116,6 +120,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     app,
     close: once(async () => {
       reveals.stop();
+      await parts.webhooks?.stop();
       await metricsServer?.close();
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await sockets.close();
@@ -164,11 +169,13 @@ async function assemble(config: RelayConfig, overrides: RelayOverrides): Promise
     metrics,
     now,
     limiters: cluster.limiters,
+    webhooks: config.webhooks,
   });
   const hub = new SocketHub(config.limits.maxSocketsPerUser, cluster.socketRegistry);
   const catchUp = new CatchUp({ service, hub, metrics, logger });
   const reveals = new RevealScheduler({ store, hub, metrics, logger, now });
-  return { logger, now, store, metrics, cluster, jwt, service, hub, catchUp, reveals };
+  const webhooks = config.webhooks ? new WebhookWorker({ store, config: config.webhooks, metrics, logger, now }) : null;
+  return { logger, now, store, metrics, cluster, jwt, service, hub, catchUp, reveals, webhooks };
 }
 
 /** The tokenless `/metrics` listener when `SANTA_CHAT_METRICS_PORT` asks for one; closes the relay if it cannot start. */

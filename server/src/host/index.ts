@@ -12,3 +12,16 @@ export {
   type HostMember,
   type StoredGroup,
 } from './admin-client.js';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type WebhookHeaders,
+  type WebhookEvent,
+  type WebhookEventType,
+  type MessageUnreadEvent,
+  type MessageUnreadData,
+  type MessageReportedEvent,
+  type MessageReportedData,
+  type GroupRevealedEvent,
+  type GroupRevealedData,
+} from './webhooks.js';

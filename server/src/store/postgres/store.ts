@@ -3,6 +3,8 @@ import { planGroupWrite, type ExistingGroup, type PairState } from '../group-pla
 import { newConversationId, newMessageId, newSantaAlias } from '../ids.js';
 import { applyPostgresMigrations, postgresMigrations } from './migrations.js';
 import { sql } from './statements.js';
+import { webhookSql } from './webhook-statements.js';
+import { toReportRecord, toWebhookEventRecord, type ReportRow, type WebhookEventRow } from '../webhook-rows.js';
 import {
   toConversationContext,
   toConversationOverview,
@@ -25,7 +27,15 @@ import type {
   MemberRecord,
   MessageRecord,
   PutGroupResult,
+  ReportRecord,
+  ReportWrite,
+  RevealEventWrite,
   Store,
+  UnreadNoticeDue,
+  WebhookAttemptOutcome,
+  WebhookDeliveryStatus,
+  WebhookEventRecord,
+  WebhookEventWrite,
 } from '../store.js';
 
 export interface PostgresStoreOptions {
@@ -154,7 +164,7 @@ export class PostgresStore implements Store {
     this.#settings = settings;
   }
 
-  async putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
+  async putGroup(groupId: string, write: GroupWrite, now: number, revealEvent?: RevealEventWrite): Promise<PutGroupResult> {
     return this.#transaction(async (client) => {
       let existing = await readExistingGroup(client, groupId);
       let plan = planGroupWrite(groupId, existing, write, now);
@@ -210,6 +220,10 @@ export class PostgresStore implements Store {
           if (lastSeq !== undefined) closed.push({ ...context, conversation: { ...context.conversation, lastSeq } });
         }
       }
+      if (revealEvent !== undefined) {
+        await client.query(webhookSql.dropUnattemptedReveals, [groupId, revealEvent.dedupeKey]);
+        await insertEvent(client, revealEvent.event, revealEvent.dedupeKey);
+      }
       return { created: existing === null, group: record, closed, revealed: plan.revealed };
     });
   }
@@ -233,6 +247,7 @@ export class PostgresStore implements Store {
         toConversationContext,
       );
       await client.query(sql.deleteGroup, [groupId]);
+      await client.query(webhookSql.deleteEventsOfGroup, [groupId]);
       return { deleted: true, closed };
     });
   }
@@ -327,6 +342,9 @@ export class PostgresStore implements Store {
           // process: undo the counter bump, so seq stays gapless.
           if (row.stored_seq === null) throw new DuplicateClientId();
           message.seq = row.stored_seq;
+          if (input.noticeDueAt !== undefined) {
+            await client.query(webhookSql.armUnreadNotice, [message.conversationId, message.senderId, input.noticeDueAt]);
+          }
           return 'stored';
         });
       } catch (error) {
@@ -372,9 +390,85 @@ export class PostgresStore implements Store {
     // processes) cannot move it back; when it did not move, the cursor as it is now is the answer.
     const advanced = (await this.#pool.query<{ up_to: number }>(sql.advanceReadCursor, [conversationId, userId, upTo]))
       .rows[0];
-    if (advanced !== undefined) return { upTo: advanced.up_to, moved: true };
+    if (advanced !== undefined) {
+      await this.#pool.query(webhookSql.rearmUnreadNotice, [conversationId, userId, advanced.up_to]);
+      return { upTo: advanced.up_to, moved: true };
+    }
     const current = (await this.#pool.query<{ up_to: number }>(sql.selectReadCursor, [conversationId, userId])).rows[0];
     return { upTo: current?.up_to ?? 0, moved: false };
+  }
+
+  async getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null> {
+    const row = (await this.#pool.query<MessageRow>(webhookSql.selectMessage, [conversationId, messageId])).rows[0];
+    return row === undefined ? null : toMessageRecord(row);
+  }
+
+  async reportMessage(report: ReportWrite, event: WebhookEventWrite | null): Promise<{ report: ReportRecord; created: boolean }> {
+    return this.#transaction(async (client) => {
+      const inserted = await client.query(webhookSql.insertReport, [
+        report.id, report.groupId, report.conversationId, report.messageId, report.reporterId, report.senderId,
+        report.content, report.reason, report.createdAt,
+      ]);
+      const created = inserted.rowCount === 1;
+      if (created && event !== null) await insertEvent(client, event, null);
+      const stored = (await client.query<ReportRow>(webhookSql.selectReport, [report.messageId, report.reporterId])).rows[0];
+      if (stored === undefined) throw new Error(`report of ${report.messageId} vanished inside its transaction`);
+      return { report: toReportRecord(stored), created };
+    });
+  }
+
+  async listReports(groupId: string): Promise<ReportRecord[]> {
+    return (await this.#pool.query<ReportRow>(webhookSql.selectReportsOfGroup, [groupId])).rows.map(toReportRecord);
+  }
+
+  async listUnreadNoticesDue(now: number, limit: number): Promise<UnreadNoticeDue[]> {
+    const rows = (await this.#pool.query<ContextRow & { reader_id: string; due_at: number }>(webhookSql.selectNoticesDue, [now, limit]))
+      .rows;
+    const due: UnreadNoticeDue[] = [];
+    for (const row of rows) {
+      const unread = (await this.#pool.query<MessageRow>(webhookSql.selectUnreadOfReader, [row.id, row.reader_id])).rows.map(
+        toMessageRecord,
+      );
+      due.push({
+        context: toConversationContext(row),
+        readerId: row.reader_id,
+        dueAt: row.due_at,
+        unread: unread.length,
+        firstUnreadAt: unread[0]?.createdAt ?? null,
+        latest: unread.at(-1) ?? null,
+      });
+    }
+    return due;
+  }
+
+  async settleUnreadNotice(conversationId: string, readerId: string, event: WebhookEventWrite | null, now: number): Promise<boolean> {
+    if (event === null) return ((await this.#pool.query(webhookSql.dropNotice, [conversationId, readerId])).rowCount ?? 0) === 1;
+    return this.#transaction(async (client) => {
+      // The row lock this UPDATE takes makes a second relay's UPDATE wait, then find sent_at set.
+      if ((await client.query(webhookSql.markNoticeSent, [now, conversationId, readerId])).rowCount === 0) return false;
+      await insertEvent(client, event, null);
+      return true;
+    });
+  }
+
+  async claimWebhookEvents(now: number, leaseMs: number, limit: number, claimToken: string): Promise<WebhookEventRecord[]> {
+    return (await this.#pool.query<WebhookEventRow>(webhookSql.claimEvents, [now, now + leaseMs, limit, claimToken])).rows.map(
+      toWebhookEventRecord,
+    );
+  }
+
+  async recordWebhookAttempt(id: string, claimToken: string, outcome: WebhookAttemptOutcome): Promise<void> {
+    await this.#pool.query(webhookSql.recordAttempt, [
+      id, claimToken, outcome.status, outcome.lastStatus, outcome.attemptedAt, outcome.nextAttemptAt, outcome.firstFailedAt,
+    ]);
+  }
+
+  async listWebhookEvents(status: WebhookDeliveryStatus, limit: number): Promise<WebhookEventRecord[]> {
+    return (await this.#pool.query<WebhookEventRow>(webhookSql.selectEventsByStatus, [status, limit])).rows.map(toWebhookEventRecord);
+  }
+
+  async countPendingWebhookEvents(): Promise<number> {
+    return Number((await this.#pool.query<{ count: number }>(webhookSql.countPending)).rows[0]?.count ?? 0);
   }
 
   async ping(): Promise<void> {
@@ -430,6 +524,12 @@ export class PostgresStore implements Store {
       throw error;
     }
   }
+}
+
+async function insertEvent(client: pg.PoolClient, event: WebhookEventWrite, dedupeKey: string | null): Promise<void> {
+  await client.query(webhookSql.insertEvent, [
+    event.id, event.type, event.groupId, event.payload, dedupeKey, event.dueAt, event.createdAt,
+  ]);
 }
 
 function asError(value: unknown): Error {

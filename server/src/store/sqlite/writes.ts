@@ -73,6 +73,9 @@ function appendMessage(statements: SqliteStatements, input: AppendMessageInput):
     const original = statements.selectMessageByClientId.get(input.senderId, input.clientId!)!;
     throw new UndoWrite<AppendMessageResult>({ kind: 'duplicate', message: toMessageRecord(original) });
   }
+  if (input.noticeDueAt !== undefined) {
+    statements.armUnreadNotice.run({ conversationId: input.conversationId, senderId: input.senderId, dueAt: input.noticeDueAt });
+  }
   return { kind: 'stored', message };
 }
 
@@ -88,5 +91,7 @@ function markRead(
   const target = Math.min(Math.max(upTo, 0), conversation.last_seq);
   if (target <= current) return { upTo: current, moved: false };
   statements.upsertReadCursor.run(conversationId, userId, target);
+  // A PK lookup that finds nothing unless a notice is armed (webhooks on).
+  statements.rearmUnreadNotice.run({ conversationId, userId, upTo: target });
   return { upTo: target, moved: true };
 }
