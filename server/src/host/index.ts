@@ -1,6 +1,7 @@
 /**
  * What a host site's server needs from santa-chat, importable as `santa-chat-relay/host`:
- * participant tokens and the admin API. Node 20's own `crypto` and `fetch`, nothing else.
+ * participant tokens, the admin API and webhook verification. Node 20's own `crypto` and `fetch`,
+ * and `standardwebhooks` for the signature.
  */
 export { mintParticipantToken, type MintOptions } from './tokens.js';
 export {
