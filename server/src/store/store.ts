@@ -183,6 +183,12 @@ export interface UnreadNoticeDue {
   latest: MessageRecord | null;
 }
 
+export interface UnreadNoticeSettlement {
+  conversationId: string;
+  readerId: string;
+  event: WebhookEventWrite | null;
+}
+
 export interface ReportWrite {
   id: string;
   groupId: string;
@@ -258,11 +264,11 @@ export interface Store {
   /** Unread notices due at `now` and not yet turned into an event, at most `limit`. */
   listUnreadNoticesDue(now: number, limit: number): Promise<UnreadNoticeDue[]>;
   /**
-   * Turns a due notice into its event, once: marks the notice sent and stores `event` in one
-   * transaction, unless another relay did first (`false`). `event: null` drops the notice
-   * (nothing unread any more).
+   * Turns due notices into their events, each once, all in one transaction: marks a notice
+   * sent and stores its event, unless another relay did first (`false` for that one). An
+   * `event: null` drops its notice (nothing unread any more).
    */
-  settleUnreadNotice(conversationId: string, readerId: string, event: WebhookEventWrite | null, now: number): Promise<boolean>;
+  settleUnreadNotices(settlements: readonly UnreadNoticeSettlement[], now: number): Promise<boolean[]>;
   /**
    * Claims up to `limit` due, unleased pending events for `leaseMs` under `claimToken`
    * (PostgreSQL: `FOR UPDATE SKIP LOCKED`), so each attempt is made by one relay.

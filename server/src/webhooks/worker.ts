@@ -108,11 +108,16 @@ export class WebhookWorker {
 
   async #sweepNotices(): Promise<void> {
     const now = this.#now();
-    for (const notice of await this.#store.listUnreadNoticesDue(now, NOTICES_PER_SWEEP)) {
-      const event = unreadEvent(notice, now, this.#config.previews);
-      const settled = await this.#store.settleUnreadNotice(notice.context.conversation.id, notice.readerId, event, now);
-      if (settled && event !== null) this.#metrics.webhookQueued(event.type);
-    }
+    const due = await this.#store.listUnreadNoticesDue(now, NOTICES_PER_SWEEP);
+    const settlements = due.map((notice) => ({
+      conversationId: notice.context.conversation.id,
+      readerId: notice.readerId,
+      event: unreadEvent(notice, now, this.#config.previews),
+    }));
+    const settled = await this.#store.settleUnreadNotices(settlements, now);
+    settlements.forEach((settlement, index) => {
+      if (settled[index] && settlement.event !== null) this.#metrics.webhookQueued(settlement.event.type);
+    });
   }
 
   #track(attempt: Promise<void>): void {

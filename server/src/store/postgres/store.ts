@@ -32,6 +32,7 @@ import type {
   RevealEventWrite,
   Store,
   UnreadNoticeDue,
+  UnreadNoticeSettlement,
   WebhookAttemptOutcome,
   WebhookDeliveryStatus,
   WebhookEventRecord,
@@ -441,13 +442,24 @@ export class PostgresStore implements Store {
     return due;
   }
 
-  async settleUnreadNotice(conversationId: string, readerId: string, event: WebhookEventWrite | null, now: number): Promise<boolean> {
-    if (event === null) return ((await this.#pool.query(webhookSql.dropNotice, [conversationId, readerId])).rowCount ?? 0) === 1;
+  async settleUnreadNotices(settlements: readonly UnreadNoticeSettlement[], now: number): Promise<boolean[]> {
+    if (settlements.length === 0) return [];
     return this.#transaction(async (client) => {
-      // The row lock this UPDATE takes makes a second relay's UPDATE wait, then find sent_at set.
-      if ((await client.query(webhookSql.markNoticeSent, [now, conversationId, readerId])).rowCount === 0) return false;
-      await insertEvent(client, event, null);
-      return true;
+      const settled: boolean[] = [];
+      for (const { conversationId, readerId, event } of settlements) {
+        if (event === null) {
+          settled.push((await client.query(webhookSql.dropNotice, [conversationId, readerId])).rowCount === 1);
+          continue;
+        }
+        // The row lock this UPDATE takes makes a second relay's UPDATE wait, then find sent_at set.
+        if ((await client.query(webhookSql.markNoticeSent, [now, conversationId, readerId])).rowCount === 0) {
+          settled.push(false);
+          continue;
+        }
+        await insertEvent(client, event, null);
+        settled.push(true);
+      }
+      return settled;
     });
   }
 

@@ -43,7 +43,7 @@ export const webhookSql = {
     LEFT JOIN members giftee ON giftee.group_id = c.group_id AND giftee.user_id = c.giftee_id
     JOIN unread_notices n ON n.conversation_id = c.id
     WHERE n.sent_at IS NULL AND n.due_at <= $1
-    ORDER BY n.due_at LIMIT $2`,
+    ORDER BY n.due_at, n.conversation_id, n.user_id LIMIT $2`,
   /** `$1` conversation, `$2` reader. */
   selectUnreadOfReader: `
     SELECT id, conversation_id, seq, sender_id, content, client_id, created_at FROM messages

@@ -36,6 +36,7 @@ import type {
   RevealEventWrite,
   Store,
   UnreadNoticeDue,
+  UnreadNoticeSettlement,
   WebhookAttemptOutcome,
   WebhookDeliveryStatus,
   WebhookEventRecord,
@@ -282,13 +283,17 @@ export class SqliteStore implements Store {
     );
   }
 
-  settleUnreadNotice(conversationId: string, readerId: string, event: WebhookEventWrite | null, now: number): Promise<boolean> {
-    return this.#writeBetweenBatches(() => {
-      if (event === null) return this.#webhooks.dropNotice.run(conversationId, readerId).changes === 1;
-      if (this.#webhooks.markNoticeSent.run(now, conversationId, readerId).changes === 0) return false;
-      this.#insertEvent(event, null);
-      return true;
-    });
+  settleUnreadNotices(settlements: readonly UnreadNoticeSettlement[], now: number): Promise<boolean[]> {
+    if (settlements.length === 0) return Promise.resolve([]);
+    // One transaction (one fsync on this thread) for the whole sweep.
+    return this.#writeBetweenBatches(() =>
+      settlements.map(({ conversationId, readerId, event }) => {
+        if (event === null) return this.#webhooks.dropNotice.run(conversationId, readerId).changes === 1;
+        if (this.#webhooks.markNoticeSent.run(now, conversationId, readerId).changes === 0) return false;
+        this.#insertEvent(event, null);
+        return true;
+      }),
+    );
   }
 
   claimWebhookEvents(now: number, leaseMs: number, limit: number, claimToken: string): Promise<WebhookEventRecord[]> {

@@ -55,7 +55,7 @@ export function prepareSqliteWebhookStatements(database: Database.Database) {
       ${contextSelect.replace('SELECT', 'SELECT n.user_id AS reader_id, n.due_at,')}
       JOIN unread_notices n ON n.conversation_id = c.id
       WHERE n.sent_at IS NULL AND n.due_at <= ?
-      ORDER BY n.due_at LIMIT ?`),
+      ORDER BY n.due_at, n.conversation_id, n.user_id LIMIT ?`),
     selectUnreadOfReader: database.prepare<[string, string, string], MessageRow>(`
       SELECT id, conversation_id, seq, sender_id, content, client_id, created_at FROM messages
       WHERE conversation_id = ? AND sender_id != ?
