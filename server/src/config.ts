@@ -36,6 +36,11 @@ export interface RelayConfig {
 }
 
 export interface WebhookConfig {
+  /**
+   * Absolute (`SANTA_CHAT_WEBHOOK_URL`). A caller building the config itself may give a path
+   * starting with `/`: it is resolved against the relay's own URL once it listens (the demo
+   * points the webhooks at a route of its own this way).
+   */
   url: string;
   /** `whsec_…`, the Standard Webhooks signing secret. */
   secret: string;

@@ -99,7 +99,6 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
   const sockets = socketServer(config, parts, () => originPolicy);
   const unsubscribe = routeBusEvents({ ...parts, bus: parts.cluster.bus });
   await reveals.start();
-  parts.webhooks?.start();
 
   const server = await listen(app, config.host, config.port);
   sockets.attach(server);
@@ -109,6 +108,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     // The relay's own origin, under the names a browser on this machine may use for it.
     originPolicy = createOriginPolicy([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
   }
+  parts.webhooks?.start(url);
   logger.info({ url }, 'relay listening');
 
   // Assigned once it listens; `close` may run before that (when it cannot start).

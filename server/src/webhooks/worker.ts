@@ -40,7 +40,8 @@ export class WebhookWorker {
   readonly #metrics: RelayMetrics;
   readonly #logger: Logger;
   readonly #now: () => number;
-  readonly #sender: WebhookSender;
+  #sender: WebhookSender | null = null;
+  readonly #timeoutMs: number;
   readonly #pollMs: number;
   readonly #leaseMs: number;
   /** This relay's claims carry it; an outcome is recorded only while the claim is still ours. */
@@ -58,13 +59,16 @@ export class WebhookWorker {
     this.#logger = options.logger;
     this.#now = options.now;
     const timeoutMs = options.config.timeoutMs ?? WEBHOOK_DEFAULTS.timeoutMs;
-    this.#sender = new WebhookSender(options.config.url, options.config.secret, timeoutMs);
+    this.#timeoutMs = timeoutMs;
     this.#pollMs = options.config.pollMs ?? WEBHOOK_DEFAULTS.pollMs;
     // Well past one attempt's timeout: a claim expires only when its relay is gone or stuck.
     this.#leaseMs = Math.max(60_000, timeoutMs * 3);
   }
 
-  start(): void {
+  /** `relayUrl`: the relay's own, against which a webhook URL that is a path is resolved. */
+  start(relayUrl: string): void {
+    const url = this.#config.url.startsWith('/') ? new URL(this.#config.url, relayUrl).toString() : this.#config.url;
+    this.#sender = new WebhookSender(url, this.#config.secret, this.#timeoutMs);
     this.#schedule(0);
   }
 
@@ -96,7 +100,7 @@ export class WebhookWorker {
     try {
       await this.#sweepNotices();
       const room = CONCURRENT_ATTEMPTS - this.#inFlight.size;
-      if (room > 0 && !this.#stopped) {
+      if (room > 0 && !this.#stopped && this.#sender !== null) {
         const claimed = await this.#store.claimWebhookEvents(this.#now(), this.#leaseMs, room, this.#claimToken);
         for (const event of claimed) this.#track(this.#attempt(event));
       }
@@ -127,7 +131,7 @@ export class WebhookWorker {
 
   async #attempt(event: WebhookEventRecord): Promise<void> {
     try {
-      const result = await this.#sender.send(event.id, event.payload, new Date(this.#now()), this.#abort.signal);
+      const result = await this.#sender!.send(event.id, event.payload, new Date(this.#now()), this.#abort.signal);
       if (this.#abort.signal.aborted && !result.delivered) return;
       const attemptedAt = this.#now();
       if (result.delivered) {
