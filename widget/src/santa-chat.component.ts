@@ -72,6 +72,7 @@ export class SantaChat extends LitElement {
     activeConversationId: { state: true },
     draft: { state: true },
     confirmingSelfOuting: { state: true },
+    reportingId: { state: true },
     preview: { state: true },
   };
 
@@ -98,6 +99,8 @@ export class SantaChat extends LitElement {
   declare activeConversationId: string | null;
   declare draft: string;
   declare confirmingSelfOuting: boolean;
+  /** The message whose report confirmation is open. */
+  declare reportingId: string | null;
   declare preview: { conversationId: string; name: string; content: string } | null;
 
   readonly #chat = new ChatController(this);
@@ -124,6 +127,7 @@ export class SantaChat extends LitElement {
     this.activeConversationId = null;
     this.draft = '';
     this.confirmingSelfOuting = false;
+    this.reportingId = null;
     this.preview = null;
     new ClockController(this);
     // On the element itself, so they need no removal when the element leaves the page.
@@ -375,6 +379,15 @@ export class SantaChat extends LitElement {
                 },
                 onRetry: (clientId) => this.#chat.retry(clientId),
                 onDiscard: (clientId) => this.#chat.discard(clientId),
+                reported: this.#chat.reported,
+                reportingId: this.reportingId,
+                onReport: (messageId) => {
+                  this.reportingId = messageId;
+                  if (messageId) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.report-form textarea')?.focus());
+                },
+                onReportConfirm: (messageId, reason) => {
+                  if (this.#chat.report(conversation.id, messageId, reason)) this.reportingId = null;
+                },
               })}
             </div>
             <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>

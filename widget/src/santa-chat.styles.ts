@@ -302,6 +302,15 @@ export const styles = css`
   .failed .meta {
     color: var(--_danger);
   }
+  .report-form,
+  .report-form label {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .report-form textarea {
+    font: inherit;
+  }
   .bubble a {
     color: inherit;
   }

@@ -46,6 +46,12 @@ export const DEFAULT_STRINGS = {
   errorTooLong: 'The message is too long.',
   errorInvalid: 'The message contains characters that cannot be sent.',
   closed: 'This conversation has ended.',
+  report: 'Report',
+  reportQuestion: 'Report this message to the organizer?',
+  reportReason: 'Reason (optional)',
+  reportSend: 'Send report',
+  reported: 'Reported',
+  cancel: 'Cancel',
 } as const;
 
 export type StringKey = keyof typeof DEFAULT_STRINGS;

@@ -35,6 +35,8 @@ export class ChatController implements ReactiveController {
   /** The group the counts were last reported for (undefined before the first update). */
   #reportedGroupId: string | undefined;
   readonly #typingUntil = new Map<string, number>();
+  /** Messages this user reported (as the relay confirmed): they show "Reported". */
+  readonly reported = new Set<string>();
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ChatHost) {
@@ -109,6 +111,11 @@ export class ChatController implements ReactiveController {
 
   typing(conversationId: string): void {
     this.client?.typing(conversationId);
+  }
+
+  /** As `SantaChatClient.report`; false when there is no client or no socket. */
+  report(conversationId: string, messageId: string, reason: string): boolean {
+    return this.client?.report(conversationId, messageId, reason) ?? false;
   }
 
   retry(clientId: string): void {
@@ -216,6 +223,10 @@ export class ChatController implements ReactiveController {
       // A conversation of the element's group may have appeared or gone.
       client.on('conversations', reportUnread),
       client.on('messages', rerender),
+      client.on('reported', (detail) => {
+        this.reported.add(detail.messageId);
+        rerender();
+      }),
       client.on('unread', reportUnread),
       client.on('message', (detail) => {
         this.#typingUntil.delete(detail.conversationId);

@@ -17,6 +17,11 @@ export interface ThreadView {
   onLoadOlder: () => void;
   onRetry: (clientId: string) => void;
   onDiscard: (clientId: string) => void;
+  /** Messages this user reported (the relay confirmed), and the one whose report form is open. */
+  reported: ReadonlySet<string>;
+  reportingId: string | null;
+  onReport: (messageId: string | null) => void;
+  onReportConfirm: (messageId: string, reason: string) => void;
 }
 
 /** The UI text for a refusal the user can act on; other refusals show the relay's message. */
@@ -54,6 +59,7 @@ interface Rendered {
   own?: boolean;
   peer?: string;
   relative?: string;
+  report?: string;
   result?: TemplateResult;
 }
 const rendered = new WeakMap<ChatMessage, Rendered>();
@@ -87,12 +93,13 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView):
     }
     const relative = entry.fixed ?? relativeTime(new Date(entry.time), now, locale);
     if (Math.abs(now.getTime() - entry.time) >= DAY) entry.fixed = relative;
-    if (entry.result && entry.locale === locale && entry.strings === strings && entry.own === own && entry.peer === peer && entry.relative === relative) {
+    const report = own ? '' : view.reported.has(message.id) ? 'done' : view.reportingId === message.id ? 'open' : 'can';
+    if (entry.result && entry.locale === locale && entry.strings === strings && entry.own === own && entry.peer === peer && entry.relative === relative && entry.report === report) {
       return entry.result;
     }
-    Object.assign(entry, { locale, strings, own, peer, relative });
+    Object.assign(entry, { locale, strings, own, peer, relative, report });
     meta = html`<time datetime=${message.timestamp} title=${entry.title}>${relative}</time>
-      ${own ? html`<span class="visually-hidden">${strings.sent}</span>` : nothing}`;
+      ${own ? html`<span class="visually-hidden">${strings.sent}</span>` : reportControl(message.id, report, view)}`;
   }
   // One template whatever the status, so a message going from sending to sent keeps its
   // element (only its class and meta change) rather than being replaced, and announced again.
@@ -103,6 +110,21 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView):
   </div>`;
   if (message.status === 'sent') entry.result = result;
   return result;
+}
+
+/** "Report" on a message of the other side: a button, then a confirmation with an optional reason, then "Reported". */
+function reportControl(messageId: string, state: string, view: ThreadView): TemplateResult {
+  const { strings } = view;
+  if (state === 'done') return html`<span>${strings.reported}</span>`;
+  if (state === 'can') return html`<button type="button" @click=${() => view.onReport(messageId)}>${strings.report}</button>`;
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    view.onReportConfirm(messageId, String(new FormData(event.target as HTMLFormElement).get('reason') ?? ''));
+  };
+  return html`<form class="report-form" @submit=${submit}>
+    <label>${strings.reportQuestion} <textarea name="reason" maxlength="500" rows="2" placeholder=${strings.reportReason} aria-label=${strings.reportReason}></textarea></label>
+    <span><button type="submit">${strings.reportSend}</button> <button type="button" @click=${() => view.onReport(null)}>${strings.cancel}</button></span>
+  </form>`;
 }
 
 /** The reveal moment, placed where `revealAt` falls among the messages. */
