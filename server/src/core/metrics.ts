@@ -84,7 +84,7 @@ export class RelayMetrics {
     });
     this.#webhookEvents = new Counter({
       name: 'santa_chat_webhook_events_total',
-      help: 'Webhook events this relay queued (unread notices it turned into events, reports, reveals scheduled).',
+      help: 'Webhook events this relay queued: unread notices it turned into events, and reports (reveals are scheduled by the group write).',
       labelNames: ['type'],
       registers,
     });
