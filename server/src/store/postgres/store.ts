@@ -389,12 +389,11 @@ export class PostgresStore implements Store {
   async markRead(conversationId: string, userId: string, upTo: number): Promise<{ upTo: number; moved: boolean }> {
     // One statement moves the cursor only forward, so concurrent marks (two tabs, two
     // processes) cannot move it back; when it did not move, the cursor as it is now is the answer.
-    const advanced = (await this.#pool.query<{ up_to: number }>(sql.advanceReadCursor, [conversationId, userId, upTo]))
-      .rows[0];
-    if (advanced !== undefined) {
-      await this.#pool.query(webhookSql.rearmUnreadNotice, [conversationId, userId, advanced.up_to]);
-      return { upTo: advanced.up_to, moved: true };
-    }
+    // It also re-arms the reader's unread notice when they have read everything (webhooks).
+    const advanced = (
+      await this.#pool.query<{ up_to: number }>(webhookSql.advanceReadCursorAndRearm, [conversationId, userId, upTo])
+    ).rows[0];
+    if (advanced !== undefined) return { upTo: advanced.up_to, moved: true };
     const current = (await this.#pool.query<{ up_to: number }>(sql.selectReadCursor, [conversationId, userId])).rows[0];
     return { upTo: current?.up_to ?? 0, moved: false };
   }

@@ -14,11 +14,27 @@ export const webhookSql = {
     SELECT id, CASE WHEN santa_id = $2 THEN giftee_id ELSE santa_id END, $3
     FROM conversations WHERE id = $1
     ON CONFLICT (conversation_id, user_id) DO NOTHING`,
-  /** `$1` conversation, `$2` reader, `$3` their cursor. */
-  rearmUnreadNotice: `
-    DELETE FROM unread_notices
-    WHERE conversation_id = $1 AND user_id = $2
-      AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = $1 AND seq > $3 AND sender_id <> $2)`,
+  /**
+   * Moves the cursor to min(max(upTo, 0), last_seq) if that is further than it is; a row comes
+   * back only when it moved. Nothing is written for an unknown conversation or a target of 0.
+   * In the same statement (one round trip), re-arms the reader's unread notice when nothing of
+   * the other side is left above the new cursor. `$1` conversation, `$2` reader, `$3` upTo.
+   */
+  advanceReadCursorAndRearm: `
+    WITH advanced AS (
+      INSERT INTO read_cursors (conversation_id, user_id, up_to)
+      SELECT c.id, $2, LEAST(GREATEST($3::bigint, 0), c.last_seq)
+      FROM conversations c
+      WHERE c.id = $1 AND LEAST(GREATEST($3::bigint, 0), c.last_seq) > 0
+      ON CONFLICT (conversation_id, user_id) DO UPDATE SET up_to = excluded.up_to
+      WHERE read_cursors.up_to < excluded.up_to
+      RETURNING up_to
+    ), rearmed AS (
+      DELETE FROM unread_notices n USING advanced
+      WHERE n.conversation_id = $1 AND n.user_id = $2
+        AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = $1 AND m.seq > advanced.up_to AND m.sender_id <> $2)
+    )
+    SELECT up_to FROM advanced`,
   selectMessage:
     'SELECT id, conversation_id, seq, sender_id, content, client_id, created_at FROM messages WHERE conversation_id = $1 AND id = $2',
   insertReport: `
