@@ -16,7 +16,7 @@ import {
 } from '../rows.js';
 import { prepareSqliteStatements, type SqliteStatements } from './statements.js';
 import { SqliteWriterThread } from './writer-thread.js';
-import { prepareSqliteWebhookStatements, type SqliteWebhookStatements } from './webhook-statements.js';
+import { insertWebhookEvent, prepareSqliteWebhookStatements, type SqliteWebhookStatements } from './webhook-statements.js';
 import { toReportRecord, toWebhookEventRecord } from '../webhook-rows.js';
 import type { BatchedWriter } from './writes.js';
 import type {
@@ -285,25 +285,17 @@ export class SqliteStore implements Store {
 
   settleUnreadNotices(settlements: readonly UnreadNoticeSettlement[], now: number): Promise<boolean[]> {
     if (settlements.length === 0) return Promise.resolve([]);
-    // One transaction (one fsync on this thread) for the whole sweep.
-    return this.#writeBetweenBatches(() =>
-      settlements.map(({ conversationId, readerId, event }) => {
-        if (event === null) return this.#webhooks.dropNotice.run(conversationId, readerId).changes === 1;
-        if (this.#webhooks.markNoticeSent.run(now, conversationId, readerId).changes === 0) return false;
-        this.#insertEvent(event, null);
-        return true;
-      }),
-    );
+    return this.#writer.enqueue({ kind: 'settleNotices', settlements: [...settlements], now });
   }
 
   claimWebhookEvents(now: number, leaseMs: number, limit: number, claimToken: string): Promise<WebhookEventRecord[]> {
-    return this.#writeBetweenBatches(() =>
-      this.#webhooks.claimEvents.all({ now, leaseUntil: now + leaseMs, limit, token: claimToken }).map(toWebhookEventRecord),
-    );
+    // A read on this connection first: an idle queue adds no write to the batches.
+    if (this.#webhooks.anyClaimable.get(now, now) === undefined) return Promise.resolve([]);
+    return this.#writer.enqueue({ kind: 'claimEvents', now, leaseUntil: now + leaseMs, limit, token: claimToken });
   }
 
   async recordWebhookAttempt(id: string, claimToken: string, outcome: WebhookAttemptOutcome): Promise<void> {
-    await this.#writeBetweenBatches(() => this.#webhooks.recordAttempt.run({ id, token: claimToken, ...outcome }));
+    await this.#writer.enqueue({ kind: 'recordAttempt', id, token: claimToken, outcome });
   }
 
   async listWebhookEvents(status: WebhookDeliveryStatus, limit: number): Promise<WebhookEventRecord[]> {
@@ -315,15 +307,7 @@ export class SqliteStore implements Store {
   }
 
   #insertEvent(event: WebhookEventWrite, dedupeKey: string | null): void {
-    this.#webhooks.insertEvent.run({
-      id: event.id,
-      type: event.type,
-      groupId: event.groupId,
-      payload: event.payload,
-      dedupeKey,
-      dueAt: event.dueAt,
-      createdAt: event.createdAt,
-    });
+    insertWebhookEvent(this.#webhooks, event, dedupeKey);
   }
 
   async ping(): Promise<void> {

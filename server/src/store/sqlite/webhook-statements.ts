@@ -1,6 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { ContextRow, MessageRow } from '../rows.js';
-import { reportColumns, webhookEventColumns, type ReportRow, type WebhookEventRow } from '../webhook-rows.js';
+import type { UnreadNoticeSettlement, WebhookAttemptOutcome, WebhookEventRecord, WebhookEventWrite } from '../store.js';
+import {
+  reportColumns,
+  toWebhookEventRecord,
+  webhookEventColumns,
+  type ReportRow,
+  type WebhookEventRow,
+} from '../webhook-rows.js';
 
 /** The statements of reports, unread notices and the webhook queue, on the store's own connection. */
 
@@ -67,6 +74,11 @@ export function prepareSqliteWebhookStatements(database: Database.Database) {
     dropNotice: database.prepare<[string, string]>(
       'DELETE FROM unread_notices WHERE conversation_id = ? AND user_id = ? AND sent_at IS NULL',
     ),
+    anyClaimable: database
+      .prepare<[number, number], number>(
+        "SELECT 1 FROM webhook_events WHERE status = 'pending' AND next_attempt_at <= ? AND lease_until <= ? LIMIT 1",
+      )
+      .pluck(),
     claimEvents: database.prepare<[{ now: number; leaseUntil: number; limit: number; token: string }], WebhookEventRow>(`
       UPDATE webhook_events SET lease_until = @leaseUntil, claim_token = @token
       WHERE id IN (SELECT id FROM webhook_events
@@ -89,3 +101,41 @@ export function prepareSqliteWebhookStatements(database: Database.Database) {
 }
 
 export type SqliteWebhookStatements = ReturnType<typeof prepareSqliteWebhookStatements>;
+
+export function insertWebhookEvent(webhooks: SqliteWebhookStatements, event: WebhookEventWrite, dedupeKey: string | null): void {
+  webhooks.insertEvent.run({
+    id: event.id,
+    type: event.type,
+    groupId: event.groupId,
+    payload: event.payload,
+    dedupeKey,
+    dueAt: event.dueAt,
+    createdAt: event.createdAt,
+  });
+}
+
+/**
+ * The webhook loop's writes, as batched writes (`writes.ts`): they commit inside the writer
+ * thread's batches, sharing their fsync, so the loop never holds this thread's connection in a
+ * transaction of its own while messages wait.
+ */
+export function settleUnreadNotices(webhooks: SqliteWebhookStatements, settlements: readonly UnreadNoticeSettlement[], now: number): boolean[] {
+  return settlements.map(({ conversationId, readerId, event }) => {
+    if (event === null) return webhooks.dropNotice.run(conversationId, readerId).changes === 1;
+    if (webhooks.markNoticeSent.run(now, conversationId, readerId).changes === 0) return false;
+    insertWebhookEvent(webhooks, event, null);
+    return true;
+  });
+}
+
+export function claimWebhookEvents(
+  webhooks: SqliteWebhookStatements,
+  claim: { now: number; leaseUntil: number; limit: number; token: string },
+): WebhookEventRecord[] {
+  return webhooks.claimEvents.all(claim).map(toWebhookEventRecord);
+}
+
+export function recordWebhookAttempt(webhooks: SqliteWebhookStatements, id: string, token: string, outcome: WebhookAttemptOutcome): null {
+  webhooks.recordAttempt.run({ id, token, ...outcome });
+  return null;
+}
