@@ -426,16 +426,23 @@ export class PostgresStore implements Store {
       .rows;
     const due: UnreadNoticeDue[] = [];
     for (const row of rows) {
-      const unread = (await this.#pool.query<MessageRow>(webhookSql.selectUnreadOfReader, [row.id, row.reader_id])).rows.map(
-        toMessageRecord,
-      );
+      const summary = (
+        await this.#pool.query<{ unread: number; first_at: number | null; last_seq: number | null }>(webhookSql.selectUnreadSummary, [
+          row.id,
+          row.reader_id,
+        ])
+      ).rows[0];
+      const latest =
+        summary?.last_seq == null
+          ? undefined
+          : (await this.#pool.query<MessageRow>(webhookSql.selectMessageAtSeq, [row.id, summary.last_seq])).rows[0];
       due.push({
         context: toConversationContext(row),
         readerId: row.reader_id,
         dueAt: row.due_at,
-        unread: unread.length,
-        firstUnreadAt: unread[0]?.createdAt ?? null,
-        latest: unread.at(-1) ?? null,
+        unread: Number(summary?.unread ?? 0),
+        firstUnreadAt: summary?.first_at ?? null,
+        latest: latest === undefined ? null : toMessageRecord(latest),
       });
     }
     return due;

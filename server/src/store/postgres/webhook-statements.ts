@@ -60,12 +60,13 @@ export const webhookSql = {
     JOIN unread_notices n ON n.conversation_id = c.id
     WHERE n.sent_at IS NULL AND n.due_at <= $1
     ORDER BY n.due_at, n.conversation_id, n.user_id LIMIT $2`,
-  /** `$1` conversation, `$2` reader. */
-  selectUnreadOfReader: `
-    SELECT id, conversation_id, seq, sender_id, content, client_id, created_at FROM messages
+  /** `$1` conversation, `$2` reader: counted, not read (a reader away for long may have many). */
+  selectUnreadSummary: `
+    SELECT COUNT(*) AS unread, MIN(created_at) AS first_at, MAX(seq) AS last_seq FROM messages
     WHERE conversation_id = $1 AND sender_id <> $2
-      AND seq > COALESCE((SELECT up_to FROM read_cursors WHERE conversation_id = $1 AND user_id = $2), 0)
-    ORDER BY seq`,
+      AND seq > COALESCE((SELECT up_to FROM read_cursors WHERE conversation_id = $1 AND user_id = $2), 0)`,
+  selectMessageAtSeq:
+    'SELECT id, conversation_id, seq, sender_id, content, client_id, created_at FROM messages WHERE conversation_id = $1 AND seq = $2',
   markNoticeSent: 'UPDATE unread_notices SET sent_at = $1 WHERE conversation_id = $2 AND user_id = $3 AND sent_at IS NULL',
   dropNotice: 'DELETE FROM unread_notices WHERE conversation_id = $1 AND user_id = $2 AND sent_at IS NULL',
   /**

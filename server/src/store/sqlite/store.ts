@@ -270,14 +270,15 @@ export class SqliteStore implements Store {
   async listUnreadNoticesDue(now: number, limit: number): Promise<UnreadNoticeDue[]> {
     return this.#read(() =>
       this.#webhooks.selectNoticesDue.all(now, limit).map((row) => {
-        const unread = this.#webhooks.selectUnreadOfReader.all(row.id, row.reader_id, row.reader_id).map(toMessageRecord);
+        const summary = this.#webhooks.selectUnreadSummary.get(row.id, row.reader_id, row.reader_id);
+        const latest = summary?.last_seq == null ? undefined : this.#webhooks.selectMessageAtSeq.get(row.id, summary.last_seq);
         return {
           context: toConversationContext(row),
           readerId: row.reader_id,
           dueAt: row.due_at,
-          unread: unread.length,
-          firstUnreadAt: unread[0]?.createdAt ?? null,
-          latest: unread.at(-1) ?? null,
+          unread: summary?.unread ?? 0,
+          firstUnreadAt: summary?.first_at ?? null,
+          latest: latest === undefined ? null : toMessageRecord(latest),
         };
       }),
     );

@@ -63,11 +63,14 @@ export function prepareSqliteWebhookStatements(database: Database.Database) {
       JOIN unread_notices n ON n.conversation_id = c.id
       WHERE n.sent_at IS NULL AND n.due_at <= ?
       ORDER BY n.due_at, n.conversation_id, n.user_id LIMIT ?`),
-    selectUnreadOfReader: database.prepare<[string, string, string], MessageRow>(`
-      SELECT id, conversation_id, seq, sender_id, content, client_id, created_at FROM messages
+    // Counted, not read: a reader away for long may have many unread messages.
+    selectUnreadSummary: database.prepare<[string, string, string], { unread: number; first_at: number | null; last_seq: number | null }>(`
+      SELECT COUNT(*) AS unread, MIN(created_at) AS first_at, MAX(seq) AS last_seq FROM messages
       WHERE conversation_id = ? AND sender_id != ?
-        AND seq > COALESCE((SELECT up_to FROM read_cursors WHERE conversation_id = messages.conversation_id AND user_id = ?), 0)
-      ORDER BY seq`),
+        AND seq > COALESCE((SELECT up_to FROM read_cursors WHERE conversation_id = messages.conversation_id AND user_id = ?), 0)`),
+    selectMessageAtSeq: database.prepare<[string, number], MessageRow>(
+      'SELECT id, conversation_id, seq, sender_id, content, client_id, created_at FROM messages WHERE conversation_id = ? AND seq = ?',
+    ),
     markNoticeSent: database.prepare<[number, string, string]>(
       'UPDATE unread_notices SET sent_at = ? WHERE conversation_id = ? AND user_id = ? AND sent_at IS NULL',
     ),
