@@ -17,7 +17,9 @@ const HOUR_MS = 3600_000;
 export const GIVE_UP_AFTER_MS = 24 * HOUR_MS;
 /** The longest wait between two attempts. */
 const MAX_BACKOFF_MS = HOUR_MS;
-const NOTICES_PER_SWEEP = 100;
+/** Notices turned into events per round (each `pollMs`), in chunks of this many. */
+const NOTICES_PER_ROUND = 500;
+const NOTICES_PER_CHUNK = 10;
 const CONCURRENT_ATTEMPTS = 16;
 
 /** Exponential, capped, with jitter: half the step plus a random part of the other half. */
@@ -110,18 +112,28 @@ export class WebhookWorker {
     }
   }
 
+  /**
+   * In small chunks, yielding to the event loop between them: a round that finds many notices
+   * due never holds the thread (or one batch of the writer) for long while messages wait.
+   */
   async #sweepNotices(): Promise<void> {
-    const now = this.#now();
-    const due = await this.#store.listUnreadNoticesDue(now, NOTICES_PER_SWEEP);
-    const settlements = due.map((notice) => ({
-      conversationId: notice.context.conversation.id,
-      readerId: notice.readerId,
-      event: unreadEvent(notice, now, this.#config.previews),
-    }));
-    const settled = await this.#store.settleUnreadNotices(settlements, now);
-    settlements.forEach((settlement, index) => {
-      if (settled[index] && settlement.event !== null) this.#metrics.webhookQueued(settlement.event.type);
-    });
+    for (let swept = 0; swept < NOTICES_PER_ROUND && !this.#stopped; ) {
+      const now = this.#now();
+      const due = await this.#store.listUnreadNoticesDue(now, NOTICES_PER_CHUNK);
+      if (due.length === 0) return;
+      const settlements = due.map((notice) => ({
+        conversationId: notice.context.conversation.id,
+        readerId: notice.readerId,
+        event: unreadEvent(notice, now, this.#config.previews),
+      }));
+      const settled = await this.#store.settleUnreadNotices(settlements, now);
+      settlements.forEach((settlement, index) => {
+        if (settled[index] && settlement.event !== null) this.#metrics.webhookQueued(settlement.event.type);
+      });
+      swept += due.length;
+      if (due.length < NOTICES_PER_CHUNK) return;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   #track(attempt: Promise<void>): void {
