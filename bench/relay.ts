@@ -16,6 +16,8 @@
  *   --profile          CPU profile of the relay during each load window (through its inspector):
  *                      the top functions are printed, the profiles saved in bench/results/profiles/
  *   --report=<json>    print the tables of a saved run again, run nothing
+ *   --webhooks         the relay with webhooks on (SANTA_CHAT_NOTIFY_AFTER_MS=1000, so notices fall due
+ *                      during the load) to a receiver in this process that answers 204
  *   --db-dir=/dev/shm  where the relay's SQLite file goes (default: the OS temp dir, on disk);
  *                      on tmpfs an fsync costs nothing, which shows what durability costs
  *
@@ -64,6 +66,7 @@ interface Options {
   profile: boolean;
   dbDir: string;
   quick: boolean;
+  webhooks: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -73,7 +76,7 @@ function parseOptions(argv: string[]): Options {
       return [name ?? '', value ?? 'true'] as const;
     }),
   );
-  const known = new Set(['quick', 'sizes', 'rates', 'duration', 'drain', 'only', 'profile', 'db-dir']);
+  const known = new Set(['quick', 'sizes', 'rates', 'duration', 'drain', 'only', 'profile', 'db-dir', 'webhooks']);
   for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}`);
   const quick = flags.has('quick');
   const list = (name: string, fallback: string): string[] => (flags.get(name) ?? fallback).split(',').map((item) => item.trim());
@@ -95,6 +98,7 @@ function parseOptions(argv: string[]): Options {
     profile: flags.has('profile'),
     dbDir: flags.get('db-dir') ?? tmpdir(),
     quick,
+    webhooks: flags.has('webhooks'),
   };
 }
 
@@ -164,6 +168,28 @@ class Generator {
 interface Secrets {
   jwt: string;
   admin: string;
+  /** With `--webhooks`: where the relay sends them. */
+  webhookUrl?: string;
+}
+
+/** `--webhooks`: a receiver that answers every delivery 204 and counts them. */
+async function startWebhookReceiver(): Promise<{ url: string; received: () => number; close: () => Promise<void> }> {
+  const { createServer } = await import('node:http');
+  let received = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      received += 1;
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    received: () => received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 async function startTarget(target: Target, dataDir: string, secrets: Secrets): Promise<ServerProcess> {
@@ -184,6 +210,13 @@ async function startTarget(target: Target, dataDir: string, secrets: Secrets): P
             // The per-user limit is for people; a load test raises it (docs/protocol.md §5).
             SANTA_CHAT_RATE_MESSAGES: '1000000000',
             LOG_LEVEL: 'silent',
+            ...(secrets.webhookUrl === undefined
+              ? {}
+              : {
+                  SANTA_CHAT_WEBHOOK_URL: secrets.webhookUrl,
+                  SANTA_CHAT_WEBHOOK_SECRET: `whsec_${randomBytes(32).toString('base64')}`,
+                  SANTA_CHAT_NOTIFY_AFTER_MS: '1000',
+                }),
           },
           listening: /listening on (http:\/\/\S+)/,
         })
@@ -299,7 +332,12 @@ interface ScenarioResult {
 
 async function runScenario(target: Target, sockets: number, rate: number | null, options: Options): Promise<ScenarioResult> {
   const dataDir = await mkdtemp(join(options.dbDir, 'santa-chat-bench-'));
-  const secrets: Secrets = { jwt: randomBytes(32).toString('base64url'), admin: randomBytes(24).toString('base64url') };
+  const receiver = options.webhooks && target === 'relay' ? await startWebhookReceiver() : undefined;
+  const secrets: Secrets = {
+    jwt: randomBytes(32).toString('base64url'),
+    admin: randomBytes(24).toString('base64url'),
+    ...(receiver ? { webhookUrl: receiver.url } : {}),
+  };
   const server = await startTarget(target, dataDir, secrets);
   let generator: Generator | undefined;
   let ackedIds: number[] = [];
@@ -404,6 +442,10 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
   } finally {
     await generator?.close();
     await server.stop();
+    if (receiver) {
+      console.log(`  webhooks received during the scenario: ${receiver.received()}`);
+      await receiver.close();
+    }
     await rm(dataDir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,6 @@
 // The developer drawer: not part of the pretend site. It drives the demo (reveal, reset) and
 // shows the exact code a host site needs: the embed snippet and the token minting.
-import { announce, el, mintToken, RELAY_URL, resetDemo, revealNow, toast } from './shared.js';
+import { announce, el, loadEmails, mintToken, RELAY_URL, resetDemo, revealNow, toast } from './shared.js';
 
 const TOKEN_SNIPPET = `import { createHmac } from 'node:crypto';
 
@@ -88,6 +88,50 @@ function codeBlock(title, description) {
  * @param {() => void} [options.onReveal]
  * @param {() => Promise<void> | void} [options.onReset]
  */
+/** "What Jolly Swap would email": each webhook the relay sent, as the host would turn it into mail. */
+function emailsSection() {
+  const list = el('ol.dev-emails', { 'aria-live': 'polite' });
+  const refresh = el('button.copy', { type: 'button' }, 'Refresh');
+  const section = el(
+    'section.dev-section',
+    {},
+    el('div.dev-section-head', {}, el('h3', {}, 'What Jolly Swap would email'), refresh),
+    el(
+      'p.hint',
+      {},
+      'The relay posts signed webhooks to this demo\'s own receiver (POST /demo/api/webhooks), which checks each signature with verifyWebhook from santa-chat-relay/host. ' +
+        'A message left unread for 15 s becomes a notice (before the reveal it names only "Secret Santa"); a reported message reaches the organizer.',
+    ),
+    list,
+  );
+  async function load() {
+    try {
+      const { enabled, emails } = await loadEmails();
+      if (!enabled) {
+        list.replaceChildren(el('li.hint', {}, 'Webhooks point elsewhere (SANTA_CHAT_WEBHOOK_URL is set), so nothing arrives here.'));
+        return;
+      }
+      list.replaceChildren(
+        ...(emails.length === 0
+          ? [el('li.hint', {}, 'Nothing yet. Send a message and leave it unread, or report one.')]
+          : emails.map((email) =>
+              el(
+                'li.dev-email',
+                {},
+                el('p', {}, el('strong', {}, 'To: '), email.to, ' · ', el('code', {}, email.type), email.signatureVerified ? ' · signature verified' : ''),
+                el('p', {}, el('strong', {}, email.subject)),
+                el('pre.code', {}, email.body),
+              ),
+            )),
+      );
+    } catch (error) {
+      list.replaceChildren(el('li.hint', {}, error.message));
+    }
+  }
+  refresh.addEventListener('click', () => void load());
+  return { section, load };
+}
+
 export function mountDevTools({ demo, subjects, onReveal, onReset }) {
   const toggles = document.querySelectorAll('[data-devtools-toggle]');
   const people = subjects.length > 0 ? subjects : demo.people;
@@ -98,6 +142,7 @@ export function mountDevTools({ demo, subjects, onReveal, onReset }) {
   const resetButton = el('button.button.ghost-dark', { type: 'button' }, 'Reset demo');
   const embed = codeBlock('Embed snippet', 'Two lines on any page of your site. The token is minted by your server for the signed-in participant.');
   const wiring = codeBlock('Wire it to your page', "Your own buttons and badges talk to the element's methods and events.");
+  const emails = emailsSection();
   const tokenCode = codeBlock('Mint tokens on your server', 'HS256 with the relay\'s SANTA_CHAT_JWT_SECRET (the demo keeps its own in data/demo-secrets.json).');
 
   const picker =
@@ -136,6 +181,7 @@ export function mountDevTools({ demo, subjects, onReveal, onReset }) {
     embed.section,
     wiring.section,
     tokenCode.section,
+    emails.section,
   );
   document.body.append(dialog);
 
@@ -159,6 +205,7 @@ export function mountDevTools({ demo, subjects, onReveal, onReset }) {
   for (const toggle of toggles) {
     toggle.addEventListener('click', () => {
       void refreshSnippets();
+      void emails.load();
       dialog.showModal();
     });
   }

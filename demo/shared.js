@@ -28,6 +28,8 @@ export async function mintToken(userId) {
 
 export const revealNow = () => call('POST', '/demo/api/reveal');
 export const resetDemo = () => call('POST', '/demo/api/reset');
+/** What the relay's webhooks made Jolly Swap "email", each delivery's signature checked. */
+export const loadEmails = () => call('GET', '/demo/api/webhooks');
 
 const channel = 'BroadcastChannel' in window ? new BroadcastChannel('jolly-swap-demo') : null;
 

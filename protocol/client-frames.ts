@@ -1,6 +1,6 @@
 /** Client -> relay frames (docs/protocol.md §3), parsed by the relay. */
 import * as z from 'zod/mini';
-import { Id, parseId } from './ids.js';
+import { Id, parseId, wellFormedText } from './ids.js';
 import { firstFailure, PARSE_OPTIONS } from './issues.js';
 import { LIMITS } from './limits.js';
 
@@ -34,6 +34,12 @@ export const SyncFrameSchema = z.object({
   conversationId: Id,
   after: nonNegativeInt(),
 });
+export const ReportFrameSchema = z.object({
+  type: z.literal('REPORT'),
+  conversationId: Id,
+  messageId: z.string().check(z.minLength(1), z.maxLength(LIMITS.maxIdLength)),
+  reason: z.optional(z.string().check(z.maxLength(LIMITS.maxReportReasonLength), wellFormedText)),
+});
 export const PingFrameSchema = z.object({
   type: z.literal('PING'),
 });
@@ -45,6 +51,7 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   ReadFrameSchema,
   SyncFrameSchema,
   PingFrameSchema,
+  ReportFrameSchema,
 ]);
 
 export type AuthFrame = z.infer<typeof AuthFrameSchema>;
@@ -53,6 +60,7 @@ export type TypingFrame = z.infer<typeof TypingFrameSchema>;
 export type ReadFrame = z.infer<typeof ReadFrameSchema>;
 export type SyncFrame = z.infer<typeof SyncFrameSchema>;
 export type PingFrame = z.infer<typeof PingFrameSchema>;
+export type ReportFrame = z.infer<typeof ReportFrameSchema>;
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 
 export const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrame['type']>([
@@ -62,6 +70,7 @@ export const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set<ClientFrame['type
   'READ',
   'SYNC',
   'PING',
+  'REPORT',
 ]);
 
 export type ClientFrameFailure = {

@@ -11,3 +11,4 @@ export * from './responses.js';
 export * from './server-frames.js';
 export * from './text.js';
 export { formatPath } from './issues.js';
+export * from './webhooks.js';

@@ -22,4 +22,6 @@ export const LIMITS = {
   /** A participant token longer than this is refused unread (`TOKEN_MALFORMED`). */
   maxTokenLength: 8192,
   maxIdLength: 128,
+  /** A REPORT's optional reason, in UTF-16 code units. */
+  maxReportReasonLength: 500,
 } as const;

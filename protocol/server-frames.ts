@@ -67,6 +67,11 @@ export const ErrorFrameSchema = z.object({
   conversationId: z.optional(z.string()),
   retryAfterMs: z.optional(z.integerAtLeast(0)),
 });
+export const ReportedFrameSchema = z.object({
+  type: z.literal('REPORTED'),
+  conversationId: z.string(),
+  messageId: z.string(),
+});
 export const PongFrameSchema = z.object({
   type: z.literal('PONG'),
 });
@@ -87,6 +92,7 @@ export const ServerFrameSchemas = {
   REVEAL: RevealFrameSchema,
   ERROR: ErrorFrameSchema,
   PONG: PongFrameSchema,
+  REPORTED: ReportedFrameSchema,
 } as const;
 
 export type ReadyFrame = z.Infer<typeof ReadyFrameSchema>;
@@ -99,6 +105,7 @@ export type ConversationFrame = z.Infer<typeof ConversationFrameSchema>;
 export type RevealFrame = z.Infer<typeof RevealFrameSchema>;
 export type ErrorFrame = z.Infer<typeof ErrorFrameSchema>;
 export type PongFrame = z.Infer<typeof PongFrameSchema>;
+export type ReportedFrame = z.Infer<typeof ReportedFrameSchema>;
 export type ServerFrame = z.Infer<(typeof ServerFrameSchemas)[keyof typeof ServerFrameSchemas]>;
 
 /** The widget's side: a relay frame, or null for anything it does not understand; never throws. */

@@ -237,3 +237,61 @@ describe('demo mode across restarts', () => {
     );
   });
 });
+
+describe('demo webhooks', () => {
+  let dataDir: string;
+  let relay: RunningDemo;
+
+  before(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'santa-chat-demo-webhooks-'));
+    relay = await startDemo(loadDemoConfig({ SANTA_CHAT_DATA_DIR: dataDir, PORT: '0', SANTA_CHAT_NOTIFY_AFTER_MS: '1000' }), {
+      logger: createLogger('silent'),
+    });
+  });
+
+  after(async () => {
+    await relay.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows what Jolly Swap would email: the notice (anonymous) and the report, each signature verified', async () => {
+    const { santa, giftee, santaToken, gifteeToken } = await pair(relay.url);
+    const opened = await asParticipant(relay.url, santaToken).post('/groups/office-party/conversation', { with: 'giftee' });
+    const conversationId = (opened.body as ConversationResponse).conversation.id;
+    const { client: santaSocket } = await TestClient.ready(`${relay.url.replace('http', 'ws')}/ws`, santaToken);
+    const { client: gifteeSocket } = await TestClient.ready(`${relay.url.replace('http', 'ws')}/ws`, gifteeToken);
+    try {
+      const ack = await sendMessage(santaSocket, conversationId, 'Any allergies?');
+      gifteeSocket.send({ type: 'REPORT', conversationId, messageId: ack.id, reason: 'Testing' });
+      await gifteeSocket.next('REPORTED');
+      type Emails = { enabled: boolean; emails: { type: string; to: string; subject: string; body: string; signatureVerified: boolean }[] };
+      let emails: Emails['emails'] = [];
+      for (let round = 0; round < 50 && emails.length < 2; round += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        emails = (await request<Emails>(`${relay.url}/demo/api/webhooks`)).body.emails;
+      }
+      const notice = emails.find((email) => email.type === 'message.unread');
+      const report = emails.find((email) => email.type === 'message.reported');
+      assert.ok(notice && report, JSON.stringify(emails));
+      assert.equal(notice.to, giftee.name);
+      assert.match(notice.subject, /^Secret Santa sent you a message/);
+      assert.ok(!`${notice.subject}${notice.body}`.includes(santa.name), 'the notice does not name the santa');
+      assert.ok(notice.signatureVerified && report.signatureVerified);
+      assert.equal(report.to, 'The organizer');
+      assert.match(report.subject, new RegExp(`${giftee.name} reported a message from ${santa.name}`));
+      assert.match(report.body, /Any allergies\?/);
+    } finally {
+      await santaSocket.close();
+      await gifteeSocket.close();
+    }
+  });
+
+  it('refuses a delivery whose signature does not verify', async () => {
+    const forged = await post(relay.url, '/demo/api/webhooks', { type: 'group.revealed', timestamp: 'x', data: {} }, {
+      'webhook-id': 'msg_forged',
+      'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+      'webhook-signature': 'v1,Zm9yZ2Vk',
+    });
+    assert.equal(forged.status, 400);
+  });
+});

@@ -12,6 +12,7 @@ import type { AppDependencies } from '../../server/src/http/context.js';
 import { adminApi, type AdminApi } from './admin-api.js';
 import { DEMO_BUDGET, DEMO_GROUP_ID, DEMO_PEOPLE, resetDemoGroup, revealDemoGroup } from './seed.js';
 import { demoSiteRoutes } from './site.js';
+import { DemoInbox } from './inbox.js';
 
 /** Long enough for a demo session; the pages renew through the widget's `tokenProvider`. */
 const TOKEN_LIFETIME_SECONDS = 3600;
@@ -22,7 +23,7 @@ export interface DemoPeopleResponse {
   people: Array<{ id: string; name: string; team: string; color: string; wishlist: string[]; giftee: string | null; santa: string | null }>;
 }
 
-export function demoApiRoutes(deps: AppDependencies, admin: AdminApi): Hono {
+export function demoApiRoutes(deps: AppDependencies, admin: AdminApi, inbox: DemoInbox | null = null): Hono {
   const { service } = deps;
   const routes = new Hono();
 
@@ -77,6 +78,20 @@ export function demoApiRoutes(deps: AppDependencies, admin: AdminApi): Hono {
     return c.json({ success: true as const, revealAt: group.revealAt });
   });
 
+  // Jolly Swap's webhook endpoint: the relay posts here (no Origin header: server to server).
+  routes.post('/webhooks', async (c) => {
+    if (inbox === null) throw new ChatError('NOT_FOUND', 'Webhooks are not on.');
+    try {
+      inbox.receive(await c.req.text(), c.req.raw.headers);
+    } catch {
+      throw new ChatError('BAD_REQUEST', 'The webhook signature does not verify.');
+    }
+    return c.body(null, 204);
+  });
+
+  // What Jolly Swap would email, for the developer drawer.
+  routes.get('/webhooks', (c) => c.json({ success: true as const, enabled: inbox !== null, emails: inbox?.list() ?? [] }));
+
   routes.post('/reset', async (c) => {
     const group = await resetDemoGroup(admin, service.now());
     return c.json({ success: true as const, revealAt: group.revealAt });
@@ -86,7 +101,8 @@ export function demoApiRoutes(deps: AppDependencies, admin: AdminApi): Hono {
 }
 
 /** Mounts the demo's API and its pages on the relay's app (demo mode only). */
-export function mountDemo(app: Hono, deps: AppDependencies & { adminToken: string }): void {
-  app.route('/demo/api', demoApiRoutes(deps, adminApi(app, deps.adminToken)));
+export function mountDemo(app: Hono, deps: AppDependencies & { adminToken: string; webhookSecret?: string | undefined }): void {
+  const inbox = deps.webhookSecret === undefined ? null : new DemoInbox(deps.webhookSecret);
+  app.route('/demo/api', demoApiRoutes(deps, adminApi(app, deps.adminToken), inbox));
   app.route('/', demoSiteRoutes());
 }

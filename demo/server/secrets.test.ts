@@ -24,6 +24,7 @@ describe('demo secrets', () => {
     const first = loadDemoSecrets(path, {});
     assert.ok(first.jwtSecret.length >= 40 && first.adminToken.length >= 40);
     assert.notEqual(first.jwtSecret, first.adminToken);
+    assert.match(first.webhookSecret, /^whsec_[A-Za-z0-9+/]{43}=$/);
     assert.equal(statSync(path).mode & 0o777, 0o600);
     assert.deepEqual(loadDemoSecrets(path, {}), first);
   });
@@ -33,7 +34,11 @@ describe('demo secrets', () => {
     const secrets = loadDemoSecrets(path, { jwtSecret: 'from-the-environment-0123456789' });
     assert.equal(secrets.jwtSecret, 'from-the-environment-0123456789');
     assert.ok(!readFileSync(path, 'utf8').includes('from-the-environment'));
-    assert.deepEqual(loadDemoSecrets(path, { jwtSecret: 'a', adminToken: 'b' }), { jwtSecret: 'a', adminToken: 'b' });
+    const fromEnvironment = loadDemoSecrets(path, { jwtSecret: 'a', adminToken: 'b' });
+    assert.deepEqual({ ...fromEnvironment, webhookSecret: 'made' }, { jwtSecret: 'a', adminToken: 'b', webhookSecret: 'made' });
+    assert.match(fromEnvironment.webhookSecret, /^whsec_/);
+    const all = { jwtSecret: 'a', adminToken: 'b', webhookSecret: `whsec_${'c'.repeat(43)}=` };
+    assert.deepEqual(loadDemoSecrets(path, all), all);
   });
 
   it('refuses a damaged file with a sentence that says what to do', () => {

@@ -1,5 +1,5 @@
 /**
- * Demo mode's secrets: the JWT key and the admin token, generated on the first `npm start`
+ * Demo mode's secrets: the JWT key, the admin token and the webhook signing secret, generated on the first `npm start`
  * and kept in a file beside the demo database, so tokens minted before a restart stay valid.
  * Values from the environment always win and are never written down.
  */
@@ -10,6 +10,8 @@ import { dirname } from 'node:path';
 export interface DemoSecrets {
   jwtSecret: string;
   adminToken: string;
+  /** `whsec_…`: the relay signs its webhooks to the demo's own receiver with it. */
+  webhookSecret: string;
 }
 
 /** Why a secrets file could not be used; `config.ts` turns it into a `ConfigError`. */
@@ -17,6 +19,8 @@ export class DemoSecretsError extends Error {}
 
 const SECRET_BYTES = 32;
 const generate = (): string => randomBytes(SECRET_BYTES).toString('base64url');
+const generateWebhookSecret = (): string => `whsec_${randomBytes(SECRET_BYTES).toString('base64')}`;
+const WEBHOOK_SECRET = /^whsec_[A-Za-z0-9+/]{24,}={0,2}$/;
 
 function readStored(path: string): Partial<DemoSecrets> {
   let text: string;
@@ -39,7 +43,12 @@ function readStored(path: string): Partial<DemoSecrets> {
   };
   const jwtSecret = pick('jwtSecret');
   const adminToken = pick('adminToken');
-  return { ...(jwtSecret ? { jwtSecret } : {}), ...(adminToken ? { adminToken } : {}) };
+  const webhookSecret = pick('webhookSecret');
+  return {
+    ...(jwtSecret ? { jwtSecret } : {}),
+    ...(adminToken ? { adminToken } : {}),
+    ...(webhookSecret && WEBHOOK_SECRET.test(webhookSecret) ? { webhookSecret } : {}),
+  };
 }
 
 /**
@@ -48,14 +57,21 @@ function readStored(path: string): Partial<DemoSecrets> {
  */
 export function loadDemoSecrets(path: string, fromEnvironment: Partial<DemoSecrets>): DemoSecrets {
   if (fromEnvironment.jwtSecret && fromEnvironment.adminToken) {
-    return { jwtSecret: fromEnvironment.jwtSecret, adminToken: fromEnvironment.adminToken };
+    // The webhook secret never leaves this process (the relay signs, the demo verifies), so
+    // without a file it can be made afresh at each start.
+    return {
+      jwtSecret: fromEnvironment.jwtSecret,
+      adminToken: fromEnvironment.adminToken,
+      webhookSecret: fromEnvironment.webhookSecret ?? generateWebhookSecret(),
+    };
   }
   const stored = readStored(path);
   const toStore: DemoSecrets = {
     jwtSecret: stored.jwtSecret ?? generate(),
     adminToken: stored.adminToken ?? generate(),
+    webhookSecret: stored.webhookSecret ?? generateWebhookSecret(),
   };
-  if (stored.jwtSecret === undefined || stored.adminToken === undefined) {
+  if (stored.jwtSecret === undefined || stored.adminToken === undefined || stored.webhookSecret === undefined) {
     try {
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, `${JSON.stringify({ ...toStore, createdAt: new Date().toISOString() }, null, 2)}\n`, { mode: 0o600 });
@@ -68,5 +84,6 @@ export function loadDemoSecrets(path: string, fromEnvironment: Partial<DemoSecre
   return {
     jwtSecret: fromEnvironment.jwtSecret ?? toStore.jwtSecret,
     adminToken: fromEnvironment.adminToken ?? toStore.adminToken,
+    webhookSecret: fromEnvironment.webhookSecret ?? toStore.webhookSecret,
   };
 }

@@ -17,7 +17,13 @@ export interface RunningDemo extends RunningRelay {
 export async function startDemo(config: DemoConfig, overrides: RelayOverrides = {}): Promise<RunningDemo> {
   const relay = await startRelay(config, {
     ...overrides,
-    extendApp: (app, deps) => mountDemo(app, { ...deps, adminToken: config.adminToken }),
+    extendApp: (app, deps) =>
+      mountDemo(app, {
+        ...deps,
+        adminToken: config.adminToken,
+        // The demo's receiver verifies only what is sent to it: not when the environment points the webhooks elsewhere.
+        webhookSecret: config.webhooks?.url.startsWith('/') ? config.webhooks.secret : undefined,
+      }),
   });
   try {
     await seedDemoGroup(adminApi(relay.app, config.adminToken), Date.now());

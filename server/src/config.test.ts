@@ -91,4 +91,39 @@ describe('loadConfig', () => {
     assert.equal(config.adminToken, undefined);
     assert.equal(config.databaseUrl, 'sqlite:./data/santa-chat.db');
   });
+
+  describe('webhooks', () => {
+    const hook = { ...SECRET, SANTA_CHAT_WEBHOOK_URL: 'https://host.example/hooks' };
+    const whsec = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+
+    it('are off without a URL, and default the rest with one', () => {
+      assert.equal(loadConfig(SECRET).webhooks, undefined);
+      const config = loadConfig({ ...hook, SANTA_CHAT_WEBHOOK_SECRET: whsec });
+      assert.deepEqual(config.webhooks, {
+        url: 'https://host.example/hooks',
+        secret: whsec,
+        notifyAfterMs: 300_000,
+        previews: false,
+        retryBaseMs: 5000,
+      });
+      const tuned = loadConfig({
+        ...hook,
+        SANTA_CHAT_WEBHOOK_SECRET: whsec,
+        SANTA_CHAT_NOTIFY_AFTER_MS: '1000',
+        SANTA_CHAT_WEBHOOK_PREVIEWS: '1',
+      });
+      assert.equal(tuned.webhooks?.notifyAfterMs, 1000);
+      assert.equal(tuned.webhooks?.previews, true);
+    });
+
+    it('refuse a URL without a whsec_ secret, a secret without a URL, and a notice sooner than 1 s', () => {
+      refusal(hook, /SANTA_CHAT_WEBHOOK_SECRET/);
+      refusal({ ...hook, SANTA_CHAT_WEBHOOK_SECRET: 'plain-secret-that-is-long-enough' }, /SANTA_CHAT_WEBHOOK_SECRET.*whsec_/);
+      refusal({ ...hook, SANTA_CHAT_WEBHOOK_SECRET: 'whsec_short' }, /SANTA_CHAT_WEBHOOK_SECRET/);
+      refusal({ ...SECRET, SANTA_CHAT_WEBHOOK_SECRET: whsec }, /SANTA_CHAT_WEBHOOK_URL/);
+      refusal({ ...hook, SANTA_CHAT_WEBHOOK_URL: 'ftp://host.example/', SANTA_CHAT_WEBHOOK_SECRET: whsec }, /SANTA_CHAT_WEBHOOK_URL/);
+      refusal({ ...hook, SANTA_CHAT_WEBHOOK_SECRET: whsec, SANTA_CHAT_NOTIFY_AFTER_MS: '999' }, /SANTA_CHAT_NOTIFY_AFTER_MS.*1000/);
+      refusal({ ...hook, SANTA_CHAT_WEBHOOK_SECRET: whsec, SANTA_CHAT_WEBHOOK_PREVIEWS: 'yes' }, /SANTA_CHAT_WEBHOOK_PREVIEWS/);
+    });
+  });
 });

@@ -31,7 +31,38 @@ export interface RelayConfig {
   limits: RelayLimits;
   /** `SANTA_CHAT_METRICS_PORT`: a tokenless `/metrics` listener of its own; unset, none. */
   metrics?: MetricsListenerConfig | undefined;
+  /** `SANTA_CHAT_WEBHOOK_URL`: signed webhooks to the host; unset, none. */
+  webhooks?: WebhookConfig | undefined;
 }
+
+export interface WebhookConfig {
+  /**
+   * Absolute (`SANTA_CHAT_WEBHOOK_URL`). A caller building the config itself may give a path
+   * starting with `/`: it is resolved against the relay's own URL once it listens (the demo
+   * points the webhooks at a route of its own this way).
+   */
+  url: string;
+  /** `whsec_…`, the Standard Webhooks signing secret. */
+  secret: string;
+  /** `SANTA_CHAT_NOTIFY_AFTER_MS`: how long a message stays unread before `message.unread`. */
+  notifyAfterMs: number;
+  /** `SANTA_CHAT_WEBHOOK_PREVIEWS=1`: `message.unread` carries the newest unread message's text. */
+  previews: boolean;
+  /** First retry after about this long, doubling each time (`SANTA_CHAT_WEBHOOK_RETRY_BASE_MS`). */
+  retryBaseMs: number;
+  /** How often the relay looks for due notices and events (default 1 s; tests use less). */
+  pollMs?: number;
+  /** One attempt's timeout (default 10 s). */
+  timeoutMs?: number;
+}
+
+export const WEBHOOK_DEFAULTS = {
+  notifyAfterMs: 300_000,
+  minNotifyAfterMs: 1000,
+  retryBaseMs: 5000,
+  pollMs: 1000,
+  timeoutMs: 10_000,
+} as const;
 
 export interface MetricsListenerConfig {
   port: number;
@@ -99,6 +130,7 @@ export function loadConfig(env: Env = process.env): RelayConfig {
     redisUrl: optional(env, 'REDIS_URL'),
     redisPrefix: redisPrefix(env),
     metrics: metricsListener(env, port),
+    webhooks: webhookConfig(env),
     logLevel: optional(env, 'LOG_LEVEL') ?? 'info',
     limits: {
       ...DEFAULT_LIMITS,
@@ -128,6 +160,47 @@ function metricsListener(env: Env, relayPort: number): MetricsListenerConfig | u
     throw new ConfigError(`SANTA_CHAT_METRICS_PORT must differ from PORT (both are ${port}).`);
   }
   return { port, host: host ?? '127.0.0.1' };
+}
+
+/** Webhooks, when `SANTA_CHAT_WEBHOOK_URL` asks for them (docs/protocol.md §6). */
+function webhookConfig(env: Env): WebhookConfig | undefined {
+  const url = optional(env, 'SANTA_CHAT_WEBHOOK_URL');
+  const secret = optional(env, 'SANTA_CHAT_WEBHOOK_SECRET');
+  if (url === undefined) {
+    if (secret !== undefined) {
+      throw new ConfigError('SANTA_CHAT_WEBHOOK_SECRET is set but SANTA_CHAT_WEBHOOK_URL is not; set the URL too, or unset the secret.');
+    }
+    return undefined;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`SANTA_CHAT_WEBHOOK_URL must be an http:// or https:// URL, got "${url}".`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`SANTA_CHAT_WEBHOOK_URL must be an http:// or https:// URL, got "${url}".`);
+  }
+  if (secret === undefined || !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(secret) || secret.length < 'whsec_'.length + 24) {
+    throw new ConfigError(
+      'SANTA_CHAT_WEBHOOK_SECRET must be set with SANTA_CHAT_WEBHOOK_URL to a whsec_ secret (whsec_ and at least 24 base64 characters, e.g. whsec_$(openssl rand -base64 32)).',
+    );
+  }
+  const notifyAfterMs = positiveInteger(env, 'SANTA_CHAT_NOTIFY_AFTER_MS', WEBHOOK_DEFAULTS.notifyAfterMs);
+  if (notifyAfterMs < WEBHOOK_DEFAULTS.minNotifyAfterMs) {
+    throw new ConfigError(`SANTA_CHAT_NOTIFY_AFTER_MS must be at least ${WEBHOOK_DEFAULTS.minNotifyAfterMs}, got ${notifyAfterMs}.`);
+  }
+  const previews = optional(env, 'SANTA_CHAT_WEBHOOK_PREVIEWS');
+  if (previews !== undefined && previews !== '0' && previews !== '1') {
+    throw new ConfigError(`SANTA_CHAT_WEBHOOK_PREVIEWS must be 0 or 1, got "${previews}".`);
+  }
+  return {
+    url: parsed.toString(),
+    secret,
+    notifyAfterMs,
+    previews: previews === '1',
+    retryBaseMs: positiveInteger(env, 'SANTA_CHAT_WEBHOOK_RETRY_BASE_MS', WEBHOOK_DEFAULTS.retryBaseMs),
+  };
 }
 
 /** Pub/sub channels are shared by every database of a Redis server, so deployments sharing one need their own prefix. */

@@ -30,6 +30,7 @@ import { SocketServer } from './sockets/socket-server.js';
 import { RevealScheduler } from './reveal.js';
 import { openStore } from './open-store.js';
 import type { Store } from './store/store.js';
+import { WebhookWorker } from './webhooks/worker.js';
 
 export interface RelayOverrides {
   logger?: Logger;
@@ -75,6 +76,8 @@ interface RelayParts {
   hub: SocketHub;
   catchUp: CatchUp;
   reveals: RevealScheduler;
+  /** With `SANTA_CHAT_WEBHOOK_URL`: the webhook queue's loop. */
+  webhooks: WebhookWorker | null;
 }
 
 export async function startRelay(config: RelayConfig, overrides: RelayOverrides = {}): Promise<RunningRelay> {
@@ -108,6 +111,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     // The relay's own origin, under the names a browser on this machine may use for it.
     originPolicy = createOriginPolicy([url, `http://localhost:${port}`, `http://127.0.0.1:${port}`]);
   }
+  parts.webhooks?.start(url);
   logger.info({ url }, 'relay listening');
 
   // Assigned once it listens; `close` may run before that (when it cannot start).
@@ -119,6 +123,7 @@ export async function startRelay(config: RelayConfig, overrides: RelayOverrides 
     app,
     close: once(async () => {
       reveals.stop();
+      await parts.webhooks?.stop();
       await metricsServer?.close();
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       await sockets.close();
@@ -167,11 +172,13 @@ async function assemble(config: RelayConfig, overrides: RelayOverrides): Promise
     metrics,
     now,
     limiters: cluster.limiters,
+    webhooks: config.webhooks,
   });
   const hub = new SocketHub(config.limits.maxSocketsPerUser, cluster.socketRegistry);
   const catchUp = new CatchUp({ service, hub, metrics, logger });
   const reveals = new RevealScheduler({ store, hub, metrics, logger, now });
-  return { logger, now, store, metrics, cluster, jwt, service, hub, catchUp, reveals };
+  const webhooks = config.webhooks ? new WebhookWorker({ store, config: config.webhooks, metrics, logger, now }) : null;
+  return { logger, now, store, metrics, cluster, jwt, service, hub, catchUp, reveals, webhooks };
 }
 
 /** The tokenless `/metrics` listener when `SANTA_CHAT_METRICS_PORT` asks for one; closes the relay if it cannot start. */

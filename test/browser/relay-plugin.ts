@@ -5,7 +5,7 @@
  * Only for tests: none of this exists in the product.
  */
 import type { Context, Next } from 'koa';
-import { startTestRelay, type TestRelay } from '../helpers/relay.js';
+import { startTestRelay, TEST_ADMIN_TOKEN, type TestRelay } from '../helpers/relay.js';
 
 interface RelayHandle {
   relay: TestRelay | undefined;
@@ -84,6 +84,14 @@ export async function relayMiddleware(context: Context, next: Next): Promise<voi
   } else if (route.startsWith('group/')) {
     if (!relay) throw new Error('relay is stopped');
     const response = await relay.putGroup(decodeURIComponent(route.slice('group/'.length)), await readBody(context));
+    context.status = response.status;
+    context.body = await response.json();
+  } else if (route.startsWith('reports/')) {
+    // The organizer's view of a group's reports (GET /admin/groups/:id/reports).
+    if (!relay) throw new Error('relay is stopped');
+    const response = await fetch(`${relay.url}/admin/groups/${route.slice('reports/'.length)}/reports`, {
+      headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+    });
     context.status = response.status;
     context.body = await response.json();
   } else if (route === 'stop') {

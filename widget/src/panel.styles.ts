@@ -345,4 +345,13 @@ export const panelStyles = css`
     padding: 4px 10px;
     font-size: 12px;
   }
+  .report-form,
+  .report-form label {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+  }
+  .report-form textarea {
+    font: inherit;
+  }
 `;

@@ -128,6 +128,8 @@ export class SantaChat extends LitElement {
     /** @internal */
     confirmingSelfOuting: { state: true },
     /** @internal */
+    reportingId: { state: true },
+    /** @internal */
     preview: { state: true },
   };
 
@@ -167,6 +169,8 @@ export class SantaChat extends LitElement {
   declare ideasOpen: boolean;
   /** @internal Whether the "this mentions your own name" check is showing. */
   declare confirmingSelfOuting: boolean;
+  /** @internal The message whose report confirmation is open. */
+  declare reportingId: string | null;
   /** @internal The message shown beside the closed launcher for a moment. */
   declare preview: { conversationId: string; name: string; content: string } | null;
 
@@ -200,6 +204,7 @@ export class SantaChat extends LitElement {
     this.draft = '';
     this.ideasOpen = false;
     this.confirmingSelfOuting = false;
+    this.reportingId = null;
     this.preview = null;
     new ClockController(this);
     // On the element itself, so they need no removal when the element leaves the page.
@@ -511,6 +516,15 @@ export class SantaChat extends LitElement {
                 onRetry: (clientId) => this.#chat.retry(clientId),
                 onDiscard: (clientId) => this.#chat.discard(clientId),
                 seenSeq: seenSeq(conversation, this.#chat.messages(conversation.id)),
+                reported: this.#chat.reported,
+                reportingId: this.reportingId,
+                onReport: (messageId) => {
+                  this.reportingId = messageId;
+                  if (messageId) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.report-form textarea')?.focus());
+                },
+                onReportConfirm: (messageId, reason) => {
+                  if (this.#chat.report(conversation.id, messageId, reason)) this.reportingId = null;
+                },
               })}
             </div>
             <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>

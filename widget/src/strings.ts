@@ -55,6 +55,12 @@ export const DEFAULT_STRINGS = {
   ideasLabel: 'Questions to ask',
   /** The santa's quick questions, one per line (the `prompts` property replaces them). */
   prompts: 'What size do you wear?\nFavourite colours?\nAnything you can’t eat or use?\nWhat do you do for fun?\nIs there a wish list?',
+  report: 'Report',
+  reportQuestion: 'Report this message to the organizer?',
+  reportReason: 'Reason (optional)',
+  reportSend: 'Send report',
+  reported: 'Reported',
+  cancel: 'Cancel',
 } as const;
 
 export type StringKey = keyof typeof DEFAULT_STRINGS;

@@ -21,6 +21,9 @@ import type {
   Store,
 } from '../store/store.js';
 import { roleOf } from '../views/visibility.js';
+import { reportedEvent, revealedEvent } from '../views/webhook-events.js';
+import { newReportId } from '../store/ids.js';
+import type { ReportRecord, WebhookDeliveryStatus, WebhookEventRecord } from '../store/store.js';
 
 export type Clock = () => number;
 
@@ -31,6 +34,8 @@ export interface ChatServiceOptions {
   now?: Clock;
   /** The per-user message limit and the typing throttle (with Redis: shared by all relays). */
   limiters: Pick<Limiters, 'message' | 'typing'>;
+  /** With webhooks configured: how long a message may stay unread before `message.unread`. */
+  webhooks?: { notifyAfterMs: number } | undefined;
 }
 
 export class ChatService {
@@ -40,6 +45,7 @@ export class ChatService {
   readonly #metrics: RelayMetrics;
   readonly #messageLimiter: RateLimiter;
   readonly #typingLimiter: RateLimiter;
+  readonly #notifyAfterMs: number | undefined;
   /** Sends being stored, by sender and clientId: a retry waits for the original. */
   readonly #sendsInFlight = new Map<string, Promise<MessageRecord>>();
   /** Every store write under way, so shutdown can let them commit before the store closes. */
@@ -52,6 +58,7 @@ export class ChatService {
     this.#metrics = options.metrics;
     this.#messageLimiter = options.limiters.message;
     this.#typingLimiter = options.limiters.typing;
+    this.#notifyAfterMs = options.webhooks?.notifyAfterMs;
   }
 
   /** For `/healthz`: can this relay reach its database, and (with Redis) the other relays? */
@@ -77,7 +84,9 @@ export class ChatService {
    * next reveal is due.
    */
   async putGroup(groupId: string, write: GroupWrite): Promise<{ group: GroupRecord; created: boolean }> {
-    const result = await this.#store.putGroup(groupId, write, this.now());
+    const now = this.now();
+    const revealEvent = this.#notifyAfterMs === undefined ? undefined : revealedEvent(groupId, write.revealAt, now);
+    const result = await this.#store.putGroup(groupId, write, now, revealEvent);
     for (const context of result.closed) await this.#bus.publish({ type: 'conversation', context });
     for (const context of result.revealed) await this.#bus.publish({ type: 'reveal', context });
     await this.#bus.publish({ type: 'group', groupId });
@@ -224,7 +233,14 @@ export class ChatService {
     }
     const startedAt = performance.now();
     const result = await this.#track(
-      this.#store.appendMessage({ conversationId, senderId: userId, content: checked.content, clientId, now }),
+      this.#store.appendMessage({
+        conversationId,
+        senderId: userId,
+        content: checked.content,
+        clientId,
+        now,
+        ...(this.#notifyAfterMs === undefined ? {} : { noticeDueAt: now + this.#notifyAfterMs }),
+      }),
     ).catch((error: unknown) => {
       void this.#messageLimiter.release(userId, now);
       throw error;
@@ -263,6 +279,43 @@ export class ChatService {
     const cursor = await this.#track(this.#store.markRead(conversationId, userId, upTo));
     if (cursor.moved) await this.#bus.publish({ type: 'read', context, readerId: userId, upTo: cursor.upTo });
     return cursor.upTo;
+  }
+
+  /**
+   * A participant reports a message of the other side. Stored once per (message, reporter);
+   * a repeat is answered the same. With webhooks, `message.reported` is queued in the same
+   * transaction as the first report.
+   */
+  async report(userId: string, conversationId: string, messageId: string, reason: string | null): Promise<ReportRecord> {
+    const context = await this.requireParticipant(userId, conversationId);
+    const message = await this.#store.getMessage(conversationId, messageId);
+    if (!message) throw new ChatError('NOT_FOUND', 'No such message in this conversation.');
+    if (message.senderId === userId) throw new ChatError('BAD_REQUEST', 'Only a message of the other side can be reported.');
+    const report: ReportRecord = {
+      id: newReportId(),
+      groupId: context.group.id,
+      conversationId,
+      messageId,
+      reporterId: userId,
+      senderId: message.senderId,
+      content: message.content,
+      reason: reason === null || reason.trim() === '' ? null : reason.trim(),
+      createdAt: this.now(),
+    };
+    const event = this.#notifyAfterMs === undefined ? null : reportedEvent(report);
+    const stored = await this.#track(this.#store.reportMessage(report, event));
+    if (stored.created && event !== null) this.#metrics.webhookQueued(event.type);
+    return stored.report;
+  }
+
+  /** The organizer's view of a group's reports (admin API). */
+  listReports(groupId: string): Promise<ReportRecord[]> {
+    return this.#store.listReports(groupId);
+  }
+
+  /** Recent webhook events of one status (admin API). */
+  listWebhookDeliveries(status: WebhookDeliveryStatus, limit: number): Promise<WebhookEventRecord[]> {
+    return this.#store.listWebhookEvents(status, limit);
   }
 
   /** Relays "is typing" to the other side, at most once per interval; the rest are dropped. */

@@ -17,6 +17,9 @@ export class RelayMetrics {
   readonly #busReceived: Counter;
   readonly #busErrors: Counter;
   readonly #catchUps: Counter;
+  readonly #webhookAttempts: Counter<'type' | 'outcome'>;
+  readonly #webhookEvents: Counter<'type'>;
+  readonly #webhookPending: Gauge;
 
   constructor({ defaultMetrics = false }: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
@@ -73,6 +76,23 @@ export class RelayMetrics {
       help: 'Sockets caught up from the store after events may have been lost on the bus.',
       registers,
     });
+    this.#webhookAttempts = new Counter({
+      name: 'santa_chat_webhook_attempts_total',
+      help: 'Webhook delivery attempts by this relay, by event type and outcome (delivered, retry, failed: given up).',
+      labelNames: ['type', 'outcome'],
+      registers,
+    });
+    this.#webhookEvents = new Counter({
+      name: 'santa_chat_webhook_events_total',
+      help: 'Webhook events this relay queued: unread notices it turned into events, and reports (reveals are scheduled by the group write).',
+      labelNames: ['type'],
+      registers,
+    });
+    this.#webhookPending = new Gauge({
+      name: 'santa_chat_webhook_pending',
+      help: 'Webhook events in the queue not yet delivered nor given up (all relays: one database), as last counted.',
+      registers,
+    });
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 
@@ -120,6 +140,18 @@ export class RelayMetrics {
 
   caughtUp(): void {
     this.#catchUps.inc();
+  }
+
+  webhookAttempted(type: string, outcome: 'delivered' | 'retry' | 'failed'): void {
+    this.#webhookAttempts.inc({ type, outcome });
+  }
+
+  webhookQueued(type: string): void {
+    this.#webhookEvents.inc({ type });
+  }
+
+  webhookPending(count: number): void {
+    this.#webhookPending.set(count);
   }
 
   text(): Promise<string> {

@@ -1,6 +1,7 @@
 /**
  * What a host site's server needs from santa-chat, importable as `santa-chat-relay/host`:
- * participant tokens and the admin API. Node 20's own `crypto` and `fetch`, nothing else.
+ * participant tokens, the admin API and webhook verification. Node 20's own `crypto` and `fetch`,
+ * and `standardwebhooks` for the signature.
  */
 export { mintParticipantToken, type MintOptions } from './tokens.js';
 export {
@@ -12,3 +13,16 @@ export {
   type HostMember,
   type StoredGroup,
 } from './admin-client.js';
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type WebhookHeaders,
+  type WebhookEvent,
+  type WebhookEventType,
+  type MessageUnreadEvent,
+  type MessageUnreadData,
+  type MessageReportedEvent,
+  type MessageReportedData,
+  type GroupRevealedEvent,
+  type GroupRevealedData,
+} from './webhooks.js';

@@ -7,6 +7,7 @@ import { LIMITS, parseGroupInput } from '../../../protocol/index.js';
 import { requireAdminToken } from '../auth/admin.js';
 import { ChatError } from '../core/errors.js';
 import { groupBody } from '../views/frames.js';
+import { deliveryBody, reportBody } from '../views/webhook-events.js';
 import { limitBody, readJsonBody } from './body.js';
 import { requireGroupId } from './params.js';
 import type { AppDependencies } from './context.js';
@@ -42,5 +43,23 @@ export function adminRoutes(deps: AppDependencies & { adminToken: string }): Hon
     return c.json({ success: true as const, deleted: true });
   });
 
+  routes.get('/groups/:groupId/reports', async (c) => {
+    const groupId = requireGroupId(c.req.param('groupId'), c.req.url);
+    const reports = await service.listReports(groupId);
+    return c.json({ groupId, reports: reports.map(reportBody) });
+  });
+
+  routes.get('/webhooks/deliveries', async (c) => {
+    const status = c.req.query('status') ?? 'pending';
+    if (status !== 'pending' && status !== 'failed' && status !== 'delivered') {
+      throw new ChatError('BAD_REQUEST', 'status must be pending, failed or delivered.', { field: 'status' });
+    }
+    const deliveries = await service.listWebhookDeliveries(status, WEBHOOK_DELIVERIES_LISTED);
+    return c.json({ status, deliveries: deliveries.map(deliveryBody) });
+  });
+
   return routes;
 }
+
+/** `GET /admin/webhooks/deliveries` lists the most recent this many of a status. */
+const WEBHOOK_DELIVERIES_LISTED = 100;

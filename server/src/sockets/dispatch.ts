@@ -17,7 +17,7 @@ import { ChatError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { setTimeoutAt } from '../core/long-timeout.js';
 import type { RelayMetrics } from '../core/metrics.js';
-import { ackFrame, errorFrame, historyFrame, PONG_FRAME } from '../views/frames.js';
+import { ackFrame, errorFrame, historyFrame, PONG_FRAME, reportedFrame } from '../views/frames.js';
 import { SocketState, type Connection } from './connection.js';
 import { buildReady } from './ready.js';
 import type { SocketHub } from './hub.js';
@@ -106,6 +106,10 @@ export class Dispatcher {
           connection.send(historyFrame(context, page.messages, page.hasMore, userId, now));
           return;
         }
+        case 'REPORT':
+          await this.#service.report(userId, frame.conversationId, frame.messageId, frame.reason ?? null);
+          connection.send(reportedFrame(frame.conversationId, frame.messageId));
+          return;
       }
     } catch (error) {
       this.#refuseError(connection, error, about);

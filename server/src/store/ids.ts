@@ -19,3 +19,8 @@ export function newSantaAlias(): string {
 export function newMessageId(): string {
   return `m_${randomUUID().replaceAll('-', '')}`;
 }
+
+/** `r_` + 16 base64url characters (96 bits). */
+export function newReportId(): string {
+  return `r_${randomBytes(12).toString('base64url')}`;
+}

@@ -116,6 +116,12 @@ export interface AppendMessageInput {
   content: string;
   clientId: string | null;
   now: number;
+  /**
+   * With webhooks on: when the other participant's `message.unread` notice falls due if they
+   * have not read by then. Arms the conversation's notice row in the append's own transaction
+   * (a row already armed is kept, so a burst makes one notice). Unset: no row is written.
+   */
+  noticeDueAt?: number;
 }
 
 export type AppendMessageResult =
@@ -138,9 +144,88 @@ export interface HistoryPage {
   hasMore: boolean;
 }
 
+export type WebhookEventType = 'message.unread' | 'message.reported' | 'group.revealed';
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** A webhook event to store, its body already built for its reader (`views/webhook-events.ts`). */
+export interface WebhookEventWrite {
+  /** The `webhook-id`, the same on every attempt. */
+  id: string;
+  type: WebhookEventType;
+  groupId: string;
+  /** The JSON body `{ type, timestamp, data }`, exactly as it is signed and sent. */
+  payload: string;
+  /** Not tried before this instant (a reveal's event waits for its date). */
+  dueAt: number;
+  createdAt: number;
+}
+
+export interface RevealEventWrite {
+  event: WebhookEventWrite;
+  dedupeKey: string;
+}
+
+export interface WebhookEventRecord extends WebhookEventWrite {
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  /** The last attempt's HTTP status, or why it had none (`timeout`, `ECONNREFUSED`, …). */
+  lastStatus: string | null;
+  lastAttemptAt: number | null;
+  nextAttemptAt: number;
+  /** When the first failed attempt of a still undelivered event was made. */
+  firstFailedAt: number | null;
+  deliveredAt: number | null;
+}
+
+/** The outcome of one attempt, recorded by the relay that claimed the event. */
+export interface WebhookAttemptOutcome {
+  status: WebhookDeliveryStatus;
+  lastStatus: string;
+  attemptedAt: number;
+  nextAttemptAt: number;
+  firstFailedAt: number | null;
+}
+
+/** A `message.unread` notice that fell due: the conversation, its reader and what they left unread. */
+export interface UnreadNoticeDue {
+  context: ConversationContext;
+  readerId: string;
+  dueAt: number;
+  /** Messages of the other side after the reader's cursor, oldest first (0 when none). */
+  unread: number;
+  firstUnreadAt: number | null;
+  /** The newest unread message (for previews); `null` when nothing is unread any more. */
+  latest: MessageRecord | null;
+}
+
+export interface UnreadNoticeSettlement {
+  conversationId: string;
+  readerId: string;
+  event: WebhookEventWrite | null;
+}
+
+export interface ReportWrite {
+  id: string;
+  groupId: string;
+  conversationId: string;
+  messageId: string;
+  reporterId: string;
+  senderId: string;
+  content: string;
+  reason: string | null;
+  createdAt: number;
+}
+
+export type ReportRecord = ReportWrite;
+
 export interface Store {
-  /** Creates or replaces a group by executing `planGroupWrite` (`group-plan.ts`) in one transaction. */
-  putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult>;
+  /**
+   * Creates or replaces a group by executing `planGroupWrite` (`group-plan.ts`) in one transaction.
+   * With `revealEvent` (webhooks on), the same transaction schedules the group's
+   * `group.revealed` event (`event.dueAt` is its `revealAt`): an unattempted one for another
+   * date is dropped, and the one for this date is stored once (`dedupeKey`).
+   */
+  putGroup(groupId: string, write: GroupWrite, now: number, revealEvent?: RevealEventWrite): Promise<PutGroupResult>;
   getGroup(groupId: string): Promise<GroupRecord | null>;
   /** Erases the group, its conversations, messages and cursors, from the files too. */
   deleteGroup(groupId: string): Promise<DeleteGroupResult>;
@@ -181,6 +266,36 @@ export interface Store {
   listMessages(conversationId: string, query: HistoryPageQuery): Promise<HistoryPage>;
   /** Moves the user's read cursor forward (never back, never past the last seq). */
   markRead(conversationId: string, userId: string, upTo: number): Promise<{ upTo: number; moved: boolean }>;
+
+  /** One message of a conversation by its id; `null` when it is not there. */
+  getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null>;
+
+  /**
+   * Stores a report once per (message, reporter); with `event`, stores it in the same
+   * transaction, only when the report is new. Returns the stored report (the first one).
+   */
+  reportMessage(report: ReportWrite, event: WebhookEventWrite | null): Promise<{ report: ReportRecord; created: boolean }>;
+  /** A group's reports, newest first. */
+  listReports(groupId: string): Promise<ReportRecord[]>;
+
+  /** Unread notices due at `now` and not yet turned into an event, at most `limit`. */
+  listUnreadNoticesDue(now: number, limit: number): Promise<UnreadNoticeDue[]>;
+  /**
+   * Turns due notices into their events, each once, all in one transaction: marks a notice
+   * sent and stores its event, unless another relay did first (`false` for that one). An
+   * `event: null` drops its notice (nothing unread any more).
+   */
+  settleUnreadNotices(settlements: readonly UnreadNoticeSettlement[], now: number): Promise<boolean[]>;
+  /**
+   * Claims up to `limit` due, unleased pending events for `leaseMs` under `claimToken`
+   * (PostgreSQL: `FOR UPDATE SKIP LOCKED`), so each attempt is made by one relay.
+   */
+  claimWebhookEvents(now: number, leaseMs: number, limit: number, claimToken: string): Promise<WebhookEventRecord[]>;
+  /** Records an attempt's outcome and frees the lease; a no-op when the claim was lost. */
+  recordWebhookAttempt(id: string, claimToken: string, outcome: WebhookAttemptOutcome): Promise<void>;
+  /** Recent events of one status, newest first (for operators). */
+  listWebhookEvents(status: WebhookDeliveryStatus, limit: number): Promise<WebhookEventRecord[]>;
+  countPendingWebhookEvents(): Promise<number>;
 
   /** Resolves when the store can serve (for `/healthz`). */
   ping(): Promise<void>;

@@ -19,6 +19,7 @@ import {
   type MemberGroup,
   type Message,
   type ReadyFrame,
+  type ReportedFrame,
   type RevealFrame,
   type ServerFrame,
 } from '../../../protocol/index.js';
@@ -262,4 +263,9 @@ export function groupBody(group: GroupRecord): GroupResponse {
       assignments: group.assignments,
     },
   };
+}
+
+/** The answer to a REPORT, the same for a first report and a repeated one. */
+export function reportedFrame(conversationId: string, messageId: string): ReportedFrame {
+  return { type: 'REPORTED', conversationId, messageId };
 }

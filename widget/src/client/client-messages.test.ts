@@ -384,4 +384,23 @@ describe('SantaChatClient messages', () => {
     assert.deepEqual(client.conversations.map((c) => c.id), ['c3']);
     client.disconnect();
   });
+
+  it('sends REPORT with a trimmed reason cut to 500 characters, and tells of REPORTED', async () => {
+    const { client, network } = setup();
+    await client.connect();
+    const socket = await openAndReady(network, [conversation('c1')]);
+    const reported: ClientEventMap['reported'][] = [];
+    client.on('reported', (detail) => reported.push(detail));
+    assert.equal(client.report('c1', 'm_1', `  ${'x'.repeat(600)}  `), true);
+    assert.equal(client.report('c1', 'm_2', '   '), true);
+    assert.deepEqual(socket.framesOf('REPORT'), [
+      { type: 'REPORT', conversationId: 'c1', messageId: 'm_1', reason: 'x'.repeat(500) },
+      { type: 'REPORT', conversationId: 'c1', messageId: 'm_2' },
+    ]);
+    socket.deliver({ type: 'REPORTED', conversationId: 'c1', messageId: 'm_1' });
+    await flush();
+    assert.deepEqual(reported, [{ conversationId: 'c1', messageId: 'm_1' }]);
+    client.disconnect();
+    assert.equal(client.report('c1', 'm_3'), false, 'no socket: nothing is queued');
+  });
 });

@@ -267,8 +267,21 @@ export class SantaChatClient extends EventTarget {
         this.#emit('error', error);
         return;
       }
+      case 'REPORTED':
+        this.#emit('reported', withoutType(frame));
+        return;
       // PONG: proved the socket alive, which is all it is for.
     }
+  }
+
+  /**
+   * Reports a message of the other side to the group's organizer, with an optional reason
+   * (cut to 500 characters). `reported` follows once the relay stored it; false when no socket
+   * could carry it now (nothing is queued: the user tries again).
+   */
+  report(conversationId: string, messageId: string, reason = ''): boolean {
+    const trimmed = reason.trim().slice(0, LIMITS.maxReportReasonLength);
+    return this.#connection.send({ type: 'REPORT', conversationId, messageId, ...(trimmed ? { reason: trimmed } : {}) });
   }
 
   #onReady(frame: ReadyFrame): void {

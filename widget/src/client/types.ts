@@ -77,6 +77,8 @@ export interface ClientEventMap {
   read: { conversationId: string; readerId: string; upTo: number };
   reveal: { conversationId: string; alias: string; peer: Peer; participants: string[] };
   error: { code: string; message: string; conversationId?: string; clientId?: string };
+  /** The relay stored this user's report of a message (`REPORTED`; a repeat is answered the same). */
+  reported: { conversationId: string; messageId: string };
 }
 
 /** What `new SantaChatClient(options)` takes. */

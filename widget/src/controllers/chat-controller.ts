@@ -35,6 +35,8 @@ export class ChatController implements ReactiveController {
   /** The group the counts were last reported for (undefined before the first update). */
   #reportedGroupId: string | undefined;
   readonly #typingUntil = new Map<string, number>();
+  /** Messages this user reported (as the relay confirmed): they show "Reported". */
+  readonly reported = new Set<string>();
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: ChatHost) {
@@ -121,6 +123,11 @@ export class ChatController implements ReactiveController {
 
   typing(conversationId: string): void {
     this.client?.typing(conversationId);
+  }
+
+  /** As `SantaChatClient.report`; false when there is no client or no socket. */
+  report(conversationId: string, messageId: string, reason: string): boolean {
+    return this.client?.report(conversationId, messageId, reason) ?? false;
   }
 
   retry(clientId: string): void {
@@ -229,6 +236,10 @@ export class ChatController implements ReactiveController {
       client.on('conversations', reportUnread),
       client.on('messages', rerender),
       client.on('groups', rerender),
+      client.on('reported', (detail) => {
+        this.reported.add(detail.messageId);
+        rerender();
+      }),
       client.on('unread', reportUnread),
       client.on('message', (detail) => {
         this.#typingUntil.delete(detail.conversationId);

@@ -51,5 +51,11 @@ export const de: Strings = {
   ideas: 'Ideen',
   ideasLabel: 'Fragen zum Stellen',
   prompts: 'Welche Größe trägst du?\nLieblingsfarben?\nGibt es etwas, das du nicht essen oder benutzen kannst?\nWas machst du in deiner Freizeit?\nGibt es eine Wunschliste?',
+  report: 'Melden',
+  reportQuestion: 'Diese Nachricht der Organisation melden?',
+  reportReason: 'Grund (optional)',
+  reportSend: 'Meldung senden',
+  reported: 'Gemeldet',
+  cancel: 'Abbrechen',
 };
 export default de;

@@ -51,5 +51,11 @@ export const es: Strings = {
   ideas: 'Ideas',
   ideasLabel: 'Preguntas para hacer',
   prompts: '¿Qué talla usas?\n¿Tus colores favoritos?\n¿Hay algo que no puedas comer o usar?\n¿Qué te gusta hacer en tu tiempo libre?\n¿Tienes una lista de deseos?',
+  report: 'Denunciar',
+  reportQuestion: '¿Denunciar este mensaje a la organización?',
+  reportReason: 'Motivo (opcional)',
+  reportSend: 'Enviar denuncia',
+  reported: 'Denunciado',
+  cancel: 'Cancelar',
 };
 export default es;

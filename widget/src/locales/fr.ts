@@ -51,5 +51,11 @@ export const fr: Strings = {
   ideas: 'Idées',
   ideasLabel: 'Questions à poser',
   prompts: 'Quelle taille portes-tu ?\nTes couleurs préférées ?\nY a-t-il quelque chose que tu ne peux pas manger ou utiliser ?\nQu’aimes-tu faire pendant ton temps libre ?\nAs-tu une liste de souhaits ?',
+  report: 'Signaler',
+  reportQuestion: 'Signaler ce message à l’organisateur ?',
+  reportReason: 'Motif (facultatif)',
+  reportSend: 'Envoyer le signalement',
+  reported: 'Signalé',
+  cancel: 'Annuler',
 };
 export default fr;

@@ -51,5 +51,11 @@ export const nl: Strings = {
   ideas: 'Ideeën',
   ideasLabel: 'Vragen om te stellen',
   prompts: 'Welke maat heb je?\nLievelingskleuren?\nIs er iets wat je niet kunt eten of gebruiken?\nWat doe je graag in je vrije tijd?\nIs er een verlanglijstje?',
+  report: 'Melden',
+  reportQuestion: 'Dit bericht melden bij de organisator?',
+  reportReason: 'Reden (optioneel)',
+  reportSend: 'Melding versturen',
+  reported: 'Gemeld',
+  cancel: 'Annuleren',
 };
 export default nl;

@@ -51,5 +51,11 @@ export const pl: Strings = {
   ideas: 'Pomysły',
   ideasLabel: 'Pytania do zadania',
   prompts: 'Jaki nosisz rozmiar?\nUlubione kolory?\nCzy jest coś, czego nie możesz jeść lub używać?\nCo lubisz robić w wolnym czasie?\nCzy masz listę życzeń?',
+  report: 'Zgłoś',
+  reportQuestion: 'Zgłosić tę wiadomość organizatorowi?',
+  reportReason: 'Powód (opcjonalnie)',
+  reportSend: 'Wyślij zgłoszenie',
+  reported: 'Zgłoszono',
+  cancel: 'Anuluj',
 };
 export default pl;

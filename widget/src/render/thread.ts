@@ -19,6 +19,11 @@ export interface ThreadView {
   onDiscard: (clientId: string) => void;
   /** The `seq` of the own message to mark "Seen" (`seenSeq`); 0 or absent: none. */
   seenSeq?: number;
+  /** Messages this user reported (the relay confirmed), and the one whose report form is open. */
+  reported: ReadonlySet<string>;
+  reportingId: string | null;
+  onReport: (messageId: string | null) => void;
+  onReportConfirm: (messageId: string, reason: string) => void;
 }
 
 /** Messages from one side this close together form a run, and only its last shows the time. */
@@ -62,6 +67,7 @@ interface Rendered {
   peer?: string;
   relative?: string;
   seen?: boolean;
+  report?: string;
   result?: TemplateResult;
 }
 const rendered = new WeakMap<ChatMessage, Rendered>();
@@ -101,6 +107,8 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView, 
     const relative = entry.fixed ?? relativeTime(new Date(entry.time), now, locale);
     if (Math.abs(now.getTime() - entry.time) >= DAY) entry.fixed = relative;
     const seen = message.status === 'sent' && message.seq === view.seenSeq;
+    const report =
+      own || message.status !== 'sent' ? '' : view.reported.has(message.id) ? 'done' : view.reportingId === message.id ? 'open' : 'can';
     if (
       entry.result &&
       entry.locale === locale &&
@@ -109,18 +117,19 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView, 
       entry.last === last &&
       entry.peer === peer &&
       entry.relative === relative &&
-      entry.seen === seen
+      entry.seen === seen &&
+      entry.report === report
     ) {
       return entry.result;
     }
-    Object.assign(entry, { locale, strings, own, last, peer, relative, seen });
+    Object.assign(entry, { locale, strings, own, last, peer, relative, seen, report });
     // "Seen" shows under the message it belongs to even inside a run; the time only under a run's last.
-    const sent = own
+    const after = own
       ? seen
         ? html`<span class="seen">${strings.seen}</span>`
         : html`<span class="visually-hidden">${strings.sent}</span>`
-      : nothing;
-    meta = last ? html`<time datetime=${message.timestamp} title=${entry.title}>${relative}</time> ${sent}` : html`${sent}`;
+      : reportControl(key, report, view);
+    meta = last ? html`<time datetime=${message.timestamp} title=${entry.title}>${relative}</time> ${after}` : html`${after}`;
   }
   // One template whatever the status, so a message going from sending to sent keeps its
   // element (only its class and meta change) rather than being replaced, and announced again.
@@ -131,6 +140,21 @@ function renderMessage(message: ChatMessage, entry: Rendered, view: ThreadView, 
   </div>`;
   if (message.status === 'sent') entry.result = result;
   return result;
+}
+
+/** "Report" on a message of the other side: a button, then a confirmation with an optional reason, then "Reported". */
+function reportControl(messageId: string, state: string, view: ThreadView): TemplateResult {
+  const { strings } = view;
+  if (state === 'done') return html`<span>${strings.reported}</span>`;
+  if (state === 'can') return html`<button type="button" @click=${() => view.onReport(messageId)}>${strings.report}</button>`;
+  const submit = (event: Event): void => {
+    event.preventDefault();
+    view.onReportConfirm(messageId, String(new FormData(event.target as HTMLFormElement).get('reason') ?? ''));
+  };
+  return html`<form class="report-form" @submit=${submit}>
+    <label>${strings.reportQuestion} <textarea name="reason" maxlength="500" rows="2" placeholder=${strings.reportReason} aria-label=${strings.reportReason}></textarea></label>
+    <span><button type="submit">${strings.reportSend}</button> <button type="button" @click=${() => view.onReport(null)}>${strings.cancel}</button></span>
+  </form>`;
 }
 
 /** The reveal moment, placed where `revealAt` falls among the messages. */

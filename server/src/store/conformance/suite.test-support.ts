@@ -3,6 +3,7 @@ import { conversationCases } from './conversations.test-support.js';
 import type { OpenStore } from './fixtures.test-support.js';
 import { groupCases } from './groups.test-support.js';
 import { messageCases } from './messages.test-support.js';
+import { webhookCases } from './webhooks.test-support.js';
 
 export type { OpenStore } from './fixtures.test-support.js';
 
@@ -16,5 +17,6 @@ export function runStoreConformance(label: string, openStore: OpenStore): void {
     describe('groups', () => groupCases(openStore));
     describe('conversations', () => conversationCases(openStore));
     describe('messages', () => messageCases(openStore));
+    describe('webhooks and reports', () => webhookCases(openStore));
   });
 }

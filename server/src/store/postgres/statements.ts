@@ -146,18 +146,6 @@ export const sql = {
     SELECT ${messageColumns} FROM messages
     WHERE conversation_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3`,
 
-  /**
-   * Moves the cursor to min(max(upTo, 0), last_seq) if that is further than it is; a row comes
-   * back only when it moved. Nothing is written for an unknown conversation or a target of 0.
-   * `$1` conversation, `$2` user, `$3` upTo.
-   */
-  advanceReadCursor: `
-    INSERT INTO read_cursors (conversation_id, user_id, up_to)
-    SELECT c.id, $2, LEAST(GREATEST($3::bigint, 0), c.last_seq)
-    FROM conversations c
-    WHERE c.id = $1 AND LEAST(GREATEST($3::bigint, 0), c.last_seq) > 0
-    ON CONFLICT (conversation_id, user_id) DO UPDATE SET up_to = excluded.up_to
-    WHERE read_cursors.up_to < excluded.up_to
-    RETURNING up_to`,
+  // Moving the cursor: `webhookSql.advanceReadCursorAndRearm`, which also re-arms an unread notice.
   selectReadCursor: 'SELECT up_to FROM read_cursors WHERE conversation_id = $1 AND user_id = $2',
 } as const;

@@ -126,7 +126,7 @@ function definePostgresTests(): void {
           );
           assert.deepEqual(
             tables.rows.map((row) => row.table_name),
-            ['assignments', 'conversations', 'groups', 'members', 'messages', 'read_cursors', 'schema_migrations'],
+            ['assignments', 'conversations', 'groups', 'members', 'messages', 'read_cursors', 'reports', 'schema_migrations', 'unread_notices', 'webhook_events'],
           );
           const stored = await admin.query(`SELECT reveal_at FROM ${quoteIdentifier(schema)}.groups`);
           assert.equal(stored.rows[0]?.reveal_at, String(groupWrite().revealAt), 'other pools still read BIGINT as text');

@@ -3,6 +3,8 @@ import { planGroupWrite, type ExistingGroup, type PairState } from '../group-pla
 import { newConversationId, newMessageId, newSantaAlias } from '../ids.js';
 import { applyPostgresMigrations, postgresMigrations } from './migrations.js';
 import { sql } from './statements.js';
+import { webhookSql } from './webhook-statements.js';
+import { toReportRecord, toWebhookEventRecord, type ReportRow, type WebhookEventRow } from '../webhook-rows.js';
 import {
   toConversationContext,
   toConversationOverview,
@@ -28,7 +30,16 @@ import type {
   MemberRecord,
   MessageRecord,
   PutGroupResult,
+  ReportRecord,
+  ReportWrite,
+  RevealEventWrite,
   Store,
+  UnreadNoticeDue,
+  UnreadNoticeSettlement,
+  WebhookAttemptOutcome,
+  WebhookDeliveryStatus,
+  WebhookEventRecord,
+  WebhookEventWrite,
 } from '../store.js';
 
 export interface PostgresStoreOptions {
@@ -157,7 +168,7 @@ export class PostgresStore implements Store {
     this.#settings = settings;
   }
 
-  async putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
+  async putGroup(groupId: string, write: GroupWrite, now: number, revealEvent?: RevealEventWrite): Promise<PutGroupResult> {
     return this.#transaction(async (client) => {
       let existing = await readExistingGroup(client, groupId);
       let plan = planGroupWrite(groupId, existing, write, now);
@@ -213,6 +224,10 @@ export class PostgresStore implements Store {
           if (lastSeq !== undefined) closed.push({ ...context, conversation: { ...context.conversation, lastSeq } });
         }
       }
+      if (revealEvent !== undefined) {
+        await client.query(webhookSql.dropUnattemptedReveals, [groupId, revealEvent.dedupeKey]);
+        await insertEvent(client, revealEvent.event, revealEvent.dedupeKey);
+      }
       return { created: existing === null, group: record, closed, revealed: plan.revealed };
     });
   }
@@ -236,6 +251,7 @@ export class PostgresStore implements Store {
         toConversationContext,
       );
       await client.query(sql.deleteGroup, [groupId]);
+      await client.query(webhookSql.deleteEventsOfGroup, [groupId]);
       return { deleted: true, closed };
     });
   }
@@ -334,6 +350,9 @@ export class PostgresStore implements Store {
           // process: undo the counter bump, so seq stays gapless.
           if (row.stored_seq === null) throw new DuplicateClientId();
           message.seq = row.stored_seq;
+          if (input.noticeDueAt !== undefined) {
+            await client.query(webhookSql.armUnreadNotice, [message.conversationId, message.senderId, input.noticeDueAt]);
+          }
           return 'stored';
         });
       } catch (error) {
@@ -377,11 +396,104 @@ export class PostgresStore implements Store {
   async markRead(conversationId: string, userId: string, upTo: number): Promise<{ upTo: number; moved: boolean }> {
     // One statement moves the cursor only forward, so concurrent marks (two tabs, two
     // processes) cannot move it back; when it did not move, the cursor as it is now is the answer.
-    const advanced = (await this.#pool.query<{ up_to: number }>(sql.advanceReadCursor, [conversationId, userId, upTo]))
-      .rows[0];
+    // It also re-arms the reader's unread notice when they have read everything (webhooks).
+    const advanced = (
+      await this.#pool.query<{ up_to: number }>(webhookSql.advanceReadCursorAndRearm, [conversationId, userId, upTo])
+    ).rows[0];
     if (advanced !== undefined) return { upTo: advanced.up_to, moved: true };
     const current = (await this.#pool.query<{ up_to: number }>(sql.selectReadCursor, [conversationId, userId])).rows[0];
     return { upTo: current?.up_to ?? 0, moved: false };
+  }
+
+  async getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null> {
+    const row = (await this.#pool.query<MessageRow>(webhookSql.selectMessage, [conversationId, messageId])).rows[0];
+    return row === undefined ? null : toMessageRecord(row);
+  }
+
+  async reportMessage(report: ReportWrite, event: WebhookEventWrite | null): Promise<{ report: ReportRecord; created: boolean }> {
+    return this.#transaction(async (client) => {
+      const inserted = await client.query(webhookSql.insertReport, [
+        report.id, report.groupId, report.conversationId, report.messageId, report.reporterId, report.senderId,
+        report.content, report.reason, report.createdAt,
+      ]);
+      const created = inserted.rowCount === 1;
+      if (created && event !== null) await insertEvent(client, event, null);
+      const stored = (await client.query<ReportRow>(webhookSql.selectReport, [report.messageId, report.reporterId])).rows[0];
+      if (stored === undefined) throw new Error(`report of ${report.messageId} vanished inside its transaction`);
+      return { report: toReportRecord(stored), created };
+    });
+  }
+
+  async listReports(groupId: string): Promise<ReportRecord[]> {
+    return (await this.#pool.query<ReportRow>(webhookSql.selectReportsOfGroup, [groupId])).rows.map(toReportRecord);
+  }
+
+  async listUnreadNoticesDue(now: number, limit: number): Promise<UnreadNoticeDue[]> {
+    const rows = (await this.#pool.query<ContextRow & { reader_id: string; due_at: number }>(webhookSql.selectNoticesDue, [now, limit]))
+      .rows;
+    const due: UnreadNoticeDue[] = [];
+    for (const row of rows) {
+      const summary = (
+        await this.#pool.query<{ unread: number; first_at: number | null; last_seq: number | null }>(webhookSql.selectUnreadSummary, [
+          row.id,
+          row.reader_id,
+        ])
+      ).rows[0];
+      const latest =
+        summary?.last_seq == null
+          ? undefined
+          : (await this.#pool.query<MessageRow>(webhookSql.selectMessageAtSeq, [row.id, summary.last_seq])).rows[0];
+      due.push({
+        context: toConversationContext(row),
+        readerId: row.reader_id,
+        dueAt: row.due_at,
+        unread: Number(summary?.unread ?? 0),
+        firstUnreadAt: summary?.first_at ?? null,
+        latest: latest === undefined ? null : toMessageRecord(latest),
+      });
+    }
+    return due;
+  }
+
+  async settleUnreadNotices(settlements: readonly UnreadNoticeSettlement[], now: number): Promise<boolean[]> {
+    if (settlements.length === 0) return [];
+    return this.#transaction(async (client) => {
+      const settled: boolean[] = [];
+      for (const { conversationId, readerId, event } of settlements) {
+        if (event === null) {
+          settled.push((await client.query(webhookSql.dropNotice, [conversationId, readerId])).rowCount === 1);
+          continue;
+        }
+        // The row lock this UPDATE takes makes a second relay's UPDATE wait, then find sent_at set.
+        if ((await client.query(webhookSql.markNoticeSent, [now, conversationId, readerId])).rowCount === 0) {
+          settled.push(false);
+          continue;
+        }
+        await insertEvent(client, event, null);
+        settled.push(true);
+      }
+      return settled;
+    });
+  }
+
+  async claimWebhookEvents(now: number, leaseMs: number, limit: number, claimToken: string): Promise<WebhookEventRecord[]> {
+    return (await this.#pool.query<WebhookEventRow>(webhookSql.claimEvents, [now, now + leaseMs, limit, claimToken])).rows.map(
+      toWebhookEventRecord,
+    );
+  }
+
+  async recordWebhookAttempt(id: string, claimToken: string, outcome: WebhookAttemptOutcome): Promise<void> {
+    await this.#pool.query(webhookSql.recordAttempt, [
+      id, claimToken, outcome.status, outcome.lastStatus, outcome.attemptedAt, outcome.nextAttemptAt, outcome.firstFailedAt,
+    ]);
+  }
+
+  async listWebhookEvents(status: WebhookDeliveryStatus, limit: number): Promise<WebhookEventRecord[]> {
+    return (await this.#pool.query<WebhookEventRow>(webhookSql.selectEventsByStatus, [status, limit])).rows.map(toWebhookEventRecord);
+  }
+
+  async countPendingWebhookEvents(): Promise<number> {
+    return Number((await this.#pool.query<{ count: number }>(webhookSql.countPending)).rows[0]?.count ?? 0);
   }
 
   async ping(): Promise<void> {
@@ -437,6 +549,12 @@ export class PostgresStore implements Store {
       throw error;
     }
   }
+}
+
+async function insertEvent(client: pg.PoolClient, event: WebhookEventWrite, dedupeKey: string | null): Promise<void> {
+  await client.query(webhookSql.insertEvent, [
+    event.id, event.type, event.groupId, event.payload, dedupeKey, event.dueAt, event.createdAt,
+  ]);
 }
 
 function asError(value: unknown): Error {

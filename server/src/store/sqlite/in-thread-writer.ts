@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SqliteGroupCommit } from './group-commit.js';
 import type { SqliteStatements } from './statements.js';
+import { prepareSqliteWebhookStatements, type SqliteWebhookStatements } from './webhook-statements.js';
 import { runBatchedWrite, settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
 
 /**
@@ -10,15 +11,17 @@ import { runBatchedWrite, settle, type BatchedWrite, type BatchedWriter, type Ba
  */
 export class SqliteInThreadWriter implements BatchedWriter {
   readonly #statements: SqliteStatements;
+  readonly #webhooks: SqliteWebhookStatements;
   readonly #groupCommit: SqliteGroupCommit;
 
   constructor(database: Database.Database, statements: SqliteStatements) {
     this.#statements = statements;
+    this.#webhooks = prepareSqliteWebhookStatements(database);
     this.#groupCommit = new SqliteGroupCommit(database);
   }
 
   enqueue<W extends BatchedWrite>(write: W): Promise<BatchedWriteResults[W['kind']]> {
-    return this.#groupCommit.enqueue(() => runBatchedWrite(this.#statements, write) as BatchedWriteResults[W['kind']]);
+    return this.#groupCommit.enqueue(() => runBatchedWrite(this.#statements, this.#webhooks, write) as BatchedWriteResults[W['kind']]);
   }
 
   exclusive<T>(work: () => T): Promise<T> {

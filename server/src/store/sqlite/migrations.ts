@@ -109,4 +109,55 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX members_user ON members (user_id);
     `,
   },
+  {
+    // Webhooks and reports (docs/decisions/0017-webhook-queue.md). A notice row is armed by the
+    // append's own batch transaction and turned into an event by the sweeper; events are the
+    // durable queue, leased by the relay that sends them.
+    version: 4,
+    sql: `
+      CREATE TABLE unread_notices (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        user_id TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        sent_at INTEGER,
+        PRIMARY KEY (conversation_id, user_id)
+      );
+      CREATE INDEX unread_notices_due ON unread_notices (due_at) WHERE sent_at IS NULL;
+
+      CREATE TABLE webhook_events (
+        id TEXT PRIMARY KEY,
+        type TEXT NOT NULL,
+        group_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        dedupe_key TEXT UNIQUE,
+        status TEXT NOT NULL DEFAULT 'pending',
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_status TEXT,
+        last_attempt_at INTEGER,
+        next_attempt_at INTEGER NOT NULL,
+        first_failed_at INTEGER,
+        delivered_at INTEGER,
+        lease_until INTEGER NOT NULL DEFAULT 0,
+        claim_token TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX webhook_events_due ON webhook_events (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_events_status ON webhook_events (status, created_at);
+      CREATE INDEX webhook_events_group ON webhook_events (group_id);
+
+      CREATE TABLE reports (
+        id TEXT PRIMARY KEY,
+        group_id TEXT NOT NULL REFERENCES groups(id) ON DELETE CASCADE,
+        conversation_id TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        reporter_id TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        content TEXT NOT NULL,
+        reason TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (message_id, reporter_id)
+      );
+      CREATE INDEX reports_group ON reports (group_id, created_at);
+    `,
+  },
 ];

@@ -180,6 +180,19 @@ export function prepareSqliteStatements(database: Database.Database) {
     upsertReadCursor: database.prepare<[string, string, number]>(`
       INSERT INTO read_cursors (conversation_id, user_id, up_to) VALUES (?, ?, ?)
       ON CONFLICT (conversation_id, user_id) DO UPDATE SET up_to = excluded.up_to`),
+    // With webhooks: the reader's `message.unread` notice, armed by the append's transaction.
+    // An armed (or already sent) notice is kept, so a burst makes one notice.
+    armUnreadNotice: database.prepare<[{ conversationId: string; senderId: string; dueAt: number }]>(`
+      INSERT INTO unread_notices (conversation_id, user_id, due_at)
+      SELECT id, CASE WHEN santa_id = @senderId THEN giftee_id ELSE santa_id END, @dueAt
+      FROM conversations WHERE id = @conversationId
+      ON CONFLICT (conversation_id, user_id) DO NOTHING`),
+    // Re-arms: once the reader has read every message of the other side, the notice row goes.
+    rearmUnreadNotice: database.prepare<[{ conversationId: string; userId: string; upTo: number }]>(`
+      DELETE FROM unread_notices
+      WHERE conversation_id = @conversationId AND user_id = @userId
+        AND NOT EXISTS (SELECT 1 FROM messages
+          WHERE conversation_id = @conversationId AND seq > @upTo AND sender_id != @userId)`),
   };
 }
 

@@ -17,6 +17,8 @@ import {
 } from '../rows.js';
 import { prepareSqliteStatements, type SqliteStatements } from './statements.js';
 import { SqliteWriterThread } from './writer-thread.js';
+import { insertWebhookEvent, prepareSqliteWebhookStatements, type SqliteWebhookStatements } from './webhook-statements.js';
+import { toReportRecord, toWebhookEventRecord } from '../webhook-rows.js';
 import type { BatchedWriter } from './writes.js';
 import type {
   AppendMessageInput,
@@ -31,7 +33,16 @@ import type {
   MemberGroupRecord,
   MessageRecord,
   PutGroupResult,
+  ReportRecord,
+  ReportWrite,
+  RevealEventWrite,
   Store,
+  UnreadNoticeDue,
+  UnreadNoticeSettlement,
+  WebhookAttemptOutcome,
+  WebhookDeliveryStatus,
+  WebhookEventRecord,
+  WebhookEventWrite,
 } from '../store.js';
 
 /** What the connection actually runs with, as SQLite reports it (for tests and diagnostics). */
@@ -78,15 +89,17 @@ export class SqliteStore implements Store {
   /** Messages and read cursors, the writes of every frame, commit in batches (one fsync each). */
   readonly #writer: BatchedWriter;
   readonly #contexts = new ContextCache();
+  readonly #webhooks: SqliteWebhookStatements;
   #closing: Promise<void> | null = null;
 
   constructor(database: Database.Database, statements: SqliteStatements, writer: BatchedWriter) {
     this.#database = database;
     this.#statements = statements;
     this.#writer = writer;
+    this.#webhooks = prepareSqliteWebhookStatements(database);
   }
 
-  putGroup(groupId: string, write: GroupWrite, now: number): Promise<PutGroupResult> {
+  putGroup(groupId: string, write: GroupWrite, now: number, revealEvent?: RevealEventWrite): Promise<PutGroupResult> {
     return this.#writeGroup(groupId, () => {
       const statements = this.#statements;
       const plan = planGroupWrite(groupId, this.#existingGroup(groupId), write, now);
@@ -111,6 +124,10 @@ export class SqliteStore implements Store {
       for (const { conversation } of plan.closed) {
         statements.closeConversation.run(now, conversation.revealedAt, conversation.id);
       }
+      if (revealEvent !== undefined) {
+        this.#webhooks.dropUnattemptedReveals.run(groupId, revealEvent.dedupeKey);
+        this.#insertEvent(revealEvent.event, revealEvent.dedupeKey);
+      }
       return { created: plan.created, group: record, closed: plan.closed, revealed: plan.revealed };
     });
   }
@@ -127,6 +144,7 @@ export class SqliteStore implements Store {
       if (this.#statements.selectGroup.get(groupId) === undefined) return { deleted: false, closed: [] };
       const closed = this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext);
       this.#statements.deleteGroup.run(groupId);
+      this.#webhooks.deleteEventsOfGroup.run(groupId);
       return { deleted: true, closed };
     });
     // secure_delete zeroes the rows in the pages, but the WAL still holds the frames that wrote
@@ -223,6 +241,80 @@ export class SqliteStore implements Store {
 
   markRead(conversationId: string, userId: string, upTo: number): Promise<{ upTo: number; moved: boolean }> {
     return this.#writer.enqueue({ kind: 'markRead', conversationId, userId, upTo });
+  }
+
+  async getMessage(conversationId: string, messageId: string): Promise<MessageRecord | null> {
+    const row = this.#webhooks.selectMessage.get(conversationId, messageId);
+    return row === undefined ? null : toMessageRecord(row);
+  }
+
+  reportMessage(report: ReportWrite, event: WebhookEventWrite | null): Promise<{ report: ReportRecord; created: boolean }> {
+    return this.#writeBetweenBatches(() => {
+      const created =
+        this.#webhooks.insertReport.run({
+          id: report.id,
+          group_id: report.groupId,
+          conversation_id: report.conversationId,
+          message_id: report.messageId,
+          reporter_id: report.reporterId,
+          sender_id: report.senderId,
+          content: report.content,
+          reason: report.reason,
+          created_at: report.createdAt,
+        }).changes === 1;
+      if (created && event !== null) this.#insertEvent(event, null);
+      const stored = this.#webhooks.selectReport.get(report.messageId, report.reporterId);
+      if (stored === undefined) throw new Error(`report of ${report.messageId} vanished inside its transaction`);
+      return { report: toReportRecord(stored), created };
+    });
+  }
+
+  async listReports(groupId: string): Promise<ReportRecord[]> {
+    return this.#webhooks.selectReportsOfGroup.all(groupId).map(toReportRecord);
+  }
+
+  async listUnreadNoticesDue(now: number, limit: number): Promise<UnreadNoticeDue[]> {
+    return this.#read(() =>
+      this.#webhooks.selectNoticesDue.all(now, limit).map((row) => {
+        const summary = this.#webhooks.selectUnreadSummary.get(row.id, row.reader_id, row.reader_id);
+        const latest = summary?.last_seq == null ? undefined : this.#webhooks.selectMessageAtSeq.get(row.id, summary.last_seq);
+        return {
+          context: toConversationContext(row),
+          readerId: row.reader_id,
+          dueAt: row.due_at,
+          unread: summary?.unread ?? 0,
+          firstUnreadAt: summary?.first_at ?? null,
+          latest: latest === undefined ? null : toMessageRecord(latest),
+        };
+      }),
+    );
+  }
+
+  settleUnreadNotices(settlements: readonly UnreadNoticeSettlement[], now: number): Promise<boolean[]> {
+    if (settlements.length === 0) return Promise.resolve([]);
+    return this.#writer.enqueue({ kind: 'settleNotices', settlements: [...settlements], now });
+  }
+
+  claimWebhookEvents(now: number, leaseMs: number, limit: number, claimToken: string): Promise<WebhookEventRecord[]> {
+    // A read on this connection first: an idle queue adds no write to the batches.
+    if (this.#webhooks.anyClaimable.get(now, now) === undefined) return Promise.resolve([]);
+    return this.#writer.enqueue({ kind: 'claimEvents', now, leaseUntil: now + leaseMs, limit, token: claimToken });
+  }
+
+  async recordWebhookAttempt(id: string, claimToken: string, outcome: WebhookAttemptOutcome): Promise<void> {
+    await this.#writer.enqueue({ kind: 'recordAttempt', id, token: claimToken, outcome });
+  }
+
+  async listWebhookEvents(status: WebhookDeliveryStatus, limit: number): Promise<WebhookEventRecord[]> {
+    return this.#webhooks.selectEventsByStatus.all(status, limit).map(toWebhookEventRecord);
+  }
+
+  async countPendingWebhookEvents(): Promise<number> {
+    return this.#webhooks.countPending.get() ?? 0;
+  }
+
+  #insertEvent(event: WebhookEventWrite, dedupeKey: string | null): void {
+    insertWebhookEvent(this.#webhooks, event, dedupeKey);
   }
 
   async ping(): Promise<void> {

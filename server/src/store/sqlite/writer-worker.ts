@@ -8,11 +8,13 @@ import { SqliteBatch } from './batch.js';
 import { connectSqlite } from './connection.js';
 import { prepareSqliteStatements } from './statements.js';
 import { transferError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
+import { prepareSqliteWebhookStatements } from './webhook-statements.js';
 import { runBatchedWrite } from './writes.js';
 
 const port = parentPort!;
 const database = connectSqlite((workerData as { path: string }).path);
 const statements = prepareSqliteStatements(database);
+const webhooks = prepareSqliteWebhookStatements(database);
 const batch = new SqliteBatch(database);
 
 port.on('message', (message: ToWriterThread) => {
@@ -23,7 +25,7 @@ port.on('message', (message: ToWriterThread) => {
   }
   let reply: FromWriterThread;
   try {
-    const outcomes = batch.commit(message.writes.map((write) => () => runBatchedWrite(statements, write)));
+    const outcomes = batch.commit(message.writes.map((write) => () => runBatchedWrite(statements, webhooks, write)));
     reply = {
       type: 'committed',
       outcomes: outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false, error: transferError(outcome.error) })),

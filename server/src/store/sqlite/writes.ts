@@ -2,7 +2,20 @@ import { newMessageId } from '../ids.js';
 import { UndoWrite } from './batch.js';
 import { toMessageRecord } from '../rows.js';
 import type { SqliteStatements } from './statements.js';
-import type { AppendMessageInput, AppendMessageResult, MessageRecord } from '../store.js';
+import {
+  claimWebhookEvents,
+  recordWebhookAttempt,
+  settleUnreadNotices,
+  type SqliteWebhookStatements,
+} from './webhook-statements.js';
+import type {
+  AppendMessageInput,
+  AppendMessageResult,
+  MessageRecord,
+  UnreadNoticeSettlement,
+  WebhookAttemptOutcome,
+  WebhookEventRecord,
+} from '../store.js';
 
 /**
  * The writes of every frame, appends and read cursors, as plain data: they commit in batches,
@@ -10,11 +23,18 @@ import type { AppendMessageInput, AppendMessageResult, MessageRecord } from '../
  */
 export type BatchedWrite =
   | { kind: 'append'; input: AppendMessageInput }
-  | { kind: 'markRead'; conversationId: string; userId: string; upTo: number };
+  | { kind: 'markRead'; conversationId: string; userId: string; upTo: number }
+  // The webhook loop's writes (docs/decisions/0017-webhook-queue.md): in the batches, not beside them.
+  | { kind: 'settleNotices'; settlements: UnreadNoticeSettlement[]; now: number }
+  | { kind: 'claimEvents'; now: number; leaseUntil: number; limit: number; token: string }
+  | { kind: 'recordAttempt'; id: string; token: string; outcome: WebhookAttemptOutcome };
 
 export interface BatchedWriteResults {
   append: AppendMessageResult;
   markRead: { upTo: number; moved: boolean };
+  settleNotices: boolean[];
+  claimEvents: WebhookEventRecord[];
+  recordAttempt: null;
 }
 
 /** Where the store's batched writes commit, and how its other writes wait their turn. */
@@ -40,10 +60,19 @@ export function settle<T>(work: () => T): Promise<T> {
 }
 
 /** Runs one batched write inside its batch's transaction (`sqlite-batch.ts`). */
-export function runBatchedWrite(statements: SqliteStatements, write: BatchedWrite): unknown {
-  return write.kind === 'append'
-    ? appendMessage(statements, write.input)
-    : markRead(statements, write.conversationId, write.userId, write.upTo);
+export function runBatchedWrite(statements: SqliteStatements, webhooks: SqliteWebhookStatements, write: BatchedWrite): unknown {
+  switch (write.kind) {
+    case 'append':
+      return appendMessage(statements, write.input);
+    case 'markRead':
+      return markRead(statements, write.conversationId, write.userId, write.upTo);
+    case 'settleNotices':
+      return settleUnreadNotices(webhooks, write.settlements, write.now);
+    case 'claimEvents':
+      return claimWebhookEvents(webhooks, write);
+    case 'recordAttempt':
+      return recordWebhookAttempt(webhooks, write.id, write.token, write.outcome);
+  }
 }
 
 /**
@@ -73,6 +102,9 @@ function appendMessage(statements: SqliteStatements, input: AppendMessageInput):
     const original = statements.selectMessageByClientId.get(input.senderId, input.clientId!)!;
     throw new UndoWrite<AppendMessageResult>({ kind: 'duplicate', message: toMessageRecord(original) });
   }
+  if (input.noticeDueAt !== undefined) {
+    statements.armUnreadNotice.run({ conversationId: input.conversationId, senderId: input.senderId, dueAt: input.noticeDueAt });
+  }
   return { kind: 'stored', message };
 }
 
@@ -88,5 +120,7 @@ function markRead(
   const target = Math.min(Math.max(upTo, 0), conversation.last_seq);
   if (target <= current) return { upTo: current, moved: false };
   statements.upsertReadCursor.run(conversationId, userId, target);
+  // A PK lookup that finds nothing unless a notice is armed (webhooks on).
+  statements.rearmUnreadNotice.run({ conversationId, userId, upTo: target });
   return { upTo: target, moved: true };
 }
