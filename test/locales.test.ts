@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { DEFAULT_STRINGS } from '../widget/src/strings.js';
-import { dayLabel } from '../widget/src/time-format.js';
+import { DEFAULT_STRINGS } from '../widget/src/i18n/strings.js';
+import { dayLabel } from '../widget/src/i18n/time-format.js';
 
 const LOCALES = ['de', 'es', 'fr', 'nl', 'pl'];
 const GAME = { de: 'Wichteln', fr: 'Père Noël secret', es: 'amigo invisible', nl: 'Lootjes trekken', pl: 'Mikołajki' } as const;

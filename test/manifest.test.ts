@@ -100,7 +100,7 @@ function publicMembersInSource(): string[] {
 
 /** `'santa-chat-…': DetailType` entries of SantaChatEventMap in events.ts. */
 function eventMap(): Map<string, string> {
-  const source = read('widget/src/events.ts');
+  const source = read('widget/src/events/events.ts');
   const block = /export interface SantaChatEventMap \{([\s\S]*?)\n\}/.exec(source)?.[1];
   assert.ok(block, 'no SantaChatEventMap in events.ts');
   const events = new Map<string, string>();

@@ -8,7 +8,7 @@ import { sendMouse } from '@web/test-runner-commands';
 import { html, render } from 'lit';
 import type { ChatMessage } from '../../widget/src/client/types.js';
 import { renderThread } from '../../widget/src/render/thread.js';
-import { DEFAULT_STRINGS } from '../../widget/src/strings.js';
+import { DEFAULT_STRINGS } from '../../widget/src/i18n/strings.js';
 import { de } from '../../widget/src/locales/de.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
 import { chatFor, cleanup, connected, createGroup, openMatch, send, settled, shadow, until, untilMessages } from './harness.js';

@@ -7,7 +7,7 @@ import { expect } from '@open-wc/testing';
 import { html, render } from 'lit';
 import type { ChatMessage } from '../../widget/src/client/types.js';
 import { renderThread } from '../../widget/src/render/thread.js';
-import { DEFAULT_STRINGS } from '../../widget/src/strings.js';
+import { DEFAULT_STRINGS } from '../../widget/src/i18n/strings.js';
 import {
   bubbles,
   chatFor,

@@ -12,7 +12,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { checkContent, LIMITS } from '../../protocol/browser.js';
-import { DEFAULT_STRINGS, format } from '../../widget/src/strings.js';
+import { DEFAULT_STRINGS, format } from '../../widget/src/i18n/strings.js';
 import { CycleExchange } from '../helpers/exchange.js';
 import { putGroup, reportOfPage, sleep } from './harness.js';
 import type { XssReport } from './xss-page.js';

@@ -10,5 +10,5 @@ export { renderThread } from './render/thread.js';
 export { renderPrompts } from './render/prompts.js';
 export { seenSeq } from './render/seen.js';
 export { renderStartList } from './render/start-list.js';
-export { mentionsName } from './text.js';
+export { mentionsName } from './render/text.js';
 export { panelStyles } from './panel.styles.js';

@@ -5,12 +5,12 @@ import type { ClientConnectionState, UnreadCounts } from './client/types.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { ClockController } from './controllers/clock-controller.js';
 import { PageController } from './controllers/page-controller.js';
-import { emit, type SantaChatMessageDetail } from './events.js';
+import { emit, type SantaChatMessageDetail } from './events/events.js';
 import { renderLauncher, renderPreview } from './render/launcher.js';
 import { formatIsolated } from './render/isolate.js';
 import { conversationTitle, peerName, renderConversationTitle } from './render/labels.js';
 import { styles } from './santa-chat.styles.js';
-import { DEFAULT_STRINGS, format, type Strings } from './strings.js';
+import { DEFAULT_STRINGS, format, type Strings } from './i18n/strings.js';
 import { askNotificationPermission, notifyWhileHidden } from './notifications.js';
 
 /** The panel's module, loaded the first time any element shows a panel (0016-lazy-panel.md). */

@@ -15,8 +15,8 @@ export type {
   SantaChatMessageDetail,
   SantaChatRevealDetail,
   SantaChatUnreadDetail,
-} from './events.js';
-export { DEFAULT_STRINGS, type Strings } from './strings.js';
+} from './events/events.js';
+export { DEFAULT_STRINGS, type Strings } from './i18n/strings.js';
 
 if (!customElements.get('santa-chat')) customElements.define('santa-chat', SantaChat);
 

@@ -9,7 +9,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { Conversation, MemberGroup } from '../../../protocol/browser.js';
 import { SantaChatClient } from '../client/client.js';
 import { ClientConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from '../client/types.js';
-import { emit } from '../events.js';
+import { emit } from '../events/events.js';
 
 /** How long "typing…" shows after the other side's last TYPING. */
 const TYPING_SHOWN_MS = 4000;

@@ -4,8 +4,8 @@
  * its events as `on` + the event's name, for which React 19 and Preact add a listener.
  * Types only: nothing here exists at run time.
  */
-import type { SantaChatEventMap } from '../events.js';
-import type { Strings } from '../strings.js';
+import type { SantaChatEventMap } from '../events/events.js';
+import type { Strings } from '../i18n/strings.js';
 
 /** The element's attributes (custom-elements.json lists the same). */
 export interface SantaChatAttributes {

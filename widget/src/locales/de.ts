@@ -1,5 +1,5 @@
 /** German (Wichteln). Import and assign (`el.strings = de`), or set `lang="de"`. */
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n/strings.js';
 
 export const de: Strings = {
   openChat: 'Chat öffnen',

@@ -1,5 +1,5 @@
 /** Spanish (Amigo invisible). Import and assign (`el.strings = es`), or set `lang="es"`. */
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n/strings.js';
 
 export const es: Strings = {
   openChat: 'Abrir el chat',

@@ -1,5 +1,5 @@
 /** French (Père Noël secret). Import and assign (`el.strings = fr`), or set `lang="fr"`. */
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n/strings.js';
 
 export const fr: Strings = {
   openChat: 'Ouvrir la discussion',

@@ -1,5 +1,5 @@
 /** Dutch (Lootjes trekken). Import and assign (`el.strings = nl`), or set `lang="nl"`. */
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n/strings.js';
 
 export const nl: Strings = {
   openChat: 'Chat openen',

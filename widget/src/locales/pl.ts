@@ -1,5 +1,5 @@
 /** Polish (Mikołajki). Import and assign (`el.strings = pl`), or set `lang="pl"`. */
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n/strings.js';
 
 export const pl: Strings = {
   openChat: 'Otwórz czat',

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { ClientConnectionState, DisconnectReason } from '../client/types.js';
 import type { ChatController } from '../controllers/chat-controller.js';
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n/strings.js';
 
 /** The connection's state above the thread, when it is not simply connected. */
 export function renderBanner(chat: ChatController, strings: Strings): TemplateResult | typeof nothing {

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { LIMITS, checkContent, countCodePoints } from '../../../protocol/browser.js';
-import { format, type Strings } from '../strings.js';
+import { format, type Strings } from '../i18n/strings.js';
 
 export interface ComposerView {
   draft: string;

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Conversation } from '../../../protocol/browser.js';
-import { format, type Strings } from '../strings.js';
+import { format, type Strings } from '../i18n/strings.js';
 import { renderConversationTitle } from './labels.js';
 
 export function renderConversationList(

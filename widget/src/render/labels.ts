@@ -1,6 +1,6 @@
 import type { TemplateResult } from 'lit';
 import type { Conversation } from '../../../protocol/browser.js';
-import { format, type Strings } from '../strings.js';
+import { format, type Strings } from '../i18n/strings.js';
 import { formatIsolated } from './isolate.js';
 
 /** "Your giftee: Bob", "Your Secret Santa", or after the reveal "Your Secret Santa: Alice". */

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { format, type Strings } from '../strings.js';
+import { format, type Strings } from '../i18n/strings.js';
 
 /** The floating button that opens and closes the panel, with the unread badge. */
 export function renderLauncher(open: boolean, unreadTotal: number, strings: Strings, onToggle: () => void): TemplateResult {

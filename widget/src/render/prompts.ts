@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Conversation } from '../../../protocol/browser.js';
 import type { ChatMessage } from '../client/types.js';
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n/strings.js';
 
 export const PROMPTS_WHILE_SENT_UNDER = 3;
 

@@ -6,7 +6,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Conversation, MemberGroup } from '../../../protocol/browser.js';
-import type { Strings } from '../strings.js';
+import type { Strings } from '../i18n/strings.js';
 import { renderConversationItem, renderConversationList } from './conversation-list.js';
 import { formatIsolated } from './isolate.js';
 

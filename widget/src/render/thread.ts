@@ -1,10 +1,10 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Conversation } from '../../../protocol/browser.js';
 import type { ChatMessage } from '../client/types.js';
-import { format, type Strings } from '../strings.js';
-import { linkify } from '../text.js';
+import { format, type Strings } from '../i18n/strings.js';
+import { linkify } from './text.js';
 import { formatIsolated } from './isolate.js';
-import { DAY, dayKey, dayLabel, fullTime, relativeTime } from '../time-format.js';
+import { DAY, dayKey, dayLabel, fullTime, relativeTime } from '../i18n/time-format.js';
 
 export interface ThreadView {
   conversation: Conversation;

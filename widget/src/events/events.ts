@@ -2,8 +2,8 @@
  * The element's events: prefixed `santa-chat-`, bubbling and composed so host pages can
  * listen on any ancestor, typed in one place.
  */
-import type { ClientConnectionState, DisconnectReason, UnreadCounts } from './client/types.js';
-import type { Message, Peer } from '../../protocol/browser.js';
+import type { ClientConnectionState, DisconnectReason, UnreadCounts } from '../client/types.js';
+import type { Message, Peer } from '../../../protocol/browser.js';
 
 /** `detail` of `santa-chat-message`: a message from the other side arrived. */
 export interface SantaChatMessageDetail {
