@@ -103,7 +103,7 @@ describe('accessibility', () => {
       await expect(gifteeChat, `${theme}: launcher list`).to.be.accessible();
 
       // The list's focus ring is drawn inside the button, where the scroll box cannot clip it.
-      const item = shadow(gifteeChat).querySelector<HTMLButtonElement>('.list button')!;
+      const item = shadow(gifteeChat).querySelector<HTMLButtonElement>('.list button[data-conversation-id]')!;
       await sendKeys({ press: 'Tab' });
       await until(() => shadow(gifteeChat).activeElement !== null, 'focus in the panel');
       item.focus();

@@ -259,7 +259,7 @@ describe('element API', () => {
         expect(element.connectionState).to.equal('disconnected');
         expect(errors.events.map((event) => [event.target, event.detail.code])).to.deep.equal([[element, 'UNAUTHENTICATED']]);
         const notice = shadow(element).querySelector('.banner[role="alert"]');
-        expect(notice?.textContent).to.include('Your session has ended');
+        expect(notice?.textContent).to.include('Chat could not sign in');
         element.setAttribute('token', await tokenFor(santa.id));
         await connected(element);
         await element.updateComplete;

@@ -73,6 +73,10 @@ function threadOf(messages: ChatMessage[], locale: string, strings = DEFAULT_STR
       onLoadOlder: () => {},
       onRetry: () => {},
       onDiscard: () => {},
+      reported: new Set<string>(),
+      reportingId: null,
+      onReport: () => {},
+      onReportConfirm: () => {},
     })}`,
     container,
   );

@@ -238,6 +238,10 @@ describe('messaging', () => {
         onLoadOlder: () => {},
         onRetry: () => {},
         onDiscard: () => {},
+        reported: new Set<string>(),
+        reportingId: null,
+        onReport: () => {},
+        onReportConfirm: () => {},
       })}`,
       container,
     );
