@@ -177,7 +177,7 @@ function headersOf(entries: Record<string, string | undefined>): Record<string, 
 function participantRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
   return fc
     .record({
-      route: fc.constantFrom('open', 'open', 'list', 'history'),
+      route: fc.constantFrom('open', 'open', 'list', 'groups', 'history'),
       method: fc.oneof({ arbitrary: fc.constant('natural'), weight: 8 }, { arbitrary: fc.constantFrom('PUT', 'DELETE', 'PATCH', 'OPTIONS'), weight: 2 }),
       group: fc.oneof({ arbitrary: fc.constantFrom('office', 'lonely').map((id) => ({ raw: id, id, exact: true })), weight: 8 }, { arbitrary: idSegment, weight: 3 }, { arbitrary: hugeSegment, weight: 1 }),
       conversation: fc.oneof(
@@ -196,7 +196,7 @@ function participantRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
       const natural = route === 'open' ? 'POST' : 'GET';
       const method = methodChoice === 'natural' ? natural : methodChoice;
       const segment = route === 'open' ? group : route === 'history' ? conversation : { raw: '', exact: true };
-      const path = route === 'open' ? `/groups/${group.raw}/conversation` : route === 'list' ? '/conversations' : `/conversations/${conversation.raw}/messages${query.raw}`;
+      const path = route === 'open' ? `/groups/${group.raw}/conversation` : route === 'list' ? '/conversations' : route === 'groups' ? '/groups' : `/conversations/${conversation.raw}/messages${query.raw}`;
       const sendsBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
       const request: FuzzRequest = {
         label: `${method} ${route}`,
@@ -219,7 +219,7 @@ function participantRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
 }
 
 function routeStatus(world: HttpWorld, route: string, user: string, group: Segment, conversation: Segment, query: Query, body: Body): number {
-  if (route === 'list') return 200;
+  if (route === 'list' || route === 'groups') return 200;
   if (route === 'history') {
     if (!query.valid) return 400;
     const mine = conversation.id === world.aliceBobConversationId && (user === 'alice' || user === 'bob');
@@ -347,7 +347,7 @@ function otherRequest(world: HttpWorld): fc.Arbitrary<FuzzRequest> {
         fc.constantFrom('/', '/demo/api/token', '/demo/api/people', '/demo/api/reset', '/ws', '/groupsx/a/conversation', '/conversation',
           '/healthz/x', '/metrics.json', '/santa-chat.js.map', '/index.html').map((path) => ({ path, allowed: [404] })),
         // Prefixes of real routes: their guards (origin, token) may answer first.
-        fc.constantFrom('/admin', '/admin/groups', '/groups', '/groups/', '/conversations/', '/%2fadmin%2fgroups%2foffice', '//admin/groups/office',
+        fc.constantFrom('/admin', '/admin/groups', '/groups/', '/conversations/', '/%2fadmin%2fgroups%2foffice', '//admin/groups/office',
           '/conversations/x/messages/y', '/groups/office/conversation/x').map((path) => ({ path, allowed: [...ANY_REFUSAL, 204] })),
         fc.array(idSegment.filter((segment) => segment.exact), { minLength: 1, maxLength: 3 })
           .map((segments) => ({ path: `/x-${segments.map((segment) => segment.raw).join('/')}`, allowed: [404] })),
