@@ -2,23 +2,33 @@
  * Gives the browser tests a real relay: started on port 0 when the dev server starts,
  * allowing the dev server's origin, and a few dev-server routes under `/__relay/` that the
  * tests call (from the page) to mint tokens, register groups and stop or restart the relay.
- * Only for tests: none of this exists in the product.
+ * The relay sends its webhooks to a real receiver in this process (signed with the test
+ * secret); `/__relay/webhooks` lists what it received, each delivery's signature checked as a
+ * host would. Only for tests: none of this exists in the product.
  */
 import type { Context, Next } from 'koa';
 import { startTestRelay, TEST_ADMIN_TOKEN, type TestRelay } from '../helpers/relay.js';
+import { TEST_WEBHOOK_SECRET, WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 interface RelayHandle {
   relay: TestRelay | undefined;
+  receiver: WebhookReceiver | undefined;
   port: number;
   dataDir: string | undefined;
   allowedOrigins: string[];
 }
 
-const handle: RelayHandle = { relay: undefined, port: 0, dataDir: undefined, allowedOrigins: [] };
+const handle: RelayHandle = { relay: undefined, receiver: undefined, port: 0, dataDir: undefined, allowedOrigins: [] };
 
 async function start(): Promise<TestRelay> {
+  handle.receiver ??= await WebhookReceiver.start();
   const relay = await startTestRelay({
-    config: { port: handle.port, allowedOrigins: handle.allowedOrigins },
+    config: {
+      port: handle.port,
+      allowedOrigins: handle.allowedOrigins,
+      // Unread notices only after an hour: the browser tests look at reports, not notices.
+      webhooks: { url: handle.receiver.url, secret: TEST_WEBHOOK_SECRET, notifyAfterMs: 3_600_000, previews: false, retryBaseMs: 200, pollMs: 100 },
+    },
     ...(handle.dataDir ? { dataDir: handle.dataDir } : {}),
   });
   handle.relay = relay;
@@ -39,6 +49,8 @@ export function relayPlugin() {
     async serverStop() {
       await handle.relay?.stop();
       handle.relay = undefined;
+      await handle.receiver?.close();
+      handle.receiver = undefined;
     },
   };
 }
@@ -94,6 +106,10 @@ export async function relayMiddleware(context: Context, next: Next): Promise<voi
     });
     context.status = response.status;
     context.body = await response.json();
+  } else if (route === 'webhooks') {
+    // Every delivery the receiver got, verified with the host helper (a bad signature throws).
+    const receiver = handle.receiver;
+    context.body = { deliveries: (receiver?.deliveries ?? []).map((delivery) => ({ id: delivery.id, event: receiver!.verify(delivery) })) };
   } else if (route === 'stop') {
     await relay?.close();
     handle.relay = undefined;

@@ -4,13 +4,21 @@
  * organizer with the real sender.
  */
 import { expect } from '@open-wc/testing';
+import type { WebhookEvent } from '../../protocol/webhooks.js';
 import { chatFor, cleanup, connected, createGroup, messageElements, openMatch, send, shadow, until, untilMessages } from './harness.js';
+import { RawParticipant } from './headless.js';
+
+/** What the host's webhook receiver got (signatures checked by the relay plugin). */
+async function webhookEvents(): Promise<WebhookEvent[]> {
+  const { deliveries } = (await (await fetch('/__relay/webhooks')).json()) as { deliveries: { id: string; event: WebhookEvent }[] };
+  return deliveries.map(({ event }) => event);
+}
 
 describe('report', () => {
   afterEach(cleanup);
 
-  it('reports a message of the other side with a reason, and shows it reported', async () => {
-    const { groupId, santa, giftee } = await createGroup();
+  it('reports a message of the other side with a reason, shows it reported, and the host hears of it', async () => {
+    const { groupId, santa, giftee, third } = await createGroup();
     const santaChat = await chatFor(santa.id, { mode: 'inline' });
     const gifteeChat = await chatFor(giftee.id, { mode: 'inline' });
     await connected(santaChat, gifteeChat);
@@ -38,10 +46,42 @@ describe('report', () => {
     expect(shadow(gifteeChat).querySelector('.report-form')).to.equal(null);
 
     const response = await fetch(`/__relay/reports/${groupId}`);
-    const { reports } = (await response.json()) as { reports: { senderId: string; reporterId: string; reason: string; text: string }[] };
+    const { reports } = (await response.json()) as { reports: { senderId: string; reporterId: string; reason: string; text: string; messageId: string; conversationId: string }[] };
     expect(reports.map(({ senderId, reporterId, reason, text }) => ({ senderId, reporterId, reason, text }))).to.deep.equal([
       { senderId: santa.id, reporterId: giftee.id, reason: 'Rude', text: 'Something unkind' },
     ]);
+    const [{ messageId, conversationId }] = reports as [(typeof reports)[number]];
+
+    // The host's webhook receiver gets message.reported, signed, with the real sender.
+    let reported: Extract<WebhookEvent, { type: 'message.reported' }> | undefined;
+    for (let tries = 0; reported === undefined && tries < 50; tries += 1) {
+      const events = await webhookEvents();
+      reported = events.find((event) => event.type === 'message.reported' && event.data.messageId === messageId) as typeof reported;
+      if (reported === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(reported, 'message.reported reaches the receiver').to.not.equal(undefined);
+    expect({ ...reported!.data, reportedAt: undefined }).to.deep.equal({
+      groupId,
+      conversationId,
+      messageId,
+      reporterId: giftee.id,
+      senderId: santa.id,
+      text: 'Something unkind',
+      reason: 'Rude',
+      reportedAt: undefined,
+    });
+
+    // A stranger to the conversation (the group's third member) cannot report the message.
+    const stranger = await RawParticipant.connect(third.id);
+    try {
+      stranger.send({ type: 'REPORT', conversationId, messageId });
+      expect((await stranger.next('ERROR')).code).to.equal('FORBIDDEN');
+    } finally {
+      stranger.close();
+    }
+    const after = (await (await fetch(`/__relay/reports/${groupId}`)).json()) as { reports: unknown[] };
+    expect(after.reports.length).to.equal(1, 'the stranger\'s report is not stored');
+    expect((await webhookEvents()).filter((event) => event.type === 'message.reported' && event.data.messageId === messageId).length).to.equal(1);
   });
 
   it('cancels without reporting', async () => {
