@@ -52,6 +52,8 @@ export class WebhookWorker {
   readonly #abort = new AbortController();
   #timer: NodeJS.Timeout | null = null;
   #ticking: Promise<void> | null = null;
+  /** The last claim filled every free slot: more events may be due than one round took. */
+  #backlog = false;
   #stopped = false;
 
   constructor(options: WebhookWorkerOptions) {
@@ -91,7 +93,9 @@ export class WebhookWorker {
 
   #schedule(delayMs: number): void {
     if (this.#stopped) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
+      this.#timer = null;
       this.#ticking = this.tick().finally(() => {
         this.#ticking = null;
         this.#schedule(this.#pollMs);
@@ -107,6 +111,7 @@ export class WebhookWorker {
       const room = CONCURRENT_ATTEMPTS - this.#inFlight.size;
       if (room > 0 && !this.#stopped && this.#sender !== null) {
         const claimed = await this.#store.claimWebhookEvents(this.#now(), this.#leaseMs, room, this.#claimToken);
+        this.#backlog = claimed.length === room;
         for (const event of claimed) this.#track(this.#attempt(event));
       }
       this.#metrics.webhookPending(await this.#store.countPendingWebhookEvents());
@@ -139,9 +144,20 @@ export class WebhookWorker {
     }
   }
 
+  /**
+   * When an attempt ends while a backlog is waiting, the next round starts at once instead of
+   * at the next poll: a queue of many due events drains at the receiver's pace, not at
+   * CONCURRENT_ATTEMPTS per `pollMs`.
+   */
   #track(attempt: Promise<void>): void {
     this.#inFlight.add(attempt);
-    void attempt.finally(() => this.#inFlight.delete(attempt));
+    void attempt.finally(() => {
+      this.#inFlight.delete(attempt);
+      if (this.#backlog && this.#ticking === null && !this.#stopped) {
+        this.#backlog = false;
+        this.#schedule(0);
+      }
+    });
   }
 
   async #attempt(event: WebhookEventRecord): Promise<void> {
