@@ -67,6 +67,7 @@ async function pair(url: string): Promise<{ santa: Person; giftee: Person; santa
   return { santa, giftee, santaToken: await demoToken(url, santa.id), gifteeToken: await demoToken(url, giftee.id) };
 }
 
+// A real relay, not createTestApp(): what must hold is that startRelay (the production assembly) mounts no demo.
 describe('outside demo mode', () => {
   let relay: TestRelay;
 

@@ -9,6 +9,7 @@ import { signParticipantToken } from '../../server/src/auth/jwt.js';
 import { ChatError } from '../../server/src/core/errors.js';
 import { limitBody, readJsonBody } from '../../server/src/http/body.js';
 import type { AppDependencies } from '../../server/src/http/context.js';
+import type { GroupRecord } from '../../server/src/store/store.js';
 import { adminApi, type AdminApi } from './admin-api.js';
 import { DEMO_BUDGET, DEMO_GROUP_ID, DEMO_PEOPLE, resetDemoGroup, revealDemoGroup } from './seed.js';
 import { demoSiteRoutes } from './site.js';
@@ -41,23 +42,7 @@ export function demoApiRoutes(deps: AppDependencies, admin: AdminApi, inbox: Dem
   routes.get('/people', async (c) => {
     const group = await service.getGroup(DEMO_GROUP_ID);
     if (!group) throw new ChatError('NOT_FOUND', 'The demo group does not exist; press "Reset demo".');
-    const body: DemoPeopleResponse = {
-      success: true,
-      group: {
-        id: group.id,
-        name: group.name,
-        revealAt: new Date(group.revealAt).toISOString(),
-        revealed: service.now() >= group.revealAt,
-        budget: DEMO_BUDGET,
-      },
-      people: DEMO_PEOPLE.filter((person) => group.members.some((member) => member.id === person.id)).map((person) => ({
-        ...person,
-        wishlist: [...person.wishlist],
-        giftee: group.assignments.find((assignment) => assignment.santa === person.id)?.giftee ?? null,
-        santa: group.assignments.find((assignment) => assignment.giftee === person.id)?.santa ?? null,
-      })),
-    };
-    return c.json(body);
+    return c.json(peopleResponse(group, service.now()));
   });
 
   routes.post('/token', async (c) => {
@@ -98,6 +83,26 @@ export function demoApiRoutes(deps: AppDependencies, admin: AdminApi, inbox: Dem
   });
 
   return routes;
+}
+
+/** The demo group's people as the pages show them, with who draws whom (the demo hides nothing). */
+function peopleResponse(group: GroupRecord, now: number): DemoPeopleResponse {
+  return {
+    success: true,
+    group: {
+      id: group.id,
+      name: group.name,
+      revealAt: new Date(group.revealAt).toISOString(),
+      revealed: now >= group.revealAt,
+      budget: DEMO_BUDGET,
+    },
+    people: DEMO_PEOPLE.filter((person) => group.members.some((member) => member.id === person.id)).map((person) => ({
+      ...person,
+      wishlist: [...person.wishlist],
+      giftee: group.assignments.find((assignment) => assignment.santa === person.id)?.giftee ?? null,
+      santa: group.assignments.find((assignment) => assignment.giftee === person.id)?.santa ?? null,
+    })),
+  };
 }
 
 /** Mounts the demo's API and its pages on the relay's app (demo mode only). */

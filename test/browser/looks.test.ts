@@ -5,14 +5,11 @@
  */
 import { expect } from '@open-wc/testing';
 import { sendMouse } from '@web/test-runner-commands';
-import { html, render } from 'lit';
-import type { ChatMessage } from '../../widget/src/client/types.js';
-import { renderThread } from '../../widget/src/render/thread.js';
-import { DEFAULT_STRINGS } from '../../widget/src/i18n/strings.js';
 import { de } from '../../widget/src/locales/de.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
 import { chatFor, cleanup, connected, createGroup, openMatch, send, settled, shadow, until, untilMessages } from './harness.js';
 import type * as Harness from './harness.js';
+import { renderThreadFixture, sentMessage } from './thread-fixture.js';
 
 /** Opens phone-page.html in a 375 × 812 frame; resolves with the frame and its harness. */
 async function phoneFrame(): Promise<{ frame: HTMLIFrameElement; harness: typeof Harness }> {
@@ -42,46 +39,7 @@ function centre(element: Element): [number, number] {
 }
 
 const at = (minutes: number): string => new Date(2026, 11, 20, 9, minutes).toISOString();
-function message(id: number, senderId: string, minutes: number): ChatMessage {
-  return { status: 'sent', id: `m${id}`, conversationId: 'c', seq: id, senderId, content: `text ${id}`, timestamp: at(minutes) };
-}
-function threadOf(messages: ChatMessage[], locale: string, strings = DEFAULT_STRINGS): HTMLElement {
-  const container = document.createElement('div');
-  render(
-    html`${renderThread({
-      conversation: {
-        id: 'c',
-        groupId: 'g',
-        groupName: 'Office',
-        participants: ['me', 'peer'],
-        createdAt: at(0),
-        role: 'santa',
-        self: { id: 'me', name: 'Me' },
-        peer: { id: 'peer', name: 'Peer', anonymous: false },
-        revealAt: new Date(2027, 0, 1).toISOString(),
-        revealed: false,
-        unread: 0,
-        lastMessage: null,
-        closed: false,
-      },
-      messages,
-      selfId: 'me',
-      strings,
-      locale,
-      now: new Date(2026, 11, 20, 15, 0),
-      canLoadOlder: false,
-      onLoadOlder: () => {},
-      onRetry: () => {},
-      onDiscard: () => {},
-      reported: new Set<string>(),
-      reportingId: null,
-      onReport: () => {},
-      onReportConfirm: () => {},
-    })}`,
-    container,
-  );
-  return container;
-}
+const message = (seq: number, senderId: 'me' | 'peer', minutes: number) => sentMessage(seq, senderId, at(minutes));
 
 describe('looks', () => {
   afterEach(async () => {
@@ -161,10 +119,14 @@ describe('looks', () => {
   });
 
   it('shows one time under a run of messages from one side within 5 minutes', () => {
-    const thread = threadOf(
-      [message(1, 'me', 0), message(2, 'me', 1), message(3, 'me', 4), message(4, 'peer', 5), message(5, 'peer', 20), message(6, 'me', 21)],
-      'en-US',
-    );
+    const thread = renderThreadFixture([
+      message(1, 'me', 0),
+      message(2, 'me', 1),
+      message(3, 'me', 4),
+      message(4, 'peer', 5),
+      message(5, 'peer', 20),
+      message(6, 'me', 21),
+    ]);
     const times = [...thread.querySelectorAll('.message')].map((node) => node.querySelector('time') !== null);
     expect(times).to.deep.equal([false, false, true, true, true, true]);
     // Every own message still says "Sent" to a screen reader.
@@ -173,7 +135,7 @@ describe('looks', () => {
 
   it('lang="de": German day separators and strings, the locale loaded on demand', async function () {
     this.timeout(15000);
-    const thread = threadOf([message(1, 'me', 0)], 'de', de);
+    const thread = renderThreadFixture([message(1, 'me', 0)], { locale: 'de', strings: de });
     expect(thread.querySelector('.day')!.textContent).to.equal('Heute');
 
     const { groupId, santa } = await createGroup();

@@ -4,10 +4,6 @@
  * thread is visible, typing, day separators and links.
  */
 import { expect } from '@open-wc/testing';
-import { html, render } from 'lit';
-import type { ChatMessage } from '../../widget/src/client/types.js';
-import { renderThread } from '../../widget/src/render/thread.js';
-import { DEFAULT_STRINGS } from '../../widget/src/i18n/strings.js';
 import {
   bubbles,
   chatFor,
@@ -27,6 +23,7 @@ import {
   untilMessages,
 } from './harness.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
+import { renderThreadFixture, sentMessage } from './thread-fixture.js';
 
 /** What the relay itself counts as unread for `userId` (GET /conversations). */
 async function relayUnread(userId: string): Promise<number> {
@@ -202,48 +199,16 @@ describe('messaging', () => {
   });
 
   it('separates messages of different days (Yesterday, Today, a date)', async () => {
-    const now = new Date(2026, 11, 20, 15, 0);
     const at = (daysAgo: number, hour: number) => new Date(2026, 11, 20 - daysAgo, hour, 5).toISOString();
-    const messages: ChatMessage[] = [
-      { status: 'sent', id: 'm1', conversationId: 'c', seq: 1, senderId: 'me', content: 'a', timestamp: at(5, 9) },
-      { status: 'sent', id: 'm2', conversationId: 'c', seq: 2, senderId: 'peer', content: 'b', timestamp: at(5, 10) },
-      { status: 'sent', id: 'm3', conversationId: 'c', seq: 3, senderId: 'me', content: 'c', timestamp: at(1, 9) },
-      { status: 'sent', id: 'm4', conversationId: 'c', seq: 4, senderId: 'peer', content: 'd', timestamp: at(0, 9) },
-      { status: 'sent', id: 'm5', conversationId: 'c', seq: 5, senderId: 'me', content: 'e', timestamp: at(0, 14) },
-    ];
-    const container = document.createElement('div');
-    render(
-      html`${renderThread({
-        conversation: {
-          id: 'c',
-          groupId: 'g',
-          groupName: 'Office',
-          participants: ['me', 'peer'],
-          createdAt: at(6, 9),
-          role: 'santa',
-          self: { id: 'me', name: 'Me' },
-          peer: { id: 'peer', name: 'Peer', anonymous: false },
-          revealAt: new Date(2027, 0, 1).toISOString(),
-          revealed: false,
-          unread: 0,
-          lastMessage: null,
-          closed: false,
-        },
-        messages,
-        selfId: 'me',
-        strings: DEFAULT_STRINGS,
-        locale: 'en-US',
-        now,
-        canLoadOlder: false,
-        onLoadOlder: () => {},
-        onRetry: () => {},
-        onDiscard: () => {},
-        reported: new Set<string>(),
-        reportingId: null,
-        onReport: () => {},
-        onReportConfirm: () => {},
-      })}`,
-      container,
+    const container = renderThreadFixture(
+      [
+        sentMessage(1, 'me', at(5, 9), 'a'),
+        sentMessage(2, 'peer', at(5, 10), 'b'),
+        sentMessage(3, 'me', at(1, 9), 'c'),
+        sentMessage(4, 'peer', at(0, 9), 'd'),
+        sentMessage(5, 'me', at(0, 14), 'e'),
+      ],
+      { createdAt: at(6, 9) },
     );
     const sequence = [...container.querySelectorAll('.day, .message')].map((node) =>
       node.classList.contains('day') ? `[${node.textContent}]` : node.querySelector('.bubble')!.textContent,

@@ -25,8 +25,13 @@ const CUT_AFTER_SYNC = 0.3;
 describe('clients that drop, rejoin and lose sockets mid-SYNC', { timeout: scale(90_000, 400_000) }, () => {
   let relay: SqliteRelay | undefined;
   let ring: Ring | undefined;
+  /** Rejoins scheduled by the churn; one that connected after `ring.stop()` would retry forever. */
+  const rejoining = new Set<Promise<void>>();
+  let ended = false;
 
   after(async () => {
+    ended = true;
+    await Promise.all(rejoining);
     ring?.stop();
     await relay?.stop();
   });
@@ -53,6 +58,7 @@ describe('clients that drop, rejoin and lose sockets mid-SYNC', { timeout: scale
     const churn = (async () => {
       while (churning) {
         await sleep(between(20, 120));
+        if (!churning) break;
         const client = online[between(0, online.length - 1)] as ChaosClient;
         if (Math.random() < 0.6) {
           client.tap.drop();
@@ -61,12 +67,18 @@ describe('clients that drop, rejoin and lose sockets mid-SYNC', { timeout: scale
         if (client.client.state === 'disconnected') continue;
         client.stop();
         rejoins += 1;
-        void sleep(between(50, 600)).then(() => client.client.connect());
+        const rejoin: Promise<void> = sleep(between(50, 600)).then(async () => {
+          if (!ended) await client.client.connect();
+          rejoining.delete(rejoin);
+        });
+        rejoining.add(rejoin);
       }
     })();
     await sending;
     churning = false;
     await churn;
+    // Every client left by the churn is back before the drain counts what each one holds.
+    await Promise.all(rejoining);
     const offlineAcksDuringLoad = offline.tap.acks.size;
 
     // Back after the load: a long catch-up (several HISTORY pages), its first SYNCs cut too.

@@ -61,19 +61,7 @@ export async function connectRedis(url: string, options: RedisConnectionOptions)
   const outage = new OutageLog(options.logger, `redis connection ${options.name}`);
   redis.on('error', (error: Error) => outage.failed(error));
   redis.on('ready', () => outage.recovered());
-  const watchdogIntervalMs = options.watchdogIntervalMs ?? 5000;
-  if (watchdogIntervalMs > 0) {
-    const watchdog = setInterval(() => {
-      if (redis.status !== 'ready') return;
-      redis.ping().catch((error: unknown) => {
-        if (redis.status !== 'ready') return;
-        options.logger.warn({ err: error, connection: options.name }, 'redis: no answer to PING; reconnecting');
-        redis.disconnect(true);
-      });
-    }, watchdogIntervalMs);
-    watchdog.unref();
-    redis.once('end', () => clearInterval(watchdog));
-  }
+  watchWithPing(redis, options);
 
   let lastError: Error | undefined;
   const remember = (error: Error): void => {
@@ -99,6 +87,22 @@ export async function connectRedis(url: string, options: RedisConnectionOptions)
     redis.off('error', remember);
   }
   return redis;
+}
+
+/** PINGs a ready connection every `watchdogIntervalMs`; one left unanswered is dropped and reconnected. */
+function watchWithPing(redis: Redis, options: RedisConnectionOptions): void {
+  const watchdogIntervalMs = options.watchdogIntervalMs ?? 5000;
+  if (watchdogIntervalMs <= 0) return;
+  const watchdog = setInterval(() => {
+    if (redis.status !== 'ready') return;
+    redis.ping().catch((error: unknown) => {
+      if (redis.status !== 'ready') return;
+      options.logger.warn({ err: error, connection: options.name }, 'redis: no answer to PING; reconnecting');
+      redis.disconnect(true);
+    });
+  }, watchdogIntervalMs);
+  watchdog.unref();
+  redis.once('end', () => clearInterval(watchdog));
 }
 
 /** Ends a connection politely, or at once when Redis is not answering. */

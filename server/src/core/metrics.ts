@@ -23,22 +23,12 @@ export class RelayMetrics {
 
   constructor({ defaultMetrics = false }: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    this.#connections = new Gauge({ name: 'santa_chat_connections', help: 'Open WebSocket connections.', registers });
-    this.#authenticatedConnections = new Gauge({
-      name: 'santa_chat_authenticated_connections',
-      help: 'WebSocket connections that completed AUTH.',
-      registers,
-    });
-    this.#messagesStored = new Counter({
-      name: 'santa_chat_messages_stored_total',
-      help: 'Messages durably stored.',
-      registers,
-    });
-    this.#framesReceived = new Counter({
-      name: 'santa_chat_frames_received_total',
-      help: 'WebSocket frames received from clients.',
-      registers,
-    });
+    const gauge = (name: string, help: string) => new Gauge({ name, help, registers });
+    const counter = (name: string, help: string) => new Counter({ name, help, registers });
+    this.#connections = gauge('santa_chat_connections', 'Open WebSocket connections.');
+    this.#authenticatedConnections = gauge('santa_chat_authenticated_connections', 'WebSocket connections that completed AUTH.');
+    this.#messagesStored = counter('santa_chat_messages_stored_total', 'Messages durably stored.');
+    this.#framesReceived = counter('santa_chat_frames_received_total', 'WebSocket frames received from clients.');
     this.#errorsByCode = new Counter({
       name: 'santa_chat_errors_total',
       help: 'Refusals sent to clients (ERROR frames and HTTP error bodies), by code.',
@@ -51,31 +41,14 @@ export class RelayMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
     });
-    this.#reveals = new Counter({
-      name: 'santa_chat_reveals_total',
-      help: 'REVEAL frames sent.',
-      registers,
-    });
-    this.#busPublished = new Counter({
-      name: 'santa_chat_bus_published_total',
-      help: 'Events this relay published to the other relays (Redis pub/sub).',
-      registers,
-    });
-    this.#busReceived = new Counter({
-      name: 'santa_chat_bus_received_total',
-      help: 'Events received from the other relays (Redis pub/sub).',
-      registers,
-    });
-    this.#busErrors = new Counter({
-      name: 'santa_chat_bus_errors_total',
-      help: 'Bus failures: publishes Redis did not take, undecodable messages, failed re-subscriptions.',
-      registers,
-    });
-    this.#catchUps = new Counter({
-      name: 'santa_chat_catchups_total',
-      help: 'Sockets caught up from the store after events may have been lost on the bus.',
-      registers,
-    });
+    this.#reveals = counter('santa_chat_reveals_total', 'REVEAL frames sent.');
+    this.#busPublished = counter('santa_chat_bus_published_total', 'Events this relay published to the other relays (Redis pub/sub).');
+    this.#busReceived = counter('santa_chat_bus_received_total', 'Events received from the other relays (Redis pub/sub).');
+    this.#busErrors = counter(
+      'santa_chat_bus_errors_total',
+      'Bus failures: publishes Redis did not take, undecodable messages, failed re-subscriptions.',
+    );
+    this.#catchUps = counter('santa_chat_catchups_total', 'Sockets caught up from the store after events may have been lost on the bus.');
     this.#webhookAttempts = new Counter({
       name: 'santa_chat_webhook_attempts_total',
       help: 'Webhook delivery attempts by this relay, by event type and outcome (delivered, retry, failed: given up).',
@@ -88,11 +61,10 @@ export class RelayMetrics {
       labelNames: ['type'],
       registers,
     });
-    this.#webhookPending = new Gauge({
-      name: 'santa_chat_webhook_pending',
-      help: 'Webhook events in the queue not yet delivered nor given up (all relays: one database), as last counted.',
-      registers,
-    });
+    this.#webhookPending = gauge(
+      'santa_chat_webhook_pending',
+      'Webhook events in the queue not yet delivered nor given up (all relays: one database), as last counted.',
+    );
     if (defaultMetrics) collectDefaultMetrics({ register: this.registry });
   }
 

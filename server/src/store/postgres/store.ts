@@ -1,7 +1,5 @@
 import pg from 'pg';
-import { planGroupWrite, type ExistingGroup, type PairState } from '../group-plan.js';
 import { newConversationId, newMessageId, newSantaAlias } from '../ids.js';
-import { applyPostgresMigrations, postgresMigrations } from './migrations.js';
 import { sql } from './statements.js';
 import { webhookSql } from './webhook-statements.js';
 import { toReportRecord, toWebhookEventRecord, type ReportRow, type WebhookEventRow } from '../webhook-rows.js';
@@ -11,7 +9,6 @@ import {
   toMemberGroupRecord,
   toMessageRecord,
   type ContextRow,
-  type GroupRow,
   type MemberGroupRow,
   type MessageRow,
   type OverviewRow,
@@ -27,7 +24,6 @@ import type {
   HistoryPage,
   HistoryPageQuery,
   MemberGroupRecord,
-  MemberRecord,
   MessageRecord,
   PutGroupResult,
   ReportRecord,
@@ -41,107 +37,18 @@ import type {
   WebhookEventRecord,
   WebhookEventWrite,
 } from '../store.js';
+import { inTransaction, openMigratedPool, type PostgresConnectionSettings, type PostgresStoreOptions } from './connection.js';
+import { insertEvent, requireContext, toGroupRecord, writeGroup, type GroupRecordRow } from './writes.js';
 
-export interface PostgresStoreOptions {
-  /**
-   * Runs in this schema (created when missing) instead of the server's default `search_path`,
-   * e.g. one schema per test run. Letters, digits and `_`, at most 63 characters.
-   */
-  schema?: string;
-  /** Connections in the pool (default 10). */
-  poolSize?: number;
-  /**
-   * Told about errors of idle pooled connections (e.g. the server restarted); the pool drops
-   * such a connection and opens a new one when needed. Default: ignored.
-   */
-  onIdleError?: (error: Error) => void;
-}
-
-/** What the pool runs with (for tests and diagnostics). */
-export interface PostgresConnectionSettings {
-  schema: string | null;
-  poolSize: number;
-}
-
-const DEFAULT_POOL_SIZE = 10;
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const INT8_OID = 20;
-
-/**
- * BIGINT (times, seq, COUNT) as JS numbers, on this pool's connections only: pg's global
- * parsers stay as they are for any other user of `pg` in the process. Every value the store
- * keeps is a safe integer (epoch ms, counters), so the conversion is exact; anything else is a
- * bug worth failing loudly on.
- */
-function int8AsNumber(): pg.TypeOverrides {
-  const types = new pg.TypeOverrides();
-  types.setTypeParser(INT8_OID, 'text', (text: string) => {
-    const value = Number(text);
-    if (!Number.isSafeInteger(value)) throw new RangeError(`BIGINT ${text} does not fit a JS number`);
-    return value;
-  });
-  return types;
-}
-
-/**
- * Builds the pool's connection config. With a schema, `search_path` is a startup parameter of
- * every connection (`options=-c search_path=…`), so no query can run before it is set. pg lets
- * an `options` in the URL override the config's, so the URL's own options are moved into ours.
- */
-function poolConfig(url: string, options: PostgresStoreOptions): pg.PoolConfig {
-  const config: pg.PoolConfig = {
-    connectionString: url,
-    max: options.poolSize ?? DEFAULT_POOL_SIZE,
-    types: int8AsNumber(),
-  };
-  if (options.schema === undefined) return config;
-  let connectionString = url;
-  let startupOptions = '';
-  try {
-    const parsed = new URL(url);
-    const fromUrl = parsed.searchParams.get('options');
-    if (fromUrl !== null) {
-      startupOptions = `${fromUrl} `;
-      parsed.searchParams.delete('options');
-      connectionString = parsed.toString();
-    }
-  } catch {
-    // Not a URL pg would need help with (e.g. a key=value string): pass it through.
-  }
-  return { ...config, connectionString, options: `${startupOptions}-c search_path=${options.schema}` };
-}
+export type { PostgresConnectionSettings, PostgresStoreOptions } from './connection.js';
 
 /**
  * Opens a pool on `url` (`postgres://…`) and migrates the schema before returning, so a relay
  * never serves from a half-made schema. Several processes may open the same database at once.
  */
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-  const schema = options.schema ?? null;
-  if (schema !== null && !SCHEMA_NAME.test(schema)) {
-    throw new Error(`PostgreSQL schema name "${schema}" must be letters, digits and _ (at most 63), not starting with a digit`);
-  }
-  const poolSize = options.poolSize ?? DEFAULT_POOL_SIZE;
-  if (!Number.isInteger(poolSize) || poolSize < 1) throw new Error(`PostgreSQL poolSize must be a positive integer, got ${poolSize}`);
-  const pool = new pg.Pool(poolConfig(url, options));
-  // An idle connection that breaks emits 'error' on the pool; unhandled, it would end the process.
-  pool.on('error', (error) => options.onIdleError?.(error));
-  try {
-    const client = await pool.connect();
-    try {
-      await applyPostgresMigrations(client, postgresMigrations, { schema, now: Date.now() });
-    } finally {
-      client.release();
-    }
-  } catch (error) {
-    await pool.end().catch(() => undefined);
-    throw error;
-  }
-  return new PostgresStore(pool, { schema, poolSize });
-}
-
-interface GroupRecordRow extends GroupRow {
-  members: MemberRecord[];
-  assignments: PairState[];
+  const { pool, settings } = await openMigratedPool(url, options);
+  return new PostgresStore(pool, settings);
 }
 
 interface AppendRow {
@@ -169,67 +76,7 @@ export class PostgresStore implements Store {
   }
 
   async putGroup(groupId: string, write: GroupWrite, now: number, revealEvent?: RevealEventWrite): Promise<PutGroupResult> {
-    return this.#transaction(async (client) => {
-      let existing = await readExistingGroup(client, groupId);
-      let plan = planGroupWrite(groupId, existing, write, now);
-      if (existing === null) {
-        const { record } = plan;
-        const inserted = await client.query(sql.insertGroup, [
-          groupId, record.name, record.revealAt, record.revealSetAt, record.createdAt, now,
-        ]);
-        if (inserted.rowCount === 0) {
-          // Another writer created it since our read and has committed: replace theirs.
-          existing = await readExistingGroup(client, groupId);
-          plan = planGroupWrite(groupId, existing, write, now);
-        }
-      }
-      const { record } = plan;
-      if (existing !== null) {
-        await client.query(sql.updateGroup, [groupId, record.name, record.revealAt, record.revealSetAt, now]);
-      }
-      await client.query(sql.deleteMembers, [groupId]);
-      if (record.members.length > 0) {
-        await client.query(sql.insertMembers, [
-          groupId,
-          record.members.map((member) => member.id),
-          record.members.map((member) => member.name),
-        ]);
-      }
-      await client.query(sql.deleteAssignments, [groupId]);
-      if (plan.pairs.length > 0) {
-        await client.query(sql.insertAssignments, [
-          groupId,
-          plan.pairs.map((pair) => pair.santa),
-          plan.pairs.map((pair) => pair.giftee),
-          plan.pairs.map((pair) => pair.revealedAt),
-        ]);
-      }
-      if (plan.latches.length > 0) {
-        await client.query(sql.latchConversations, [
-          plan.latches.map((latch) => latch.conversationId),
-          plan.latches.map((latch) => latch.revealedAt),
-        ]);
-      }
-      const closed: ConversationContext[] = [];
-      if (plan.closed.length > 0) {
-        // RETURNING gives last_seq as closed: an append that held the row lock has committed by now.
-        const closedRows = await client.query<{ id: string; last_seq: number }>(sql.closeConversations, [
-          plan.closed.map((context) => context.conversation.id),
-          now,
-          plan.closed.map((context) => context.conversation.revealedAt),
-        ]);
-        const lastSeqs = new Map(closedRows.rows.map((row) => [row.id, row.last_seq]));
-        for (const context of plan.closed) {
-          const lastSeq = lastSeqs.get(context.conversation.id);
-          if (lastSeq !== undefined) closed.push({ ...context, conversation: { ...context.conversation, lastSeq } });
-        }
-      }
-      if (revealEvent !== undefined) {
-        await client.query(webhookSql.dropUnattemptedReveals, [groupId, revealEvent.dedupeKey]);
-        await insertEvent(client, revealEvent.event, revealEvent.dedupeKey);
-      }
-      return { created: existing === null, group: record, closed, revealed: plan.revealed };
-    });
+    return this.#transaction((client) => writeGroup(client, groupId, write, now, revealEvent));
   }
 
   async getGroup(groupId: string): Promise<GroupRecord | null> {
@@ -509,83 +356,8 @@ export class PostgresStore implements Store {
     return { ...this.#settings };
   }
 
-  /**
-   * Runs `work` in a transaction on one pooled connection: COMMIT when it resolves, ROLLBACK when
-   * it throws. A connection whose ROLLBACK fails, or that broke meanwhile, is discarded rather
-   * than returned to the pool.
-   */
-  async #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#pool.connect();
-    // A checked-out client has no listener of the pool's: a connection lost now (PostgreSQL
-    // restarting, the network cut) is emitted as 'error' on the client, which unheard would end
-    // the process. The statement under way rejects with it anyway; the client is dropped.
-    let broken: Error | undefined;
-    const onError = (error: Error): void => {
-      broken ??= error;
-    };
-    client.on('error', onError);
-    const release = (error?: Error): void => {
-      client.off('error', onError);
-      client.release(error ?? broken);
-    };
-    try {
-      await client.query('BEGIN');
-    } catch (error) {
-      release(asError(error));
-      throw error;
-    }
-    try {
-      const result = await work(client);
-      await client.query('COMMIT');
-      release();
-      return result;
-    } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-        release();
-      } catch (rollbackError) {
-        release(asError(rollbackError));
-      }
-      throw error;
-    }
+  #transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.#pool, work);
   }
-}
 
-async function insertEvent(client: pg.PoolClient, event: WebhookEventWrite, dedupeKey: string | null): Promise<void> {
-  await client.query(webhookSql.insertEvent, [
-    event.id, event.type, event.groupId, event.payload, dedupeKey, event.dueAt, event.createdAt,
-  ]);
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
-}
-
-/** The group as it is, locked for the rest of the transaction; for `planGroupWrite`. */
-async function readExistingGroup(client: pg.PoolClient, groupId: string): Promise<ExistingGroup | null> {
-  // Locks the row first: the record and the open conversations are then read under the lock.
-  if ((await client.query(sql.selectGroupForUpdate, [groupId])).rowCount === 0) return null;
-  const row = (await client.query<GroupRecordRow>(sql.selectGroupRecord, [groupId])).rows[0];
-  if (row === undefined) return null;
-  const open = (await client.query<ContextRow>(sql.selectOpenContextsOfGroup, [groupId])).rows.map(toConversationContext);
-  return { record: toGroupRecord(row), pairs: row.assignments.map((pair) => ({ ...pair })), open };
-}
-
-function toGroupRecord(row: GroupRecordRow): GroupRecord {
-  return {
-    id: row.id,
-    name: row.name,
-    revealAt: row.reveal_at,
-    revealSetAt: row.reveal_set_at,
-    members: row.members.map((member) => ({ id: member.id, name: member.name })),
-    assignments: row.assignments.map((pair) => ({ santa: pair.santa, giftee: pair.giftee })),
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-async function requireContext(client: pg.PoolClient, conversationId: string): Promise<ConversationContext> {
-  const row = (await client.query<ContextRow>(sql.selectContext, [conversationId])).rows[0];
-  if (row === undefined) throw new Error(`conversation ${conversationId} vanished inside its transaction`);
-  return toConversationContext(row);
 }

@@ -1,27 +1,29 @@
 /**
- * The participant API's conversations (docs/protocol.md §2) over real HTTP: "Message Match" with
- * one's giftee or santa, the conversation list with roles, unread counts and activity order,
- * and what a re-draw closes. Messages and read cursors are made over real sockets.
+ * The participant API's conversations (docs/protocol.md §2) through `app.request()`: "Message
+ * Match" with one's giftee or santa, the conversation list with roles, unread counts and
+ * activity order, and what a re-draw closes. Messages and read cursors are made through the
+ * service, the path a socket's NEW_MESSAGE and READ take (sockets/dispatch.ts).
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import type { Conversation, ConversationListResponse, ConversationResponse, ReadNotice } from '../protocol/index.js';
-import { sleep, TestClient } from './helpers/client.js';
-import { asHost, asParticipant, assertError, sendMessage } from './helpers/http.js';
-import { startTestRelay, threeGroup, type TestRelay } from './helpers/relay.js';
+import type { Conversation, ConversationListResponse, ConversationResponse } from '../../../protocol/index.js';
+import { asHost, asParticipant, assertError } from '../../../test/helpers/http.js';
+import { threeGroup } from '../../../test/helpers/relay.js';
+import { createTestApp, type TestApp } from '../app.test-support.js';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 /** Long enough apart that "most recent activity first" cannot be decided by a tie. */
 const ACTIVITY_GAP_MS = 25;
 
 describe('participant conversations', () => {
-  let relay: TestRelay;
-  const clients: TestClient[] = [];
+  let relay: TestApp;
   const as = (userId: string) => asParticipant(relay.url, relay.token(userId));
-  async function connect(userId: string): Promise<TestClient> {
-    const { client } = await TestClient.ready(relay.wsUrl, relay.token(userId));
-    clients.push(client);
-    return client;
+  /** One message stored and fanned out, as a socket's NEW_MESSAGE does; with its wire timestamp. */
+  async function sendMessage(userId: string, conversationId: string, content: string): Promise<{ id: string; timestamp: string }> {
+    const message = await relay.service.send(userId, conversationId, content, randomUUID());
+    return { id: message.id, timestamp: new Date(message.createdAt).toISOString() };
   }
   /** The user's whole view of the relay, for scanning what it must not contain. */
   async function everythingSeenBy(userId: string): Promise<string> {
@@ -33,12 +35,9 @@ describe('participant conversations', () => {
   }
 
   before(async () => {
-    relay = await startTestRelay({ limits: { httpRequestsPerMinute: 10_000, rateMessages: 10_000 } });
+    relay = await createTestApp({ limits: { httpRequestsPerMinute: 10_000, rateMessages: 10_000 } });
   });
-  after(async () => {
-    await Promise.all(clients.map((client) => client.close()));
-    await relay.stop();
-  });
+  after(() => relay.stop());
 
   describe('POST /groups/:groupId/conversation', () => {
     let revealAt: string;
@@ -160,15 +159,11 @@ describe('participant conversations', () => {
   describe('GET /conversations', () => {
     let aliceToBob: Conversation;
     let cleoToAlice: Conversation;
-    let alice: TestClient;
-    let cleo: TestClient;
 
     before(async () => {
       assert.equal((await relay.putGroup('listing', threeGroup({ name: 'List party' }))).status, 201);
       aliceToBob = (await as('alice').post<ConversationResponse>('/groups/listing/conversation')).body.conversation;
       cleoToAlice = (await as('alice').post<ConversationResponse>('/groups/listing/conversation', { with: 'santa' })).body.conversation;
-      alice = await connect('alice');
-      cleo = await connect('cleo');
     });
 
     it('is an empty list for a user in no conversation', async () => {
@@ -178,11 +173,11 @@ describe('participant conversations', () => {
     });
 
     it('lists each conversation with role, self, peer, unread, lastMessage and reveal state, newest activity first', async () => {
-      await sendMessage(cleo, cleoToAlice.id, 'Hi from your santa');
+      await sendMessage('cleo', cleoToAlice.id, 'Hi from your santa');
       await sleep(ACTIVITY_GAP_MS);
-      const second = await sendMessage(cleo, cleoToAlice.id, '  second\r\nline  ');
+      const second = await sendMessage('cleo', cleoToAlice.id, '  second\r\nline  ');
       await sleep(ACTIVITY_GAP_MS);
-      const toBob = await sendMessage(alice, aliceToBob.id, 'Hello Bob');
+      const toBob = await sendMessage('alice', aliceToBob.id, 'Hello Bob');
 
       const aliceList = await as('alice').get<ConversationListResponse>('/conversations');
       assert.equal(aliceList.status, 200);
@@ -250,14 +245,13 @@ describe('participant conversations', () => {
     });
 
     it('moves unread with the read cursor and reorders on new activity', async () => {
-      alice.send({ type: 'READ', conversationId: cleoToAlice.id, upTo: 1 });
-      await alice.next('READ', (frame: ReadNotice) => frame.conversationId === cleoToAlice.id && frame.upTo === 1);
+      assert.equal(await relay.service.markRead('alice', cleoToAlice.id, 1), 1);
       const afterRead = await as('alice').get<ConversationListResponse>('/conversations');
       assert.equal(afterRead.body.conversations.find((conversation) => conversation.id === cleoToAlice.id)?.unread, 1);
       assert.equal(afterRead.body.unreadTotal, 1);
 
       await sleep(ACTIVITY_GAP_MS);
-      await sendMessage(cleo, cleoToAlice.id, 'Any wishes?');
+      await sendMessage('cleo', cleoToAlice.id, 'Any wishes?');
       const afterMessage = await as('alice').get<ConversationListResponse>('/conversations');
       assert.deepEqual(
         afterMessage.body.conversations.filter((conversation) => conversation.groupId === 'listing').map((conversation) => conversation.id),
@@ -266,8 +260,7 @@ describe('participant conversations', () => {
       assert.equal(afterMessage.body.conversations[0]?.unread, 2);
       assert.equal(afterMessage.body.unreadTotal, 2);
 
-      alice.send({ type: 'READ', conversationId: cleoToAlice.id, upTo: 3 });
-      await alice.next('READ', (frame: ReadNotice) => frame.conversationId === cleoToAlice.id && frame.upTo === 3);
+      assert.equal(await relay.service.markRead('alice', cleoToAlice.id, 3), 3);
       const allRead = await as('alice').get<ConversationListResponse>('/conversations');
       assert.equal(allRead.body.unreadTotal, 0);
       assert.ok(allRead.body.conversations.every((conversation) => conversation.unread === 0));
@@ -313,10 +306,8 @@ describe('participant conversations', () => {
       const bobToCleo = (await as('bob').post<ConversationResponse>('/groups/redraw/conversation')).body.conversation;
       const cleoToAlice = (await as('cleo').post<ConversationResponse>('/groups/redraw/conversation')).body.conversation;
       const oldAlias = (await as('alice').post<ConversationResponse>('/groups/redraw/conversation', { with: 'santa' })).body.conversation.peer.id;
-      const cleo = await connect('cleo');
-      await sendMessage(cleo, cleoToAlice.id, 'A secret from the old raffle');
-      const alice = await connect('alice');
-      await sendMessage(alice, kept.id, 'Still your santa');
+      await sendMessage('cleo', cleoToAlice.id, 'A secret from the old raffle');
+      await sendMessage('alice', kept.id, 'Still your santa');
 
       const redraw = threeGroup({
         assignments: [

@@ -1,14 +1,16 @@
 /**
- * `GET /conversations/:id/messages` (docs/protocol.md §2): the newest page by default, `after` and
- * `before` paging, `limit` 50 by default and at most 200, `hasMore` at both edges, and 403
- * for anything not the caller's. 205 messages are sent over a real socket first.
+ * `GET /conversations/:id/messages` (docs/protocol.md §2) through `app.request()`: the newest
+ * page by default, `after` and `before` paging, `limit` 50 by default and at most 200,
+ * `hasMore` at both edges, and 403 for anything not the caller's. 205 messages are sent
+ * through the service first, the path a socket's NEW_MESSAGE takes (sockets/dispatch.ts).
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { ConversationResponse, HistoryResponse, Message } from '../protocol/index.js';
-import { TestClient } from './helpers/client.js';
-import { asParticipant, assertError, sendMessage, sendMessages } from './helpers/http.js';
-import { startTestRelay, threeGroup, type TestRelay } from './helpers/relay.js';
+import type { ConversationResponse, HistoryResponse, Message } from '../../../protocol/index.js';
+import { asParticipant, assertError } from '../../../test/helpers/http.js';
+import { threeGroup } from '../../../test/helpers/relay.js';
+import { createTestApp, type TestApp } from '../app.test-support.js';
 
 const MESSAGE_COUNT = 205;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -17,8 +19,7 @@ const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const seqs = (from: number, to: number): number[] => Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
 describe('GET /conversations/:id/messages', () => {
-  let relay: TestRelay;
-  let santa: TestClient;
+  let relay: TestApp;
   let conversationId: string;
   let alias: string;
   const as = (userId: string) => asParticipant(relay.url, relay.token(userId));
@@ -39,17 +40,15 @@ describe('GET /conversations/:id/messages', () => {
   }
 
   before(async () => {
-    relay = await startTestRelay({ limits: { httpRequestsPerMinute: 10_000, rateMessages: 10_000 } });
+    relay = await createTestApp({ limits: { httpRequestsPerMinute: 10_000, rateMessages: 10_000 } });
     assert.equal((await relay.putGroup('office', threeGroup())).status, 201);
     conversationId = (await as('alice').post<ConversationResponse>('/groups/office/conversation')).body.conversation.id;
     alias = (await as('bob').post<ConversationResponse>('/groups/office/conversation', { with: 'santa' })).body.conversation.peer.id;
-    santa = (await TestClient.ready(relay.wsUrl, relay.token('alice'))).client;
-    await sendMessages(santa, conversationId, MESSAGE_COUNT);
+    for (let seq = 1; seq <= MESSAGE_COUNT; seq += 1) {
+      await relay.service.send('alice', conversationId, `message ${seq}`, randomUUID());
+    }
   });
-  after(async () => {
-    await santa.close();
-    await relay.stop();
-  });
+  after(() => relay.stop());
 
   it('is the newest page of 50, oldest first, with hasMore, when no parameter is given', async () => {
     assertPage(await page('bob'), seqs(156, 205), true);
@@ -146,10 +145,11 @@ describe('GET /conversations/:id/messages', () => {
   });
 
   it('stores and serves the normalized content', async () => {
-    const ack = await sendMessage(santa, conversationId, '  \r\nline one\r\nline two\rthree \u{1F385}  ');
-    const result = await page('bob', `?after=${ack.seq - 1}`);
+    const stored = await relay.service.send('alice', conversationId, '  \r\nline one\r\nline two\rthree \u{1F385}  ', randomUUID());
+    const timestamp = new Date(stored.createdAt).toISOString();
+    const result = await page('bob', `?after=${stored.seq - 1}`);
     assert.deepEqual(result.body.messages, [
-      { id: ack.id, conversationId, seq: MESSAGE_COUNT + 1, senderId: alias, content: 'line one\nline two\nthree \u{1F385}', timestamp: ack.timestamp },
+      { id: stored.id, conversationId, seq: MESSAGE_COUNT + 1, senderId: alias, content: 'line one\nline two\nthree \u{1F385}', timestamp },
     ]);
   });
 });
