@@ -321,10 +321,6 @@ export class SantaChat extends LitElement {
     setTimeout(() => this.#markVisibleRead());
   };
 
-  #activeConversation(): Conversation | undefined {
-    return this.#chat.conversation(this.activeConversationId);
-  }
-
   #panelShown(): boolean {
     return this.mode === 'inline' || this.open;
   }
@@ -339,7 +335,7 @@ export class SantaChat extends LitElement {
 
   /** Sends READ when the newest message is actually visible: panel open, page visible, at the end. */
   #markVisibleRead(): void {
-    const conversation = this.#activeConversation();
+    const conversation = this.#chat.conversation(this.activeConversationId);
     if (!conversation || !this.#panelShown() || !this.#page.visible || !this.#stickToEnd) return;
     this.#chat.markNewestRead(conversation.id);
   }
