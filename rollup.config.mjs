@@ -54,6 +54,16 @@ function reportSize(budgeted) {
         for (const imported of [...chunk.imports, ...chunk.dynamicImports]) if (!imported.startsWith('locales/')) visitAll(imported);
       };
       for (const name of eager) for (const imported of bundle[name].dynamicImports) if (!imported.startsWith('locales/')) visitAll(imported);
+      // Rollup never puts one module into two chunks, but two installed copies of a package
+      // (lit-html under lit/ and at the top) would both ship: Lit twice, and two Lits.
+      const copies = new Map();
+      for (const name of all) {
+        for (const id of Object.keys(bundle[name].modules)) {
+          const within = id.split(/[\\/]node_modules[\\/]/).slice(1).pop();
+          if (within) copies.set(within, new Set([...(copies.get(within) ?? []), id]));
+        }
+      }
+      for (const [within, ids] of copies) if (ids.size > 1) this.error(`${within} ships ${ids.size} times: ${[...ids].join(', ')}`);
       const sum = (names) => [...names].reduce((total, name) => total + (gzipOf.get(name) ?? 0), 0);
       const eagerGzip = sum(eager);
       const totalGzip = sum(all);

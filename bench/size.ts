@@ -6,7 +6,10 @@
  * chunk, dist/chunks/panel-*.js) at most 24 KB; the locales (one loads, for `lang`) and the
  * IIFE (whole: a classic script cannot load chunks) are listed, not budgeted. KB here is
  * 1,024 bytes, as in the build's report. Builds first when the bundle is missing, or with
- * `--build`. Prints a table and writes bench/results/size-<date>.json.
+ * `--build`. Prints a table and writes bench/results/size-<date>.json. With `--modules`, also
+ * what each source module costs in santa-chat.js and its panel chunk, from their source maps:
+ * its minified bytes, those bytes gzipped alone, and its marginal gzip (the file gzipped
+ * without them, subtracted from the file gzipped whole: what leaving it out would save).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -48,6 +51,75 @@ async function measure(path: string) {
   };
 }
 
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** The generated columns of each line's segments and the source index each starts (source map v3 `mappings`). */
+function decodeMappings(mappings: string): Array<Array<[column: number, source: number | undefined]>> {
+  const lines: Array<Array<[number, number | undefined]>> = [];
+  let source = 0;
+  for (const line of mappings.split(';')) {
+    const segments: Array<[number, number | undefined]> = [];
+    let column = 0;
+    for (const segment of line.split(',')) {
+      if (segment === '') continue;
+      const fields: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = BASE64.indexOf(char);
+        value += (digit & 31) << shift;
+        shift += 5;
+        if (digit & 32) continue;
+        fields.push(value & 1 ? -(value >>> 1) : value >>> 1);
+        value = 0;
+        shift = 0;
+      }
+      column += fields[0] ?? 0;
+      if (fields.length > 1) source += fields[1] ?? 0;
+      segments.push([column, fields.length > 1 ? source : undefined]);
+    }
+    lines.push(segments);
+  }
+  return lines;
+}
+
+/** Each source module's share of a built file (by its `.map`): minified bytes, gzip alone, marginal gzip. */
+async function byModule(path: string): Promise<string> {
+  const code = await readFile(`${ROOT}${path}`, 'utf8');
+  const map = JSON.parse(await readFile(`${ROOT}${path}.map`, 'utf8')) as { sources: string[]; mappings: string };
+  const name = (index: number | undefined): string =>
+    index === undefined ? '(rollup)' : (map.sources[index] ?? '?').replace(/^(\.\.\/)+/, '').replace(/^.*node_modules\//, '');
+  // Each character's module, as ranges of [start, end) per module.
+  const ranges = new Map<string, Array<[number, number]>>();
+  let offset = 0;
+  decodeMappings(map.mappings).forEach((segments, index, lines) => {
+    const line = code.split('\n')[index] ?? '';
+    let start = 0;
+    let owner = '(rollup)';
+    for (const [column, source] of [...segments, [line.length, undefined] as [number, undefined]]) {
+      if (column > start) ranges.set(owner, [...(ranges.get(owner) ?? []), [offset + start, offset + column]]);
+      start = column;
+      owner = name(source);
+    }
+    offset += line.length + (index < lines.length - 1 ? 1 : 0);
+  });
+  const gzip = (text: string): number => gzipSync(text, { level: 9 }).length;
+  const whole = gzip(code);
+  const rows = [...ranges].map(([module, spans]) => {
+    const own = spans.map(([start, end]) => code.slice(start, end)).join('');
+    let without = '';
+    let from = 0;
+    for (const [start, end] of spans) (without += code.slice(from, start)), (from = end);
+    without += code.slice(from);
+    return { module, minified: own.length, alone: gzip(own), marginal: whole - gzip(without) };
+  });
+  rows.sort((a, b) => b.marginal - a.marginal);
+  return [
+    `${path}: ${code.length} bytes minified, ${whole} gzipped (bytes)`,
+    table(['module', 'minified', 'gzip alone', 'marginal gzip'], rows.map((row) => [row.module, String(row.minified), String(row.alone), String(row.marginal)])),
+  ].join('\n');
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--build') || !existsSync(`${ROOT}${EAGER}`)) build();
   const sizes = await Promise.all(bundles().map(measure));
@@ -72,6 +144,7 @@ async function main(): Promise<void> {
     `Eager (dist/santa-chat.js, before the panel opens) ≤ 16 KB gzipped: ${verdict(eager.gzip, EAGER_GZIP)} (built ${eager.builtAt}).`,
     `Total (with the panel chunk; locales apart) ≤ 24 KB gzipped: ${verdict(total, TOTAL_GZIP)}.`,
   ];
+  if (process.argv.includes('--modules')) for (const file of [EAGER, ...imported]) lines.push('', await byModule(file));
   process.stdout.write(`${lines.join('\n')}\n`);
   const path = await writeResult('size', {
     benchmark: 'size',

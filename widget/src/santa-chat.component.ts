@@ -5,53 +5,16 @@ import type { ClientConnectionState, UnreadCounts } from './client/types.js';
 import { ChatController } from './controllers/chat-controller.js';
 import { ClockController } from './controllers/clock-controller.js';
 import { PageController } from './controllers/page-controller.js';
-import { emit, type SantaChatMessageDetail } from './events/events.js';
+import { emitError, type SantaChatMessageDetail } from './events/events.js';
+import type { PanelView } from './panel-view.js';
 import { renderLauncher, renderPreview } from './render/launcher.js';
-import { formatIsolated } from './render/isolate.js';
-import { conversationTitle, peerName, renderConversationTitle } from './render/labels.js';
+import { conversationTitle } from './render/labels.js';
 import { styles } from './santa-chat.styles.js';
 import { DEFAULT_STRINGS, format, type Strings } from './i18n/strings.js';
 import { askNotificationPermission, notifyWhileHidden } from './notifications.js';
-
-/** The panel's module, loaded the first time any element shows a panel (0016-lazy-panel.md). */
-type Panel = typeof import('./panel.js');
-let panel: Panel | undefined;
-let panelLoading: Promise<Panel> | undefined;
-function loadPanel(): Promise<Panel> {
-  return (panelLoading ??= import('./panel.js').then((module) => (panel = module)));
-}
-
-/**
- * The shipped translations, each its own module, loaded when `lang` asks for it (a host may
- * also import one and assign it to `strings`). Keyed by the primary language subtag.
- */
-const LOCALES: Record<string, () => Promise<{ default: Strings }>> = {
-  de: () => import('./locales/de.js'),
-  es: () => import('./locales/es.js'),
-  fr: () => import('./locales/fr.js'),
-  nl: () => import('./locales/nl.js'),
-  pl: () => import('./locales/pl.js'),
-};
-const locales = new Map<string, Strings>();
-const localesLoading = new Map<string, Promise<Strings | undefined>>();
-function loadLocale(language: string): Promise<Strings | undefined> {
-  let loading = localesLoading.get(language);
-  if (!loading) {
-    const load = LOCALES[language];
-    loading = load
-      ? load().then(
-          (module) => (locales.set(language, module.default), module.default),
-          () => undefined,
-        )
-      : Promise.resolve(undefined);
-    localesLoading.set(language, loading);
-  }
-  return loading;
-}
+import { hasLocale, loadLocale, loadPanel, loadedLocale, loadedPanel } from './lazy-chunks.js';
 
 const PREVIEW_SHOWN_MS = 6000;
-/** Within this many pixels of the end, the log counts as scrolled to the end. */
-const AT_END_SLACK_PX = 24;
 
 /**
  * An anonymous Secret Santa chat. Drop it in with one script tag; give it the relay's URL and
@@ -183,8 +146,8 @@ export class SantaChat extends LitElement {
   #frame = 0;
   /** `#strings()` for the `strings` property and locale it was built from: one object while they are unchanged. */
   #merged: { from: Partial<Strings>; locale: Strings | undefined; strings: Strings } | undefined;
-  /** Whether this shadow root has adopted the panel's styles. */
-  #panelStyled = false;
+  /** The panel's view, once its chunk has loaded; it also adopted the panel's styles. */
+  #view: PanelView | undefined;
   /** A chunk (the panel, a locale) this element waits for before its update is complete. */
   #loading: Promise<unknown> | undefined;
 
@@ -268,7 +231,7 @@ export class SantaChat extends LitElement {
       this.show();
       return conversation;
     } catch (error) {
-      this.#emitError(error);
+      emitError(this, error);
       throw error;
     }
   }
@@ -311,9 +274,9 @@ export class SantaChat extends LitElement {
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('conversationId') && this.conversationId) this.activeConversationId = this.conversationId;
     if (changed.has('open') && this.open) this.#focusOnRender = true;
-    if (this.#panelShown() && !panel) this.#waitFor(loadPanel());
+    if (this.#panelShown() && !loadedPanel()) this.#waitFor(loadPanel());
     const language = this.#language();
-    if (language && LOCALES[language] && !locales.has(language)) this.#waitFor(loadLocale(language));
+    if (language && hasLocale(language) && !loadedLocale(language)) this.#waitFor(loadLocale(language));
   }
 
   /** Renders again once `chunk` has loaded; `updateComplete` waits for it. */
@@ -331,19 +294,15 @@ export class SantaChat extends LitElement {
     // Not here: reading scrollHeight now would lay the page out once more before the frame
     // does, and READ changes the unread counts, which renders again (Lit's change-in-update).
     if (!this.#frame) this.#frame = requestAnimationFrame(this.#beforePaint);
-    if (this.#focusOnRender && this.#panelShown() && panel) {
+    if (this.#focusOnRender && this.#panelShown() && this.#view) {
       this.#focusOnRender = false;
-      const target =
-        this.renderRoot.querySelector<HTMLElement>('#composer-input') ??
-        this.renderRoot.querySelector<HTMLElement>('.list button') ??
-        this.renderRoot.querySelector<HTMLElement>('.header button');
-      target?.focus();
+      this.#view.focus();
     }
   }
 
   /** The English defaults, under the shipped table `lang` selects, under the host's `strings`. */
   #strings(): Strings {
-    const locale = locales.get(this.#language());
+    const locale = loadedLocale(this.#language());
     if (this.#merged?.from !== this.strings || this.#merged.locale !== locale) {
       this.#merged = { from: this.strings, locale, strings: { ...DEFAULT_STRINGS, ...locale, ...this.strings } };
     }
@@ -362,20 +321,6 @@ export class SantaChat extends LitElement {
     setTimeout(() => this.#markVisibleRead());
   };
 
-  #activeConversation(): Conversation | undefined {
-    return this.#chat.conversation(this.activeConversationId);
-  }
-
-  /** Reports a failed call (a `ChatClientError`, or anything thrown) as `santa-chat-error`. */
-  #emitError(error: unknown, conversationId?: string): void {
-    const { code = 'INTERNAL', message = String(error) } = error as { code?: string; message?: string };
-    emit(this, 'santa-chat-error', conversationId === undefined ? { code, message } : { code, message, conversationId });
-  }
-
-  #focusComposer(): void {
-    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('#composer-input')?.focus());
-  }
-
   #panelShown(): boolean {
     return this.mode === 'inline' || this.open;
   }
@@ -390,7 +335,7 @@ export class SantaChat extends LitElement {
 
   /** Sends READ when the newest message is actually visible: panel open, page visible, at the end. */
   #markVisibleRead(): void {
-    const conversation = this.#activeConversation();
+    const conversation = this.#chat.conversation(this.activeConversationId);
     if (!conversation || !this.#panelShown() || !this.#page.visible || !this.#stickToEnd) return;
     this.#chat.markNewestRead(conversation.id);
   }
@@ -422,146 +367,21 @@ export class SantaChat extends LitElement {
     }
   };
 
-  #onLogScroll = (event: Event): void => {
-    const log = event.currentTarget as HTMLElement;
-    this.#stickToEnd = log.scrollHeight - log.scrollTop - log.clientHeight <= AT_END_SLACK_PX;
-    if (this.#stickToEnd) this.#markVisibleRead();
-  };
-
-  #onInput = (event: InputEvent): void => {
-    this.draft = (event.target as HTMLTextAreaElement).value;
-    this.confirmingSelfOuting = false;
-    const conversation = this.#activeConversation();
-    if (conversation && this.draft.trim() !== '') this.#chat.typing(conversation.id);
-  };
-
-  #onComposerKeydown = (event: KeyboardEvent): void => {
-    // keyCode 229: the Enter that commits an IME composition in WebKit (Safari), which arrives
-    // after compositionend, with isComposing already false.
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
-      event.preventDefault();
-      this.#submit(false);
-    }
-  };
-
-  #onSubmit = (event: Event): void => {
-    event.preventDefault();
-    this.#submit(false);
-  };
-
-  /** A quick question goes into the composer (after what is there), never out by itself. */
-  #fillComposer(prompt: string): void {
-    this.draft = this.draft.trim() === '' ? prompt : `${this.draft.trimEnd()}\n${prompt}`;
-    this.confirmingSelfOuting = false;
-    this.ideasOpen = false;
-    this.#focusComposer();
-  }
-
-  #submit(confirmed: boolean): void {
-    const conversation = this.#activeConversation();
-    if (!panel || !conversation || conversation.closed || !panel.draftStatus(this.draft).sendable) return;
-    if (!confirmed && conversation.role === 'santa' && !conversation.revealed && panel.mentionsName(this.draft, conversation.self.name)) {
-      this.confirmingSelfOuting = true;
-      return;
-    }
-    const content = this.draft;
-    this.draft = '';
-    this.confirmingSelfOuting = false;
-    this.#stickToEnd = true;
-    this.#chat.send(conversation.id, content)?.catch((error: unknown) => {
-      this.draft = content;
-      this.#emitError(error, conversation.id);
-    });
-    this.#focusComposer();
-  }
-
   #renderPanel(): TemplateResult | typeof nothing {
+    const panel = loadedPanel();
     if (!panel) return nothing;
-    if (!this.#panelStyled && this.shadowRoot) {
-      adoptStyles(this.shadowRoot, [styles, panel.panelStyles]);
-      this.#panelStyled = true;
+    if (!this.#view) {
+      if (this.shadowRoot) adoptStyles(this.shadowRoot, [styles, panel.panelStyles]);
+      this.#view = new panel.PanelView({
+        host: this,
+        chat: this.#chat,
+        strings: () => this.#strings(),
+        openConversation: (id) => this.#openConversation(id),
+        stickToEnd: (stick) => (this.#stickToEnd = stick),
+        markVisibleRead: () => this.#markVisibleRead(),
+      });
     }
-    const { renderBanner, renderComposer, renderThread, renderPrompts, seenSeq, renderStartList } = panel;
-    const strings = this.#strings();
-    const conversation = this.#activeConversation();
-    const conversations = this.#chat.conversations;
-    const canGoBack = conversation !== undefined && !this.conversationId;
-    const title = conversation ? conversationTitle(conversation, strings) : strings.title;
-    const typing = conversation !== undefined && this.#chat.isTyping(conversation.id);
-    return html`<section class="panel" part="panel" role=${this.mode === 'launcher' ? 'dialog' : 'region'} aria-label=${title}>
-      <header class="header" part="header">
-        ${canGoBack
-          ? html`<button type="button" class="icon-button" aria-label=${strings.back} @click=${() => (this.activeConversationId = null)}>‹</button>`
-          : nothing}
-        <h2>${conversation ? renderConversationTitle(conversation, strings) : title}</h2>
-        ${this.mode === 'launcher'
-          ? html`<button type="button" class="icon-button" aria-label=${strings.closeChat} @click=${() => this.close()}>×</button>`
-          : nothing}
-      </header>
-      ${renderBanner(this.#chat, strings)}
-      ${conversation && this.#chat.client
-        ? html`<div class="log" role="log" aria-live="polite" aria-label=${title} tabindex="0" @scroll=${this.#onLogScroll}>
-              ${renderThread({
-                conversation,
-                messages: this.#chat.messages(conversation.id),
-                selfId: this.#chat.userId,
-                strings,
-                locale: this.lang || undefined,
-                now: new Date(),
-                canLoadOlder: this.#chat.canLoadOlder(conversation.id),
-                onLoadOlder: () => {
-                  this.#stickToEnd = false;
-                  this.#chat.loadOlder(conversation.id);
-                },
-                onRetry: (clientId) => this.#chat.retry(clientId),
-                onDiscard: (clientId) => this.#chat.discard(clientId),
-                seenSeq: seenSeq(conversation, this.#chat.messages(conversation.id)),
-                reported: this.#chat.reported,
-                reportingId: this.reportingId,
-                onReport: (messageId) => {
-                  this.reportingId = messageId;
-                  if (messageId) void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.report-form textarea')?.focus());
-                },
-                onReportConfirm: (messageId, reason) => {
-                  if (this.#chat.report(conversation.id, messageId, reason)) this.reportingId = null;
-                },
-              })}
-            </div>
-            <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>
-            ${renderPrompts({
-              conversation,
-              messages: this.#chat.messages(conversation.id),
-              prompts: this.prompts,
-              open: this.ideasOpen,
-              strings,
-              onPick: (prompt) => this.#fillComposer(prompt),
-              onToggle: () => (this.ideasOpen = !this.ideasOpen),
-            })}
-            ${conversation.closed
-              ? html`<p class="banner">${strings.closed}</p>`
-              : renderComposer({
-                  draft: this.draft,
-                  peerName: peerName(conversation),
-                  strings,
-                  confirmingSelfOuting: this.confirmingSelfOuting,
-                  onInput: this.#onInput,
-                  onKeydown: this.#onComposerKeydown,
-                  onSubmit: this.#onSubmit,
-                  onConfirm: () => this.#submit(true),
-                  onCancelConfirm: () => {
-                    this.confirmingSelfOuting = false;
-                    this.#focusComposer();
-                  },
-                })}`
-        : renderStartList({
-            groups: this.#chat.groups,
-            conversations,
-            unreadByConversation: this.unread.byConversation,
-            strings,
-            onOpen: (id) => this.#openConversation(id),
-            onStart: (groupId, withRole) => void this.messageMatch(groupId, withRole).catch(() => undefined),
-          })}
-    </section>`;
+    return this.#view.render();
   }
 
   override render(): TemplateResult | typeof nothing {

@@ -59,3 +59,9 @@ declare global {
 export function emit<K extends keyof SantaChatEventMap>(target: HTMLElement, type: K, detail: SantaChatEventMap[K]): void {
   target.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
 }
+
+/** Reports a failed call (a `ChatClientError`, or anything thrown) as `santa-chat-error`. */
+export function emitError(target: HTMLElement, error: unknown, conversationId?: string): void {
+  const { code = 'INTERNAL', message = String(error) } = error as { code?: string; message?: string };
+  emit(target, 'santa-chat-error', conversationId === undefined ? { code, message } : { code, message, conversationId });
+}

@@ -1,7 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Conversation } from '../../../protocol/browser.js';
 import { format, type Strings } from '../i18n/strings.js';
-import { renderConversationTitle } from './labels.js';
+import { renderConversationTitle } from './isolate.js';
 
 export function renderConversationList(
   conversations: readonly Conversation[],

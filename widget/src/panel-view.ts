@@ -1,0 +1,232 @@
+/**
+ * The open panel, built for one element: its template (header, banner, thread, quick
+ * questions, composer, or the start list) and what its controls do. It lives in the lazily
+ * loaded panel chunk (docs/decisions/0016-lazy-panel.md): the element creates one when the
+ * chunk has loaded and renders its panel through it. The element owns the state; the view
+ * reads it and sets it as the user acts, as the element's own handlers did.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Conversation } from '../../protocol/browser.js';
+import type { UnreadCounts } from './client/types.js';
+import type { ChatController } from './controllers/chat-controller.js';
+import { emitError } from './events/events.js';
+import type { Strings } from './i18n/strings.js';
+import { renderBanner } from './render/banner.js';
+import { draftStatus, renderComposer } from './render/composer.js';
+import { formatIsolated, renderConversationTitle } from './render/isolate.js';
+import { conversationTitle, peerName } from './render/labels.js';
+import { renderPrompts } from './render/prompts.js';
+import { seenSeq } from './render/seen.js';
+import { renderStartList } from './render/start-list.js';
+import { mentionsName } from './render/text.js';
+import { renderThread } from './render/thread.js';
+
+/** Within this many pixels of the end, the log counts as scrolled to the end. */
+const AT_END_SLACK_PX = 24;
+
+/** The element, as the panel reads and sets it (its properties and internal state). */
+export interface PanelHost extends HTMLElement {
+  readonly mode: 'launcher' | 'inline';
+  readonly conversationId: string;
+  readonly prompts: string[] | undefined;
+  readonly unread: UnreadCounts;
+  readonly updateComplete: Promise<boolean>;
+  readonly renderRoot: HTMLElement | DocumentFragment;
+  activeConversationId: string | null;
+  draft: string;
+  ideasOpen: boolean;
+  confirmingSelfOuting: boolean;
+  reportingId: string | null;
+  close(): void;
+  messageMatch(groupId: string, withRole: 'giftee' | 'santa'): Promise<Conversation>;
+}
+
+/** What the element keeps to itself and lends its panel. */
+export interface PanelContext {
+  host: PanelHost;
+  chat: ChatController;
+  /** The strings in effect (defaults, locale, the host's overrides). */
+  strings(): Strings;
+  openConversation(conversationId: string): void;
+  /** Whether the log follows its end (scrolled there by the element before each paint). */
+  stickToEnd(stick: boolean): void;
+  /** Marks what the reader can see read (the element knows whether they can). */
+  markVisibleRead(): void;
+}
+
+export class PanelView {
+  readonly #context: PanelContext;
+  readonly #host: PanelHost;
+  readonly #chat: ChatController;
+
+  constructor(context: PanelContext) {
+    this.#context = context;
+    this.#host = context.host;
+    this.#chat = context.chat;
+  }
+
+  render(): TemplateResult {
+    const host = this.#host;
+    const strings = this.#context.strings();
+    const conversation = this.#chat.conversation(host.activeConversationId);
+    const canGoBack = conversation !== undefined && !host.conversationId;
+    const title = conversation ? conversationTitle(conversation, strings) : strings.title;
+    return html`<section class="panel" part="panel" role=${host.mode === 'launcher' ? 'dialog' : 'region'} aria-label=${title}>
+      <header class="header" part="header">
+        ${canGoBack
+          ? html`<button type="button" class="icon-button" aria-label=${strings.back} @click=${() => (host.activeConversationId = null)}>‹</button>`
+          : nothing}
+        <h2>${conversation ? renderConversationTitle(conversation, strings) : title}</h2>
+        ${host.mode === 'launcher'
+          ? html`<button type="button" class="icon-button" aria-label=${strings.closeChat} @click=${() => host.close()}>×</button>`
+          : nothing}
+      </header>
+      ${renderBanner(this.#chat, strings)}
+      ${conversation && this.#chat.client
+        ? this.#renderConversation(conversation, title, strings)
+        : renderStartList({
+            groups: this.#chat.groups,
+            conversations: this.#chat.conversations,
+            unreadByConversation: host.unread.byConversation,
+            strings,
+            onOpen: (id) => this.#context.openConversation(id),
+            onStart: (groupId, withRole) => void host.messageMatch(groupId, withRole).catch(() => undefined),
+          })}
+    </section>`;
+  }
+
+  /** The open conversation: its log, who is typing, the quick questions and the composer. */
+  #renderConversation(conversation: Conversation, title: string, strings: Strings): TemplateResult {
+    const host = this.#host;
+    const typing = this.#chat.isTyping(conversation.id);
+    return html`<div class="log" role="log" aria-live="polite" aria-label=${title} tabindex="0" @scroll=${this.#onLogScroll}>
+        ${this.#renderThread(conversation, strings)}
+      </div>
+      <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>
+      ${renderPrompts({
+        conversation,
+        messages: this.#chat.messages(conversation.id),
+        prompts: host.prompts,
+        open: host.ideasOpen,
+        strings,
+        onPick: (prompt) => this.#fillComposer(prompt),
+        onToggle: () => (host.ideasOpen = !host.ideasOpen),
+      })}
+      ${conversation.closed
+        ? html`<p class="banner">${strings.closed}</p>`
+        : renderComposer({
+            draft: host.draft,
+            peerName: peerName(conversation),
+            strings,
+            confirmingSelfOuting: host.confirmingSelfOuting,
+            onInput: this.#onInput,
+            onKeydown: this.#onComposerKeydown,
+            onSubmit: this.#onSubmit,
+            onConfirm: () => this.#submit(true),
+            onCancelConfirm: () => {
+              host.confirmingSelfOuting = false;
+              this.#focusComposer();
+            },
+          })}`;
+  }
+
+  #renderThread(conversation: Conversation, strings: Strings): TemplateResult {
+    const host = this.#host;
+    const chat = this.#chat;
+    const messages = chat.messages(conversation.id);
+    return renderThread({
+      conversation,
+      messages,
+      selfId: chat.userId,
+      strings,
+      locale: host.lang || undefined,
+      now: new Date(),
+      canLoadOlder: chat.canLoadOlder(conversation.id),
+      onLoadOlder: () => {
+        this.#context.stickToEnd(false);
+        chat.loadOlder(conversation.id);
+      },
+      onRetry: (clientId) => chat.retry(clientId),
+      onDiscard: (clientId) => chat.discard(clientId),
+      seenSeq: seenSeq(conversation, messages),
+      reported: chat.reported,
+      reportingId: host.reportingId,
+      onReport: (messageId) => {
+        host.reportingId = messageId;
+        if (messageId) void host.updateComplete.then(() => host.renderRoot.querySelector<HTMLElement>('.report-form textarea')?.focus());
+      },
+      onReportConfirm: (messageId, reason) => {
+        if (chat.report(conversation.id, messageId, reason)) host.reportingId = null;
+      },
+    });
+  }
+
+  /** Moves focus into the panel: the composer, else the first conversation, else the header's button. */
+  focus(): void {
+    const root = this.#host.renderRoot;
+    const target =
+      root.querySelector<HTMLElement>('#composer-input') ?? root.querySelector<HTMLElement>('.list button') ?? root.querySelector<HTMLElement>('.header button');
+    target?.focus();
+  }
+
+  #focusComposer(): void {
+    void this.#host.updateComplete.then(() => this.#host.renderRoot.querySelector<HTMLElement>('#composer-input')?.focus());
+  }
+
+  readonly #onLogScroll = (event: Event): void => {
+    const log = event.currentTarget as HTMLElement;
+    const atEnd = log.scrollHeight - log.scrollTop - log.clientHeight <= AT_END_SLACK_PX;
+    this.#context.stickToEnd(atEnd);
+    if (atEnd) this.#context.markVisibleRead();
+  };
+
+  readonly #onInput = (event: InputEvent): void => {
+    const host = this.#host;
+    host.draft = (event.target as HTMLTextAreaElement).value;
+    host.confirmingSelfOuting = false;
+    const conversation = this.#chat.conversation(host.activeConversationId);
+    if (conversation && host.draft.trim() !== '') this.#chat.typing(conversation.id);
+  };
+
+  readonly #onComposerKeydown = (event: KeyboardEvent): void => {
+    // keyCode 229: the Enter that commits an IME composition in WebKit (Safari), which arrives
+    // after compositionend, with isComposing already false.
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      this.#submit(false);
+    }
+  };
+
+  readonly #onSubmit = (event: Event): void => {
+    event.preventDefault();
+    this.#submit(false);
+  };
+
+  /** A quick question goes into the composer (after what is there), never out by itself. */
+  #fillComposer(prompt: string): void {
+    const host = this.#host;
+    host.draft = host.draft.trim() === '' ? prompt : `${host.draft.trimEnd()}\n${prompt}`;
+    host.confirmingSelfOuting = false;
+    host.ideasOpen = false;
+    this.#focusComposer();
+  }
+
+  #submit(confirmed: boolean): void {
+    const host = this.#host;
+    const conversation = this.#chat.conversation(host.activeConversationId);
+    if (!conversation || conversation.closed || !draftStatus(host.draft).sendable) return;
+    if (!confirmed && conversation.role === 'santa' && !conversation.revealed && mentionsName(host.draft, conversation.self.name)) {
+      host.confirmingSelfOuting = true;
+      return;
+    }
+    const content = host.draft;
+    host.draft = '';
+    host.confirmingSelfOuting = false;
+    this.#context.stickToEnd(true);
+    this.#chat.send(conversation.id, content)?.catch((error: unknown) => {
+      host.draft = content;
+      emitError(host, error, conversation.id);
+    });
+    this.#focusComposer();
+  }
+}
