@@ -3,9 +3,11 @@ import * as z from 'zod/mini';
 import { Id, parseId, wellFormedText } from './ids.js';
 import { firstFailure, PARSE_OPTIONS } from './issues.js';
 import { LIMITS } from './limits.js';
+import { findLoneSurrogate } from './text.js';
 
 const nonNegativeInt = () => z.int().check(z.minimum(0));
-const ClientId = z.string().check(z.minLength(1), z.maxLength(128));
+const MAX_CLIENT_ID_LENGTH = 128;
+const ClientId = z.string().check(z.minLength(1), z.maxLength(MAX_CLIENT_ID_LENGTH));
 
 // Client -> relay. Unknown keys are stripped, so a newer client never breaks an older relay.
 // Content is not checked here: the relay runs checkContent to answer EMPTY or TOO_LONG.
@@ -107,6 +109,26 @@ function refuse(message: string, echoed: EchoedIds = {}): ClientFrameFailure {
 
 const MAX_QUOTED_TYPE_LENGTH = 64;
 
+/**
+ * The precompiled check of the relay's most frequent frame: accepts exactly what
+ * `NewMessageFrameSchema` accepts in its common form (string ids, a string clientId or none)
+ * and returns the same frame; anything else is `null`, and the schema decides and words the
+ * refusal, so no refusal text depends on this check. `frames.test.ts` holds the two together.
+ */
+export function fastNewMessageFrame(raw: object): NewMessageFrame | null {
+  const frame = raw as { type?: unknown; conversationId?: unknown; content?: unknown; clientId?: unknown };
+  const { conversationId, content, clientId } = frame;
+  if (frame.type !== 'NEW_MESSAGE' || typeof content !== 'string' || typeof conversationId !== 'string') return null;
+  // As the schema path reads it: an own `type`, never one a polluted prototype answers for.
+  if (!Object.hasOwn(raw, 'type')) return null;
+  if (conversationId.length === 0 || conversationId.length > LIMITS.maxIdLength || findLoneSurrogate(conversationId) !== -1) {
+    return null;
+  }
+  if (clientId === undefined) return { type: 'NEW_MESSAGE', conversationId, content };
+  if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH) return null;
+  return { type: 'NEW_MESSAGE', conversationId, content, clientId };
+}
+
 /** Turns one text frame into a client frame or a BAD_REQUEST reason; never throws. */
 export function parseClientFrame(text: string): ClientFrameResult {
   let raw: unknown;
@@ -118,6 +140,13 @@ export function parseClientFrame(text: string): ClientFrameResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return refuse('Frame must be a JSON object.');
   }
+  const fast = fastNewMessageFrame(raw);
+  if (fast !== null) return { ok: true, frame: fast };
+  return parseClientFrameValue(raw);
+}
+
+/** The schemas' answer for a parsed JSON object (what `parseClientFrame` falls back to). */
+export function parseClientFrameValue(raw: object): ClientFrameResult {
   const echoed = echoedIds(raw);
   const type = ownProperty(raw, 'type');
   if (type === undefined) return refuse('Frame has no "type".', echoed);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { parseClientFrame, parseServerFrame } from './index.js';
+import { fastNewMessageFrame, parseClientFrame, parseClientFrameValue, parseServerFrame } from './index.js';
 import type { ServerFrame } from './index.js';
 import type { Conversation, Message } from './objects.js';
 
@@ -156,6 +156,66 @@ describe('parseClientFrame: refusals', () => {
         assert.equal(typeof result.ok, 'boolean');
       }),
     );
+  });
+});
+
+describe('parseClientFrame: the precompiled NEW_MESSAGE check answers as the schema does', () => {
+  // A field's value: valid ones, every edge of the id and clientId rules, and wrong types.
+  const fieldValue = fc.oneof(
+    fc.string({ maxLength: 4 }),
+    fc.string({ minLength: 126, maxLength: 130 }),
+    fc.constantFrom('', 'c1', 'x'.repeat(127), 'x'.repeat(128), 'x'.repeat(129), 'x\ud800', '\udc00y', '\ud83c\udf85', ' ', '\r\n'),
+    fc.constantFrom(0, 42, -1, 1.5, 2 ** 60, null, true, [], ['c1'], {}, { a: 1 }),
+    fc.string({ unit: 'binary', maxLength: 8 }),
+  );
+  const absentOr = (arbitrary: fc.Arbitrary<unknown>) => fc.option(arbitrary, { nil: undefined, freq: 4 });
+  const frame = fc
+    .record({
+      type: fc.constantFrom<unknown>('NEW_MESSAGE', 'NEW_MESSAGE', 'NEW_MESSAGE', 'new_message', 'TYPING', 7, undefined),
+      conversationId: absentOr(fieldValue),
+      content: absentOr(fieldValue),
+      clientId: absentOr(fieldValue),
+      extra: absentOr(fc.jsonValue()),
+    })
+    // What JSON carries: an absent field is no key at all.
+    .map((record) => JSON.parse(JSON.stringify(record)) as object);
+
+  test('whatever it accepts the schema accepts, as the same frame; whatever the schema refuses it leaves to the schema', () => {
+    fc.assert(
+      fc.property(frame, (raw) => {
+        const fast = fastNewMessageFrame(raw);
+        const schema = parseClientFrameValue(raw);
+        if (fast !== null) assert.deepEqual(schema, { ok: true, frame: fast });
+        if (!schema.ok) assert.equal(fast, null);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  test('every refusal reads exactly as the schema words it (code, text, echoed ids, type)', () => {
+    fc.assert(
+      fc.property(frame, (raw) => {
+        const text = JSON.stringify(raw);
+        assert.deepEqual(parseClientFrame(text), parseClientFrameValue(JSON.parse(text) as object));
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  test('the common frame takes the precompiled path; the rarer forms still parse through the schema', () => {
+    const common = { type: 'NEW_MESSAGE', conversationId: 'c1', content: 'hi', clientId: 'u-1' };
+    assert.deepEqual(fastNewMessageFrame(common), common);
+    assert.equal(fastNewMessageFrame({ type: 'NEW_MESSAGE', conversationId: 42, content: 'hi' }), null);
+    assert.deepEqual(parseClientFrame('{"type":"NEW_MESSAGE","conversationId":42,"content":"hi"}'), {
+      ok: true,
+      frame: { type: 'NEW_MESSAGE', conversationId: '42', content: 'hi' },
+    });
+  });
+
+  test('a type only the prototype answers for is not a NEW_MESSAGE', () => {
+    const raw = Object.create({ type: 'NEW_MESSAGE' }) as object;
+    Object.assign(raw, { conversationId: 'c1', content: 'hi' });
+    assert.equal(fastNewMessageFrame(raw), null);
   });
 });
 

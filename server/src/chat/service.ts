@@ -10,6 +10,8 @@ import type { RelayMetrics } from '../core/metrics.js';
 import type { Limiters } from '../limits/limiters.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type {
+  AppendMessageInput,
+  AppendMessageResult,
   ConversationContext,
   ConversationOverview,
   GroupRecord,
@@ -172,37 +174,20 @@ export class ChatService {
   /**
    * Stores a message and fans it out. Idempotent per (sender, clientId): a retry gets the
    * original's result whatever its content, and is neither checked nor counted again.
+   *
+   * The path awaits only what must be waited for (docs/decisions/0019): the conversation (an
+   * in-memory read for SQLite's cached contexts), the limiter only when it is remote (Redis),
+   * and the write's COMMIT; the fan-out and the caller's ACK follow in the COMMIT's own
+   * continuation.
    */
-  async send(userId: string, conversationId: string, rawContent: string, clientId: string | null): Promise<MessageRecord> {
-    if (clientId === null) return this.#storeAndPublish(userId, conversationId, rawContent, null);
+  send(userId: string, conversationId: string, rawContent: string, clientId: string | null): Promise<MessageRecord> {
+    if (clientId === null) return this.#storeAndPublish(userId, conversationId, rawContent, null, null);
     const key = `${userId}\u0000${clientId}`;
     const inFlight = this.#sendsInFlight.get(key);
     if (inFlight) return inFlight;
-    const attempt = this.#sendOnce(userId, conversationId, rawContent, clientId);
+    const attempt = this.#storeAndPublish(userId, conversationId, rawContent, clientId, key);
     this.#sendsInFlight.set(key, attempt);
-    try {
-      return await attempt;
-    } finally {
-      this.#sendsInFlight.delete(key);
-    }
-  }
-
-  /**
-   * A retry of a stored message is answered with the original even when its content, its
-   * conversation or the rate limit would refuse a new send. The clientId is looked up here
-   * only on such a refusal: on the common path `appendMessage` deduplicates inside its
-   * transaction, so a send reads the clientId once.
-   */
-  async #sendOnce(userId: string, conversationId: string, rawContent: string, clientId: string): Promise<MessageRecord> {
-    try {
-      return await this.#storeAndPublish(userId, conversationId, rawContent, clientId);
-    } catch (error) {
-      if (!(error instanceof ChatError)) throw error;
-      const original = await this.#store.findMessageByClientId(userId, clientId);
-      if (!original) throw error;
-      await this.#republish(original);
-      return original;
-    }
+    return attempt;
   }
 
   /**
@@ -215,49 +200,80 @@ export class ChatService {
     if (context && context.conversation.closedAt === null) await this.#bus.publish({ type: 'message', context, message });
   }
 
+  /**
+   * `key` (sender and clientId) is the entry of `#sendsInFlight` this attempt removes when it
+   * ends. A retry of a stored message is answered with the original even when its content,
+   * its conversation or the rate limit would refuse a new send: the clientId is looked up only
+   * on such a refusal; on the common path `appendMessage` deduplicates inside its transaction,
+   * so a send reads the clientId once.
+   */
   async #storeAndPublish(
     userId: string,
     conversationId: string,
     rawContent: string,
     clientId: string | null,
+    key: string | null,
   ): Promise<MessageRecord> {
-    const context = await this.requireParticipant(userId, conversationId);
+    try {
+      return await this.#storeOnce(userId, conversationId, rawContent, clientId);
+    } catch (error) {
+      if (clientId === null || !(error instanceof ChatError)) throw error;
+      const original = await this.#store.findMessageByClientId(userId, clientId);
+      if (!original) throw error;
+      await this.#republish(original);
+      return original;
+    } finally {
+      if (key !== null) this.#sendsInFlight.delete(key);
+    }
+  }
+
+  async #storeOnce(userId: string, conversationId: string, rawContent: string, clientId: string | null): Promise<MessageRecord> {
+    const context = await this.#store.getConversation(conversationId);
+    if (!context || context.conversation.closedAt !== null || roleOf(context, userId) === null) throw notAParticipant();
     const checked = checkContent(rawContent);
     if (!checked.ok) throw new ChatError(checked.code, checked.message);
     const now = this.now();
-    const retryAfterMs = await this.#messageLimiter.take(userId, now);
+    const limiter = this.#messageLimiter;
+    const retryAfterMs = limiter.takeNow !== undefined ? limiter.takeNow(userId, now) : await limiter.take(userId, now);
     if (retryAfterMs > 0) {
       throw new ChatError('RATE_LIMITED', `Too many messages; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
         retryAfterMs,
       });
     }
     const startedAt = performance.now();
-    const result = await this.#track(
-      this.#store.appendMessage({
-        conversationId,
-        senderId: userId,
-        content: checked.content,
-        clientId,
-        now,
-        ...(this.#notifyAfterMs === undefined ? {} : { noticeDueAt: now + this.#notifyAfterMs }),
-      }),
-    ).catch((error: unknown) => {
-      void this.#messageLimiter.release(userId, now);
+    const input: AppendMessageInput = { conversationId, senderId: userId, content: checked.content, clientId, now };
+    if (this.#notifyAfterMs !== undefined) input.noticeDueAt = now + this.#notifyAfterMs;
+    const write = this.#store.appendMessage(input);
+    this.#writes.add(write);
+    let result: AppendMessageResult;
+    try {
+      result = await write;
+    } catch (error) {
+      void limiter.release(userId, now);
       throw error;
-    });
+    } finally {
+      this.#writes.delete(write);
+    }
     if (result.kind === 'closed') {
-      void this.#messageLimiter.release(userId, now);
+      void limiter.release(userId, now);
       throw notAParticipant();
     }
     if (result.kind === 'duplicate') {
-      void this.#messageLimiter.release(userId, now);
+      void limiter.release(userId, now);
       await this.#republish(result.message);
       return result.message;
     }
+    const { message } = result;
     this.#metrics.messageStored((performance.now() - startedAt) / 1000);
-    const stored = { ...context, conversation: { ...context.conversation, lastSeq: result.message.seq } };
-    await this.#bus.publish({ type: 'message', context: stored, message: result.message });
-    return result.message;
+    // The SQLite store's cached context has moved to this seq already; another store's copy is
+    // the context as it was read, so the event gets one that has.
+    const stored =
+      context.conversation.lastSeq >= message.seq
+        ? context
+        : { ...context, conversation: { ...context.conversation, lastSeq: message.seq } };
+    // Both buses hand the event to this process's sockets before `publish` returns.
+    await this.#bus.publish({ type: 'message', context: stored, message });
+    return message;
   }
 
   /** Resolves once every write started so far has settled. */

@@ -26,6 +26,9 @@ const MAX_QUEUED_FRAMES = 1000;
 
 let nextConnectionNumber = 1;
 
+/** Handles one frame; a promise when it finishes later (the next frame waits for it). */
+export type FrameTask = () => Promise<void> | void;
+
 export class Connection {
   readonly socket: WebSocket;
   readonly number = nextConnectionNumber++;
@@ -36,8 +39,15 @@ export class Connection {
   isAlive = true;
   /** What this socket was sent of each conversation, for a catch-up after events were lost. */
   readonly delivered = new DeliveryLedger();
-  #queue: Promise<void> = Promise.resolve();
-  #queued = 0;
+  /** Frames waiting for the one being handled; a plain FIFO, not a chain of promises. */
+  readonly #waiting: FrameTask[] = [];
+  /** A frame is being handled (its task, or work handed to `occupy`, has not settled). */
+  #busy = false;
+  /** One function per socket that every handled frame's end calls: no closure per frame. */
+  readonly #settled = (): void => {
+    this.#busy = false;
+    this.#runWaiting();
+  };
   #cancelAuthTimeout: (() => void) | undefined;
   #cancelExpiry: (() => void) | undefined;
 
@@ -75,22 +85,47 @@ export class Connection {
     this.socket.close(code, reason);
   }
 
+  /** No frame of this socket is being handled or waiting: one that arrives now may be handled at once. */
+  get idle(): boolean {
+    return !this.#busy && this.#waiting.length === 0;
+  }
+
   /**
-   * Runs `task` after every task queued before it; a failing task does not stop the queue.
-   * False, and nothing queued, when MAX_QUEUED_FRAMES are already waiting.
+   * Runs `task` after every task queued before it (at once when none is); a failing task does
+   * not stop the queue. False, and nothing queued, when MAX_QUEUED_FRAMES are already waiting.
    */
-  enqueue(task: () => Promise<void>): boolean {
-    if (this.#queued >= MAX_QUEUED_FRAMES) return false;
-    this.#queued += 1;
-    const run = async (): Promise<void> => {
-      try {
-        await task();
-      } finally {
-        this.#queued -= 1;
-      }
-    };
-    this.#queue = this.#queue.then(run, run);
+  enqueue(task: FrameTask): boolean {
+    if (this.#waiting.length + (this.#busy ? 1 : 0) >= MAX_QUEUED_FRAMES) return false;
+    this.#waiting.push(task);
+    if (!this.#busy) this.#runWaiting();
     return true;
+  }
+
+  /**
+   * The frame being handled now, outside a task (the queue was `idle`), ends when `work`
+   * settles: frames that arrive meanwhile wait for it, so frames are still answered in order.
+   */
+  occupy(work: Promise<void>): void {
+    this.#busy = true;
+    work.then(this.#settled, this.#settled);
+  }
+
+  #runWaiting(): void {
+    let task: FrameTask | undefined;
+    while ((task = this.#waiting.shift()) !== undefined) {
+      this.#busy = true;
+      let pending: Promise<void> | void;
+      try {
+        pending = task();
+      } catch {
+        pending = undefined;
+      }
+      if (pending !== undefined) {
+        pending.then(this.#settled, this.#settled);
+        return;
+      }
+      this.#busy = false;
+    }
   }
 
   /** The 4401 close for a socket that never authenticates. */

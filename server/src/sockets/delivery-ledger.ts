@@ -26,12 +26,18 @@ export class DeliveryLedger {
     this.#settle(ledger);
   }
 
-  /** A NEW_MESSAGE with this seq went to the socket. */
-  sent(conversationId: string, seq: number): void {
+  /** A NEW_MESSAGE with this seq went to the socket; true when a gap stays open below a sent one. */
+  sent(conversationId: string, seq: number): boolean {
     const ledger = this.#ledger(conversationId);
-    if (seq <= ledger.through) return;
+    if (seq <= ledger.through) return ledger.above.size > 0;
+    if (seq === ledger.through + 1 && ledger.above.size === 0) {
+      // The common case, the next message in order: nothing above to settle.
+      ledger.through = seq;
+      return false;
+    }
     ledger.above.add(seq);
     this.#settle(ledger);
+    return ledger.above.size > 0;
   }
 
   /** A HISTORY page went to the socket: the messages after `after`, consecutive seqs. */

@@ -9,6 +9,7 @@ import {
   refusalCloseReason,
   type ClientFrame,
   type ErrorCode,
+  type NewMessageFrame,
 } from '../../../protocol/index.js';
 import { verifyParticipantToken, type JwtOptions, type TokenCheck } from '../auth/jwt.js';
 import { logTokenRefusal } from '../auth/refusal-log.js';
@@ -18,7 +19,7 @@ import type { Logger } from '../core/logger.js';
 import { setTimeoutAt } from '../core/long-timeout.js';
 import type { RelayMetrics } from '../core/metrics.js';
 import { ackFrame, errorFrame, historyFrame, PONG_FRAME, reportedFrame } from '../views/frames.js';
-import { SocketState, type Connection } from './connection.js';
+import { SocketState, type Connection, type FrameTask } from './connection.js';
 import { buildReady } from './ready.js';
 import type { SocketHub } from './hub.js';
 import { SlidingWindowLimiter } from '../limits/sliding-window.js';
@@ -57,7 +58,7 @@ export class Dispatcher {
     const parsed = parseClientFrame(text);
     if (!parsed.ok) {
       if (parsed.type === 'AUTH') {
-        this.#enqueue(connection, async () => this.#refuseTokenless(connection, text));
+        this.#enqueue(connection, () => this.#refuseTokenless(connection, text));
         return;
       }
       this.#refuse(connection, 'BAD_REQUEST', parsed.message, parsed);
@@ -68,10 +69,16 @@ export class Dispatcher {
       connection.send(PONG_FRAME);
       return;
     }
+    // The common case: nothing of this socket's is waiting, so the send starts now, in this
+    // turn, and the socket's next frames wait for its answer (docs/decisions/0019).
+    if (frame.type === 'NEW_MESSAGE' && connection.idle && connection.isReady && connection.userId !== null) {
+      connection.occupy(this.#send(connection, connection.userId, frame));
+      return;
+    }
     this.#enqueue(connection, () => this.#handle(connection, frame));
   }
 
-  #enqueue(connection: Connection, task: () => Promise<void>): void {
+  #enqueue(connection: Connection, task: FrameTask): void {
     if (!connection.enqueue(task)) connection.close(CloseCode.POLICY_VIOLATION, 'Too many frames waiting; slow down.');
   }
 
@@ -83,14 +90,9 @@ export class Dispatcher {
       this.#refuse(connection, 'UNAUTHENTICATED', 'Send an AUTH frame with your token first.', {});
       return;
     }
-    const about = { conversationId: frame.conversationId, ...('clientId' in frame && frame.clientId !== undefined ? { clientId: frame.clientId } : {}) };
+    if (frame.type === 'NEW_MESSAGE') return this.#send(connection, userId, frame);
     try {
       switch (frame.type) {
-        case 'NEW_MESSAGE': {
-          const message = await this.#service.send(userId, frame.conversationId, frame.content, frame.clientId ?? null);
-          if (message.clientId !== null) connection.send(ackFrame(message, message.clientId));
-          return;
-        }
         case 'TYPING':
           return await this.#service.typing(userId, frame.conversationId);
         case 'READ':
@@ -112,7 +114,22 @@ export class Dispatcher {
           return;
       }
     } catch (error) {
-      this.#refuseError(connection, error, about);
+      this.#refuseError(connection, error, { conversationId: frame.conversationId });
+    }
+  }
+
+  /** A NEW_MESSAGE: its ACK once the message is durably stored (and fanned out), or its ERROR. */
+  async #send(connection: Connection, userId: string, frame: NewMessageFrame): Promise<void> {
+    const clientId = frame.clientId ?? null;
+    try {
+      const message = await this.#service.send(userId, frame.conversationId, frame.content, clientId);
+      if (message.clientId !== null) connection.send(ackFrame(message, message.clientId));
+    } catch (error) {
+      this.#refuseError(
+        connection,
+        error,
+        clientId === null ? { conversationId: frame.conversationId } : { conversationId: frame.conversationId, clientId },
+      );
     }
   }
 

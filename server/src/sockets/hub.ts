@@ -95,27 +95,28 @@ export class SocketHub {
 
   /** Returns how many sockets were sent the event. */
   #toParticipants(event: ConversationEvent, now: number): number {
-    let written = 0;
     const { conversation } = event.context;
-    const message = event.type === 'message' ? event.message : null;
-    for (const viewerId of [conversation.santaId, conversation.gifteeId]) {
-      const sockets = this.socketsOf(viewerId);
-      if (sockets.size === 0) continue;
-      const frame = eventFrame(event, viewerId, now);
-      if (frame === null) continue;
-      const text = JSON.stringify(frame);
-      for (const socket of sockets) {
-        if (message === null) {
-          socket.sendText(text);
-          written += 1;
-          continue;
-        }
-        if (socket.delivered.has(message.conversationId, message.seq)) continue;
-        socket.sendText(text);
-        written += 1;
-        socket.delivered.sent(message.conversationId, message.seq);
-        if (this.#onGap && socket.delivered.hasGap(message.conversationId)) this.#onGap(socket);
-      }
+    return this.#toViewer(event, conversation.santaId, now) + this.#toViewer(event, conversation.gifteeId, now);
+  }
+
+  /** The event as `viewerId` sees it, serialized once, to each of their sockets here. */
+  #toViewer(event: ConversationEvent, viewerId: string, now: number): number {
+    const sockets = this.#connectionsByUser.get(viewerId);
+    if (sockets === undefined) return 0;
+    const frame = eventFrame(event, viewerId, now);
+    if (frame === null) return 0;
+    const text = JSON.stringify(frame);
+    let written = 0;
+    if (event.type !== 'message') {
+      for (const socket of sockets) socket.sendText(text);
+      return sockets.size;
+    }
+    const { conversationId, seq } = event.message;
+    for (const socket of sockets) {
+      if (socket.delivered.has(conversationId, seq)) continue;
+      socket.sendText(text);
+      written += 1;
+      if (socket.delivered.sent(conversationId, seq) && this.#onGap) this.#onGap(socket);
     }
     return written;
   }

@@ -76,6 +76,37 @@ describe('NEW_MESSAGE', () => {
     });
   });
 
+  test("answers one socket's frames in the order it sent them, a refusal and a SYNC between two sends included", async () => {
+    await withRelay({}, async (harness) => {
+      const conversationId = await harness.aliceBob();
+      const { client: alice } = await harness.ready('alice');
+      const { client: bob } = await harness.ready('bob');
+      alice.send({ type: 'NEW_MESSAGE', conversationId, content: 'one', clientId: 'o-1' });
+      alice.send({ type: 'NEW_MESSAGE', conversationId, content: '   ', clientId: 'o-2' });
+      alice.send({ type: 'SYNC', conversationId, after: 0 });
+      alice.send({ type: 'NEW_MESSAGE', conversationId, content: 'two', clientId: 'o-3' });
+      alice.send({ type: 'NEW_MESSAGE', conversationId: 'nope', content: 'three', clientId: 'o-4' });
+      await alice.next('HISTORY');
+      await errorFor(alice, 'o-4');
+      await bob.next('NEW_MESSAGE');
+      await bob.next('NEW_MESSAGE');
+      const answers = alice.raw.map((text) => JSON.parse(text) as { type: string; clientId?: string; code?: string; messages?: unknown[] });
+      const after = answers.slice(answers.findIndex((frame) => frame.type === 'NEW_MESSAGE'));
+      assert.deepEqual(
+        after.map((frame) => [frame.type, frame.clientId ?? frame.code ?? frame.messages?.length]),
+        [
+          ['NEW_MESSAGE', 'o-1'],
+          ['ACK', 'o-1'],
+          ['ERROR', 'o-2'],
+          ['HISTORY', 1],
+          ['NEW_MESSAGE', 'o-3'],
+          ['ACK', 'o-3'],
+          ['ERROR', 'o-4'],
+        ],
+      );
+    });
+  });
+
   test('stores and delivers the normalized content', async () => {
     await withRelay({}, async (harness) => {
       const conversationId = await harness.aliceBob();

@@ -13,14 +13,16 @@ function context(id: string, groupId: string, lastSeq = 0): ConversationContext 
 }
 
 describe('ContextCache', () => {
-  it('hands out copies: what a caller changes does not reach the cache', () => {
+  it('keeps its own copy of what it is handed; hands out that copy, whose lastSeq moves as appends commit', () => {
     const cache = new ContextCache();
     const original = context('c1', 'g1');
     cache.remember(original);
     original.conversation.lastSeq = 50;
     const first = cache.get('c1')!;
-    first.conversation.lastSeq = 99;
-    assert.equal(cache.get('c1')?.conversation.lastSeq, 0);
+    assert.equal(first.conversation.lastSeq, 0, 'what the caller changes after remember does not reach the cache');
+    assert.equal(cache.get('c1'), first, 'no copy per read');
+    cache.advance('c1', 3);
+    assert.equal(first.conversation.lastSeq, 3);
   });
 
   it('moves lastSeq forward only', () => {

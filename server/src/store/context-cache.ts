@@ -17,10 +17,13 @@ export class ContextCache {
     this.#capacity = capacity;
   }
 
-  /** A copy of the cached context (callers may spread and change their copy). */
+  /**
+   * The cached context itself, not a copy (a send reads it once per message): callers only
+   * read it, and make their own object to change anything. Its `lastSeq` moves forward in
+   * place as appends commit.
+   */
   get(conversationId: string): ConversationContext | undefined {
-    const cached = this.#entries.get(conversationId);
-    return cached === undefined ? undefined : { ...cached, conversation: { ...cached.conversation } };
+    return this.#entries.get(conversationId);
   }
 
   remember(context: ConversationContext): void {

@@ -248,7 +248,7 @@ export interface Store {
     gifteeId: string,
     now: number,
   ): Promise<{ context: ConversationContext; created: boolean } | null>;
-  /** Open or closed; `null` when it never existed or was erased. */
+  /** Open or closed; `null` when it never existed or was erased. Read-only to callers: a store may hand out its cached context itself. */
   getConversation(conversationId: string): Promise<ConversationContext | null>;
   /** The group's open conversations (for the reveal announcement). */
   listGroupConversations(groupId: string): Promise<ConversationContext[]>;

