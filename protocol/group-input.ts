@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { Id, wellFormedText } from './ids.js';
-import { firstFailure, PARSE_OPTIONS } from './issues.js';
+import { firstFailure, PARSE_OPTIONS, type FieldResult } from './issues.js';
 import { describeCodeUnit, findBidiControl } from './text.js';
 
 const MAX_MEMBERS = 10_000;
@@ -112,7 +112,7 @@ export type GroupInput = z.output<typeof GroupInputSchema>;
 export type GroupMember = GroupInput['members'][number];
 export type GroupAssignment = GroupInput['assignments'][number];
 
-export type FieldResult<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
+export type { FieldResult } from './issues.js';
 
 export function parseGroupInput(body: unknown): FieldResult<GroupInput> {
   const result = GroupInputSchema.safeParse(body, PARSE_OPTIONS);

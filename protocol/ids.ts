@@ -1,6 +1,5 @@
 import * as z from 'zod/mini';
-import type { FieldResult } from './group-input.js';
-import { firstFailure, PARSE_OPTIONS } from './issues.js';
+import { firstFailure, PARSE_OPTIONS, type FieldResult } from './issues.js';
 import { LIMITS } from './limits.js';
 import { describeCodeUnit, findLoneSurrogate } from './text.js';
 

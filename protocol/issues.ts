@@ -2,6 +2,9 @@ import type * as z from 'zod/mini';
 
 type RawIssue = z.core.$ZodRawIssue;
 
+/** A parsed field or body, or the first thing wrong with it (`field` names where). */
+export type FieldResult<T> = { ok: true; value: T } | { ok: false; field: string; message: string };
+
 const NOUN_BY_TYPE: Readonly<Record<string, string>> = {
   string: 'a string',
   number: 'a number',

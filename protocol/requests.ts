@@ -1,7 +1,6 @@
 /** Participant request bodies and queries (docs/protocol.md §2), parsed by the relay. */
 import * as z from 'zod/mini';
-import type { FieldResult } from './group-input.js';
-import { firstFailure, PARSE_OPTIONS } from './issues.js';
+import { firstFailure, PARSE_OPTIONS, type FieldResult } from './issues.js';
 import { LIMITS } from './limits.js';
 
 /** Body of `POST /groups/:groupId/conversation`. */

@@ -1,6 +1,6 @@
 /**
  * The relay's configuration, read from the environment of docs/protocol.md §5. Every mistake is
- * a `ConfigError` with a sentence a operator can act on, never a stack trace.
+ * a `ConfigError` with a sentence an operator can act on, never a stack trace.
  */
 import { LIMITS } from '../../protocol/index.js';
 import { DEFAULT_LIMITS, type RelayLimits } from './limits/relay-limits.js';
@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type RelayLimits } from './limits/relay-limits.js';
 export { DEFAULT_LIMITS, type RelayLimits };
 import { createOriginPolicy, parseOriginList } from './auth/origin.js';
 import { ConfigError } from './core/errors.js';
+import { WEBHOOK_DEFAULTS, type WebhookConfig } from './webhooks/config.js';
 
 export { ConfigError };
 
@@ -35,34 +36,7 @@ export interface RelayConfig {
   webhooks?: WebhookConfig | undefined;
 }
 
-export interface WebhookConfig {
-  /**
-   * Absolute (`SANTA_CHAT_WEBHOOK_URL`). A caller building the config itself may give a path
-   * starting with `/`: it is resolved against the relay's own URL once it listens (the demo
-   * points the webhooks at a route of its own this way).
-   */
-  url: string;
-  /** `whsec_…`, the Standard Webhooks signing secret. */
-  secret: string;
-  /** `SANTA_CHAT_NOTIFY_AFTER_MS`: how long a message stays unread before `message.unread`. */
-  notifyAfterMs: number;
-  /** `SANTA_CHAT_WEBHOOK_PREVIEWS=1`: `message.unread` carries the newest unread message's text. */
-  previews: boolean;
-  /** First retry after about this long, doubling each time (`SANTA_CHAT_WEBHOOK_RETRY_BASE_MS`). */
-  retryBaseMs: number;
-  /** How often the relay looks for due notices and events (default 1 s; tests use less). */
-  pollMs?: number;
-  /** One attempt's timeout (default 10 s). */
-  timeoutMs?: number;
-}
-
-export const WEBHOOK_DEFAULTS = {
-  notifyAfterMs: 300_000,
-  minNotifyAfterMs: 1000,
-  retryBaseMs: 5000,
-  pollMs: 1000,
-  timeoutMs: 10_000,
-} as const;
+export { WEBHOOK_DEFAULTS, type WebhookConfig } from './webhooks/config.js';
 
 export interface MetricsListenerConfig {
   port: number;

@@ -5,7 +5,7 @@
  * claim's lease (`FOR UPDATE SKIP LOCKED`) make each event one relay's.
  */
 import { randomBytes } from 'node:crypto';
-import { WEBHOOK_DEFAULTS, type WebhookConfig } from '../config.js';
+import { WEBHOOK_DEFAULTS, type WebhookConfig } from './config.js';
 import type { Logger } from '../core/logger.js';
 import type { RelayMetrics } from '../core/metrics.js';
 import type { Store, WebhookEventRecord } from '../store/store.js';

@@ -35,6 +35,7 @@ export interface DueNoticeRow extends ContextRow {
   due_at: number;
 }
 
+// One table of the queue's statements, prepared at open: long, but a list, and the type of the store's field.
 export function prepareSqliteWebhookStatements(database: Database.Database) {
   return {
     selectMessage: database.prepare<[string, string], MessageRow>(
