@@ -1,13 +1,15 @@
 /**
- * `santa-chat-relay/host` against a real relay on port 0: a token it mints opens a socket and
- * the participant API; the admin client registers, reads and erases a group, and a refusal
- * carries the relay's code and field.
+ * `santa-chat-relay/host`: the admin client against the relay's app through `app.request()`
+ * (its `fetch` option), registering, reading and erasing a group, a refusal carrying the
+ * relay's code and field; and a token it mints against a real relay on port 0, because the
+ * token must open a real socket as well as the participant API.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { TestClient } from '../../../test/helpers/client.js';
 import { request } from '../../../test/helpers/http.js';
 import { startTestRelay, TEST_ADMIN_TOKEN, TEST_SECRET, type TestRelay } from '../../../test/helpers/relay.js';
+import { createTestApp, TEST_APP_ADMIN_TOKEN, type TestApp } from '../app.test-support.js';
 import { AdminApiError, createAdminClient, mintParticipantToken } from './index.js';
 
 const group = {
@@ -25,15 +27,20 @@ const group = {
   ],
 };
 
-describe('the host helper', () => {
-  let relay: TestRelay;
+describe('the host helper’s admin client', () => {
+  let relay: TestApp;
   before(async () => {
-    relay = await startTestRelay();
+    relay = await createTestApp();
   });
   after(() => relay.stop());
 
+  /** The admin client as a host builds it, its requests answered by the app in memory. */
+  function adminClient(url: string, adminToken: string) {
+    return createAdminClient({ url, adminToken, fetch: (input, init) => Promise.resolve(relay.app.request(input, init)) });
+  }
+
   it('registers, replaces, reads and erases a group', async () => {
-    const admin = createAdminClient({ url: `${relay.url}/`, adminToken: TEST_ADMIN_TOKEN });
+    const admin = adminClient(`${relay.url}/`, TEST_APP_ADMIN_TOKEN);
     const first = await admin.putGroup('office', group);
     assert.equal(first.created, true);
     assert.equal(first.group.revealAt, group.revealAt.toISOString());
@@ -46,7 +53,7 @@ describe('the host helper', () => {
   });
 
   it('throws the relay’s code and field on a refusal, and says when the relay is not reached', async () => {
-    const admin = createAdminClient({ url: relay.url, adminToken: TEST_ADMIN_TOKEN });
+    const admin = adminClient(relay.url, TEST_APP_ADMIN_TOKEN);
     const selfGift = { ...group, assignments: [{ santa: 'alice', giftee: 'alice' }] };
     await assert.rejects(admin.putGroup('office', selfGift), (error: unknown) => {
       assert.ok(error instanceof AdminApiError);
@@ -55,11 +62,20 @@ describe('the host helper', () => {
       assert.equal(error.field, 'assignments[0].giftee');
       return true;
     });
-    const wrongToken = createAdminClient({ url: relay.url, adminToken: 'not-the-token' });
+    const wrongToken = adminClient(relay.url, 'not-the-token');
     await assert.rejects(wrongToken.getGroup('office'), (error: unknown) => error instanceof AdminApiError && error.code === 'UNAUTHENTICATED');
-    const nowhere = createAdminClient({ url: 'http://127.0.0.1:9', adminToken: TEST_ADMIN_TOKEN });
+    // Not through the app: a relay that is not reached, over the real network.
+    const nowhere = createAdminClient({ url: 'http://127.0.0.1:9', adminToken: TEST_APP_ADMIN_TOKEN });
     await assert.rejects(nowhere.getGroup('office'), (error: unknown) => error instanceof AdminApiError && error.code === 'NETWORK');
   });
+});
+
+describe('the host helper’s tokens', () => {
+  let relay: TestRelay;
+  before(async () => {
+    relay = await startTestRelay();
+  });
+  after(() => relay.stop());
 
   it('mints tokens the relay accepts, on the socket and over HTTP', async () => {
     await createAdminClient({ url: relay.url, adminToken: TEST_ADMIN_TOKEN }).putGroup('office', group);
