@@ -1,10 +1,14 @@
 import type { BatchedWrite } from './writes.js';
 
-/** The messages between the store and its writer thread: one each way per batch. */
+/**
+ * The messages between the store and its writer thread: a batch one way; back, `executed` when
+ * its statements have run (its COMMIT is syncing: the next batch may be sent), then its outcome.
+ */
 
 export type ToWriterThread = { type: 'batch'; writes: BatchedWrite[] } | { type: 'close' };
 
 export type FromWriterThread =
+  | { type: 'executed' }
   | { type: 'committed'; outcomes: TransferredOutcome[] }
   /** BEGIN or COMMIT failed: nothing of the batch is stored. */
   | { type: 'failed'; error: TransferredError };
