@@ -55,6 +55,35 @@ describe('SqliteWriterThread', () => {
     }
   });
 
+  it('sends the next batch while the previous COMMIT syncs, and settles each write after its own COMMIT', async () => {
+    const events: string[] = [];
+    const recording: StartWriterWorker = (workerPath) => {
+      const worker = startSqliteWriterWorker(workerPath);
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (message: { type: string; writes?: unknown[] }) => {
+        if (message.type === 'batch') events.push(`send ${message.writes!.length}`);
+        post(message);
+      };
+      worker.on('message', (message: { type: string }) => events.push(message.type));
+      return worker;
+    };
+    const writer = new SqliteWriterThread(path, recording);
+    try {
+      const start = committedCount();
+      const first = burst(writer, 200).map((write) => write.then(() => committedCount() - start));
+      await nextTurn();
+      // The first batch is in flight: these wait for its `executed`, not for its outcome.
+      const second = burst(writer, 100).map((write) => write.then(() => committedCount() - start));
+      const [seenByFirst, seenBySecond] = await Promise.all([Promise.all(first), Promise.all(second)]);
+      assert.deepEqual(events, ['send 200', 'executed', 'send 100', 'committed', 'executed', 'committed']);
+      // Each write settled with its own batch durable (the next may be too by then).
+      assert.ok(seenByFirst.every((count) => count >= 200));
+      assert.deepEqual(new Set(seenBySecond), new Set([300]));
+    } finally {
+      await writer.close();
+    }
+  });
+
   it('close commits every queued batch, then refuses new writes', async () => {
     const writer = new SqliteWriterThread(path, startSqliteWriterWorker, 64);
     const start = committedCount();
