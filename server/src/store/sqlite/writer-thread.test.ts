@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { groupWrite, openPair } from '../conformance/fixtures.test-support.js';
 import { openSqliteStore } from './store.js';
+import { decodeBatch } from './writer-protocol.js';
 import { SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
 
 describe('SqliteWriterThread', () => {
@@ -61,7 +62,7 @@ describe('SqliteWriterThread', () => {
       const worker = startSqliteWriterWorker(workerPath);
       const post = worker.postMessage.bind(worker);
       worker.postMessage = (message: { type: string; writes?: unknown[] }) => {
-        if (message.type === 'batch') events.push(`send ${message.writes!.length}`);
+        if (message.type === 'batch') events.push(`send ${decodeBatch(message.writes!).length}`);
         post(message);
       };
       worker.on('message', (message: { type: string }) => events.push(message.type));

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { receiveError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
+import { decodeOutcomes, encodeBatch, receiveError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
 import { settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
 
 /**
@@ -133,7 +133,7 @@ export class SqliteWriterThread implements BatchedWriter {
     this.#inFlight.push({ writes, executed: false });
     // Only a batch in flight keeps the process alive; an idle writer does not.
     worker.ref();
-    worker.postMessage({ type: 'batch', writes: writes.map((pending) => pending.write) } satisfies ToWriterThread);
+    worker.postMessage({ type: 'batch', writes: encodeBatch(writes.map((pending) => pending.write)) } satisfies ToWriterThread);
   }
 
   #ensureWorker(): Worker {
@@ -165,8 +165,12 @@ export class SqliteWriterThread implements BatchedWriter {
       const error = receiveError(message.error);
       for (const pending of batch.writes) pending.reject(error);
     } else {
+      const outcomes = decodeOutcomes(
+        batch.writes.map((pending) => pending.write),
+        message.outcomes,
+      );
       batch.writes.forEach((pending, index) => {
-        const outcome = message.outcomes[index]!;
+        const outcome = outcomes[index]!;
         if (outcome.ok) pending.resolve(outcome.value);
         else pending.reject(receiveError(outcome.error));
       });

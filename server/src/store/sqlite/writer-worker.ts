@@ -10,7 +10,7 @@ import { SqliteBatch } from './batch.js';
 import { runCheckpointer } from './checkpointer.js';
 import { connectSqlite, SQLITE_WAL_LIMIT_BYTES } from './connection.js';
 import { prepareSqliteStatements } from './statements.js';
-import { transferError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
+import { decodeBatch, encodeOutcomes, transferError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
 import { prepareSqliteWebhookStatements } from './webhook-statements.js';
 import { runBatchedWrite } from './writes.js';
 
@@ -43,16 +43,14 @@ function runWriter(): void {
     }
     let reply: FromWriterThread;
     try {
+      const writes = decodeBatch(message.writes);
       const outcomes = batch.commit(
-        message.writes.map((write) => () => runBatchedWrite(statements, webhooks, write)),
+        writes.map((write) => () => runBatchedWrite(statements, webhooks, write)),
         // The main thread may send the next batch now: it waits in this thread's queue while
         // this one's COMMIT syncs, and starts the moment it returns.
         () => port.postMessage(executed),
       );
-      reply = {
-        type: 'committed',
-        outcomes: outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false, error: transferError(outcome.error) })),
-      };
+      reply = { type: 'committed', outcomes: encodeOutcomes(writes, outcomes) };
     } catch (error) {
       reply = { type: 'failed', error: transferError(error) };
     }
