@@ -68,6 +68,8 @@ async function build(path: string, messages: number, log: (line: string) => void
   // Only the build runs unsynced (a crash just means building again); the relay opens the
   // result with its own settings.
   database.pragma('synchronous = OFF');
+  // The relay's checkpointer thread is not running here: SQLite's own, in large steps.
+  database.pragma('wal_autocheckpoint = 20000');
   const now = Date.now() - 30 * 24 * 3600 * 1000;
   applySqliteMigrations(database, sqliteMigrations, now);
   const statements = prepareSqliteStatements(database);
