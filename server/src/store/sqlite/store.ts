@@ -156,7 +156,7 @@ export class SqliteStore implements Store {
       for (let attempt = 0; ; attempt += 1) {
         const outcome = await this.#writer.exclusive(() => this.#statements.walCheckpointTruncate.get());
         if (outcome?.busy === 0) break;
-        if (attempt >= 200) throw new Error('the WAL could not be truncated after erasing the group: the checkpoint stayed busy');
+        if (attempt >= 1000) throw new Error('the WAL could not be truncated after erasing the group: the checkpoint stayed busy');
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
     }
