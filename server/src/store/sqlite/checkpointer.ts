@@ -28,8 +28,15 @@ export function runCheckpointer(port: MessagePort, path: string): void {
   const checkpoint = database.prepare<[], CheckpointResult>('PRAGMA wal_checkpoint(PASSIVE)');
   let timer: NodeJS.Timeout | undefined;
   const pass = (): void => {
-    const { busy, log, checkpointed } = checkpoint.get()!;
-    timer = setTimeout(pass, busy !== 0 || checkpointed < log ? CATCH_UP_MS : CHECKPOINT_INTERVAL_MS);
+    let next = CHECKPOINT_INTERVAL_MS;
+    try {
+      const { busy, log, checkpointed } = checkpoint.get()!;
+      if (busy !== 0 || checkpointed < log) next = CATCH_UP_MS;
+    } catch {
+      // An I/O error: the writer's commits report it to their callers; this pass tries again
+      // at the next interval (and past 64 MiB of WAL the writer checkpoints itself).
+    }
+    timer = setTimeout(pass, next);
   };
   timer = setTimeout(pass, CHECKPOINT_INTERVAL_MS);
   port.on('message', (message: { type: 'close' }) => {

@@ -52,6 +52,8 @@ export interface SqliteConnectionSettings {
   foreignKeys: boolean;
   secureDelete: boolean;
   busyTimeoutMs: number;
+  cacheSizeKib: number;
+  walAutocheckpoint: number;
 }
 
 /**
@@ -343,6 +345,8 @@ export class SqliteStore implements Store {
       foreignKeys: Number(pragma('foreign_keys')) === 1,
       secureDelete: Number(pragma('secure_delete')) === 1,
       busyTimeoutMs: Number(pragma('busy_timeout')),
+      cacheSizeKib: -Number(pragma('cache_size')),
+      walAutocheckpoint: Number(pragma('wal_autocheckpoint')),
     };
   }
 

@@ -30,14 +30,25 @@ function runWriter(): void {
   const checkpointer = new Worker(new URL(import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : './writer-worker.js', import.meta.url), {
     workerData: { path, role: 'checkpointer' },
   });
+  // Should the checkpointer die, the writer goes on: past the WAL limit it checkpoints itself.
+  let checkpointerRunning = true;
+  checkpointer.on('error', () => {});
+  checkpointer.on('exit', () => {
+    checkpointerRunning = false;
+  });
   const executed: FromWriterThread = { type: 'executed' };
 
   port.on('message', (message: ToWriterThread) => {
     if (message.type === 'close') {
-      checkpointer.once('exit', () => {
+      const closeDatabase = (): void => {
         database.close();
         port.close();
-      });
+      };
+      if (!checkpointerRunning) {
+        closeDatabase();
+        return;
+      }
+      checkpointer.once('exit', closeDatabase);
       checkpointer.postMessage({ type: 'close' });
       return;
     }
