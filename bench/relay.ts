@@ -20,6 +20,16 @@
  *                      during the load) to a receiver in this process that answers 204
  *   --db-dir=/dev/shm  where the relay's SQLite file goes (default: the OS temp dir, on disk);
  *                      on tmpfs an fsync costs nothing, which shows what durability costs
+ *   --history=0,1000000  run each relay scenario on a database already holding N messages, written
+ *                      through the store's own code (bench/lib/history.ts; built once per N and store
+ *                      version in <tmpdir>/santa-chat-bench-history, copied per scenario); several
+ *                      values run side by side, so writes/s at N compare with N=0 in the same run
+ *   --repeat=3         run every scenario this many times, alternating (report medians of them)
+ *
+ * Per relay scenario it also reports what the database wrote per stored message (WAL frames read
+ * from its -shm, and the process's bytes to storage from /proc) and, after the drain, the latency
+ * of reads: 200 history pages (GET …/messages?limit=50) and 200 conversation lists (GET
+ * /conversations) of the scenario's own conversations.
  *
  * Everything listens on and connects to 127.0.0.1; every wait has a deadline.
  */
@@ -43,7 +53,10 @@ import type {
 import { collectGarbage, startProfiling, type HeapReading } from './lib/inspector.js';
 import { describeMachine, machineInfo, machineLoad, type MachineInfo } from './lib/machine.js';
 import { durableCommitCeiling, type DiskCeiling } from './lib/disk.js';
+import { historyDatabase, copyHistory } from './lib/history.js';
 import { CpuWindow, rssBytes } from './lib/proc.js';
+import { summarize, type LatencySummary } from './lib/stats.js';
+import { WalMeter, writeBytes, type WalReading } from './lib/wal.js';
 import { mapLimit, sleep, startServer, within, type ServerProcess } from './lib/processes.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
 
@@ -67,6 +80,8 @@ interface Options {
   dbDir: string;
   quick: boolean;
   webhooks: boolean;
+  history: number[];
+  repeat: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -76,7 +91,7 @@ function parseOptions(argv: string[]): Options {
       return [name ?? '', value ?? 'true'] as const;
     }),
   );
-  const known = new Set(['quick', 'sizes', 'rates', 'duration', 'drain', 'only', 'profile', 'db-dir', 'webhooks']);
+  const known = new Set(['quick', 'sizes', 'rates', 'duration', 'drain', 'only', 'profile', 'db-dir', 'webhooks', 'history', 'repeat']);
   for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}`);
   const quick = flags.has('quick');
   const list = (name: string, fallback: string): string[] => (flags.get(name) ?? fallback).split(',').map((item) => item.trim());
@@ -88,6 +103,10 @@ function parseOptions(argv: string[]): Options {
   if (rates.some((rate) => rate !== null && !(rate > 0))) throw new Error('--rates: positive numbers or "max"');
   const only = flags.get('only');
   if (only !== undefined && only !== 'relay' && only !== 'baseline') throw new Error('--only=relay or --only=baseline');
+  const history = list('history', '0').map(Number);
+  if (history.some((count) => !Number.isInteger(count) || count < 0)) throw new Error('--history: message counts (0 or more)');
+  const repeat = Number(flags.get('repeat') ?? 1);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat: a positive integer');
   return {
     sizes,
     rates,
@@ -99,6 +118,8 @@ function parseOptions(argv: string[]): Options {
     dbDir: flags.get('db-dir') ?? tmpdir(),
     quick,
     webhooks: flags.has('webhooks'),
+    history,
+    repeat,
   };
 }
 
@@ -307,6 +328,12 @@ interface ScenarioResult {
   target: Target;
   sockets: number;
   rate: number | null;
+  /** Messages already stored when the load started (relay only). */
+  history: number;
+  /** Relay only: what the database wrote during the window, per message delivered in it. */
+  storage?: { walBytesPerMessage: number; writeBytesPerMessage: number; wal: WalReading };
+  /** Relay only: reads after the drain. */
+  reads?: { historyPage: LatencySummary; conversationList: LatencySummary };
   connect: ConnectResult;
   memory: {
     rssBefore: number;
@@ -330,8 +357,12 @@ interface ScenarioResult {
   load: ReturnType<typeof machineLoad>;
 }
 
-async function runScenario(target: Target, sockets: number, rate: number | null, options: Options): Promise<ScenarioResult> {
+async function runScenario(target: Target, sockets: number, rate: number | null, history: number, options: Options): Promise<ScenarioResult> {
   const dataDir = await mkdtemp(join(options.dbDir, 'santa-chat-bench-'));
+  const databasePath = join(dataDir, 'relay.db');
+  if (target === 'relay' && history > 0) {
+    copyHistory(await historyDatabase(history, (line) => process.stderr.write(`${line}\n`)), databasePath);
+  }
   const receiver = options.webhooks && target === 'relay' ? await startWebhookReceiver() : undefined;
   const secrets: Secrets = {
     jwt: randomBytes(32).toString('base64url'),
@@ -373,10 +404,22 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     let generatorCpu: CpuWindow | undefined;
     let cpu: ScenarioResult['cpu'] = { serverCores: NaN, serverCpuUsPerMessage: NaN, generatorCores: NaN, systemBusy: NaN, systemIowait: NaN };
     const generatorPid = spawned.pid;
+    let walMeter: WalMeter | undefined;
+    let wal: WalReading | undefined;
+    let writtenAtStart = NaN;
+    let written = NaN;
     const off = spawned.on((message) => {
       if (message.type === 'window-start') {
         serverCpu = new CpuWindow(server.pid);
         generatorCpu = new CpuWindow(generatorPid);
+        if (target === 'relay') {
+          walMeter = new WalMeter(databasePath);
+          writtenAtStart = writeBytes(server.pid);
+        }
+      }
+      if (message.type === 'window-end' && walMeter) {
+        wal = walMeter.stop();
+        written = writeBytes(server.pid) - writtenAtStart;
       }
       if (message.type === 'window-end') profile = profiler?.stop();
       if (message.type === 'window-end' && serverCpu && generatorCpu) {
@@ -406,12 +449,17 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     });
     ackedIds = result.ackedIds;
     const { ackedIds: _ids, ...run } = result;
+    const reads = target === 'relay' ? await probeReads(server.url, plan, secrets) : undefined;
     cpu.serverCpuUsPerMessage = result.deliveredInWindow > 0 ? cpu.serverCpuUsPerMessage / result.deliveredInWindow : NaN;
     const heapOf = (reading: MemoryReading): number => (reading.heap ? reading.heap.heapUsed + reading.heap.external : NaN);
+    const stored = result.deliveredInWindow;
     const scenario: ScenarioResult = {
       target,
       sockets,
       rate,
+      history: target === 'relay' ? history : 0,
+      ...(wal ? { storage: { walBytesPerMessage: (wal.frames * wal.frameBytes) / stored, writeBytesPerMessage: written / stored, wal } } : {}),
+      ...(reads ? { reads } : {}),
       connect,
       memory: {
         rssBefore: before.rss,
@@ -431,7 +479,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     await spawned.close();
     generator = undefined;
     await server.stop();
-    if (target === 'relay') scenario.stored = checkStored(join(dataDir, 'relay.db'), ackedIds);
+    if (target === 'relay') scenario.stored = checkStored(databasePath, ackedIds);
     if (profile) {
       const raw = await profile;
       scenario.profile = summarizeProfile(raw);
@@ -450,11 +498,40 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
   }
 }
 
+/**
+ * Reads after the drain, on the scenario's own conversations (the same shape whatever the
+ * history): the newest history page of a conversation and a participant's conversation list.
+ */
+async function probeReads(url: string, plan: Plan, secrets: Secrets): Promise<ScenarioResult['reads']> {
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const pages: number[] = [];
+  const lists: number[] = [];
+  for (let index = 0; index < 200; index += 1) {
+    const pair = plan.pairs[(index * 7919) % plan.pairs.length]!;
+    const token = signParticipantToken({ sub: userId(pair.a), exp }, secrets.jwt);
+    const headers = { authorization: `Bearer ${token}` };
+    let started = performance.now();
+    const page = await fetch(`${url}/conversations/${pair.conversationId}/messages?limit=50`, { headers });
+    await page.arrayBuffer();
+    pages.push(performance.now() - started);
+    if (page.status !== 200) throw new Error(`history page: ${page.status}`);
+    started = performance.now();
+    const list = await fetch(`${url}/conversations`, { headers });
+    await list.arrayBuffer();
+    lists.push(performance.now() - started);
+    if (list.status !== 200) throw new Error(`conversation list: ${list.status}`);
+  }
+  return { historyPage: summarize(pages), conversationList: summarize(lists) };
+}
+
 /** Every ACKed message must be in the database: the relay ACKs only after the commit. */
 function checkStored(path: string, ackedIds: readonly number[]): { acked: number; missing: number; rows: number } {
   const database = new Database(path, { readonly: true, fileMustExist: true });
   try {
-    const stored = new Set(database.prepare('SELECT client_id FROM messages').pluck().all() as string[]);
+    // The load's senders only (u<n>), not a pre-filled history (h<g>-<n>).
+    const stored = new Set(
+      database.prepare("SELECT client_id FROM messages WHERE sender_id GLOB 'u*' AND client_id IS NOT NULL").pluck().all() as string[],
+    );
     const missing = ackedIds.filter((id) => !stored.has(`b${id}`)).length;
     return { acked: ackedIds.length, missing, rows: stored.size };
   } finally {
@@ -484,7 +561,7 @@ function resultTables(results: readonly ScenarioResult[]): string {
     const run = result.run;
     rows.push([
       `${integer(result.sockets)} × ${rateLabel(result.rate)}`,
-      result.target,
+      result.target === 'relay' && (result.history ?? 0) > 0 ? `relay, history ${integer(result.history)}` : result.target,
       `${integer(result.deliveredPerSecond)}${r((s) => s.deliveredPerSecond)}`,
       `${percent(run.delivered / run.sent)} of ${integer(run.sent)}`,
       integer(result.lost),
@@ -497,6 +574,8 @@ function resultTables(results: readonly ScenarioResult[]): string {
       `${result.cpu.generatorCores.toFixed(2)}`,
       `${percent(result.cpu.systemBusy)} / ${percent(result.cpu.systemIowait)}`,
       result.stored ? `${integer(result.stored.acked - result.stored.missing)}/${integer(result.stored.acked)}` : 'n/a',
+      result.storage ? `${kib(result.storage.walBytesPerMessage)} / ${kib(result.storage.writeBytesPerMessage)}` : 'n/a',
+      result.reads ? `${ms(result.reads.historyPage.p50)} / ${ms(result.reads.historyPage.p99)}; ${ms(result.reads.conversationList.p50)} / ${ms(result.reads.conversationList.p99)}` : 'n/a',
     ]);
   }
   const load = table(
@@ -515,9 +594,12 @@ function resultTables(results: readonly ScenarioResult[]): string {
       'generator CPU',
       'machine busy / iowait',
       'ACKed & stored',
+      'WAL / disk writes per msg',
+      'reads p50/p99 ms: page; list',
     ],
     rows,
   );
+  const history = historyTable(results);
 
   const memoryRows: string[][] = [];
   for (const sockets of [...new Set(results.map((result) => result.sockets))]) {
@@ -548,7 +630,46 @@ function resultTables(results: readonly ScenarioResult[]): string {
     ['N', 'server', 'RSS per idle socket', 'RSS per socket, 2nd half', 'heap+external per idle socket', 'RSS idle', 'RSS peak under load'],
     memoryRows,
   );
-  return `${load}\n\n${memory}`;
+  return `${load}\n\n${memory}${history}`;
+}
+
+/**
+ * With several `--history` values or `--repeat`: medians per relay configuration, and each
+ * history's writes/s, p99 and reads against history 0 of the same run.
+ */
+function historyTable(results: readonly ScenarioResult[]): string {
+  const relays = results.filter((result) => result.target === 'relay');
+  const keys = [...new Set(relays.map((result) => `${result.sockets}|${result.rate}|${result.history ?? 0}`))];
+  if (keys.length === relays.length) return '';
+  const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+  const group = (sockets: number, rate: number | null, history: number): ScenarioResult[] =>
+    relays.filter((result) => result.sockets === sockets && result.rate === rate && (result.history ?? 0) === history);
+  const rows = keys.map((key) => {
+    const [socketsText, rateText, historyText] = key.split('|');
+    const sockets = Number(socketsText);
+    const rate = rateText === 'null' ? null : Number(rateText);
+    const history = Number(historyText);
+    const runs = group(sockets, rate, history);
+    const empty = group(sockets, rate, 0);
+    const of = (pick: (scenario: ScenarioResult) => number, scenarios = runs): number => median(scenarios.map(pick));
+    const vs = (pick: (scenario: ScenarioResult) => number): string => (history > 0 && empty.length > 0 ? ratio(of(pick), of(pick, empty)).replace('×', '× N=0') : '');
+    return [
+      `${integer(sockets)} × ${rateLabel(rate)}`,
+      integer(history),
+      String(runs.length),
+      `${integer(of((s) => s.deliveredPerSecond))}${vs((s) => s.deliveredPerSecond)}`,
+      `${ms(of((s) => s.run.endToEnd.p99))}${vs((s) => s.run.endToEnd.p99)}`,
+      `${integer(of((s) => s.cpu.serverCpuUsPerMessage))}${vs((s) => s.cpu.serverCpuUsPerMessage)}`,
+      kib(of((s) => s.storage?.walBytesPerMessage ?? NaN)),
+      kib(of((s) => s.storage?.writeBytesPerMessage ?? NaN)),
+      `${ms(of((s) => s.reads?.historyPage.p50 ?? NaN))} / ${ms(of((s) => s.reads?.historyPage.p99 ?? NaN))}`,
+      `${ms(of((s) => s.reads?.conversationList.p50 ?? NaN))} / ${ms(of((s) => s.reads?.conversationList.p99 ?? NaN))}`,
+    ];
+  });
+  return `\n\nRelay medians per history (ratios: against history 0 of the same run)\n\n${table(
+    ['N × offered', 'history', 'runs', 'delivered/s', 'e2e p99 ms', 'CPU µs/msg', 'WAL/msg', 'disk writes/msg', 'page p50/p99 ms', 'list p50/p99 ms'],
+    rows,
+  )}`;
 }
 
 interface TargetCheck {
@@ -622,9 +743,20 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const machine = machineInfo();
   const startedAt = new Date();
-  const scenarios = options.sizes.flatMap((sockets) => options.rates.flatMap((rate) => options.targets.map((target) => ({ target, sockets, rate }))));
+  // Repeats alternate (all scenarios once, then again), so a slow minute of the machine does not
+  // fall on one configuration only.
+  const once = options.sizes.flatMap((sockets) =>
+    options.rates.flatMap((rate) =>
+      options.targets.flatMap((target) => (target === 'relay' ? options.history : [0]).map((history) => ({ target, sockets, rate, history }))),
+    ),
+  );
+  const scenarios = Array.from({ length: options.repeat }, () => once).flat();
+  // Histories are built (or found in the cache) before the clock starts.
+  for (const history of options.targets.includes('relay') ? options.history : []) {
+    if (history > 0) await historyDatabase(history, (line) => process.stderr.write(`${line}\n`));
+  }
   // The whole run is bounded: setup, connect, run, drain and shutdown of each scenario.
-  const budgetMs = scenarios.reduce((total, scenario) => total + options.durationMs + options.drainMs + 90_000 + scenario.sockets * 30, 0);
+  const budgetMs = scenarios.reduce((total, scenario) => total + options.durationMs + options.drainMs + 90_000 + scenario.sockets * 30 + scenario.history / 100, 0);
   setTimeout(() => {
     process.stderr.write(`bench:relay: over its ${Math.round(budgetMs / 1000)} s budget; stopping.\n`);
     killAll();
@@ -639,14 +771,15 @@ async function main(): Promise<void> {
   );
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
-    const label = `${scenario.target} ${integer(scenario.sockets)} sockets × ${rateLabel(scenario.rate)}`;
+    const label = `${scenario.target} ${integer(scenario.sockets)} sockets × ${rateLabel(scenario.rate)}${scenario.history > 0 ? `, history ${integer(scenario.history)}` : ''}`;
     process.stderr.write(`${label}: `);
     const started = performance.now();
-    const result = await runScenario(scenario.target, scenario.sockets, scenario.rate, options);
+    const result = await runScenario(scenario.target, scenario.sockets, scenario.rate, scenario.history, options);
     results.push(result);
     process.stderr.write(
       `${integer(result.deliveredPerSecond)}/s delivered, e2e p99 ${ms(result.run.endToEnd.p99)} ms, ${integer(result.lost)} lost, ` +
         `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy), ${kib(result.memory.rssPerIdleSocket)}/socket ` +
+        (result.storage ? `WAL ${kib(result.storage.walBytesPerMessage)}/msg, disk ${kib(result.storage.writeBytesPerMessage)}/msg ` : '') +
         `(${Math.round((performance.now() - started) / 1000)} s)\n`,
     );
   }

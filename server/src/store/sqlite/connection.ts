@@ -7,6 +7,17 @@ import Database from 'better-sqlite3';
  * with the settings every connection of the store runs with: the main thread's and the
  * writer thread's (`sqlite-writer-thread.ts`) alike.
  */
+/**
+ * Page cache per connection, in KiB (negative `cache_size`): room for the upper levels of the
+ * messages' B-trees of a database of millions of messages (their interior pages), so an append
+ * reads only the leaves it changes. SQLite allocates it as pages are used: a small database
+ * never grows to it.
+ */
+export const SQLITE_CACHE_KIB = 64 * 1024;
+
+/** The WAL's size past which the writer checkpoints itself (`writer-worker.ts`). */
+export const SQLITE_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
+
 export function connectSqlite(path: string): Database.Database {
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
@@ -20,6 +31,14 @@ export function connectSqlite(path: string): Database.Database {
     // Right to erasure: deleted rows are overwritten with zeros instead of left in free space.
     database.pragma('secure_delete = ON');
     database.pragma('busy_timeout = 5000');
+    database.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+    // No connection checkpoints at its own COMMIT: the writer thread's checkpointer copies the
+    // WAL back on a timer, beside the commits (`checkpointer.ts`). With the default (1,000
+    // pages) the commit that crossed the mark copied and synced the database file before its
+    // ACKs could go, about every batch under load.
+    database.pragma('wal_autocheckpoint = 0');
+    // A WAL that grew under a burst is cut back to this when it starts again.
+    database.pragma(`journal_size_limit = ${SQLITE_WAL_LIMIT_BYTES}`);
     return database;
   } catch (error) {
     database.close();

@@ -160,4 +160,34 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
       CREATE INDEX reports_group ON reports (group_id, created_at);
     `,
   },
+  {
+    // Cheaper appends (docs/decisions/0018-sqlite-append-path.md): the random `id` was the
+    // table's primary key, an index no query reads (a message is found by conversation and seq,
+    // by sender and clientId, or by id within its conversation). Now the rows are keyed by an
+    // integer rowid, appended at the table's end; `id` stays a plain column. Three B-trees per
+    // append instead of four. The rows are copied in (conversation, seq) order, so the history
+    // that exists at the upgrade is stored clustered by conversation.
+    version: 5,
+    sql: `
+      CREATE TABLE messages_v5 (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        content TEXT NOT NULL,
+        client_id TEXT,
+        created_at INTEGER NOT NULL,
+        UNIQUE (conversation_id, seq)
+      );
+      INSERT INTO messages_v5 (conversation_id, seq, id, sender_id, content, client_id, created_at)
+        SELECT conversation_id, seq, id, sender_id, content, client_id, created_at FROM messages
+        ORDER BY conversation_id, seq;
+      DROP TABLE messages;
+      ALTER TABLE messages_v5 RENAME TO messages;
+      -- Dedupe is per sender, not per conversation: a retry is the same send wherever it lands.
+      -- Unbounded on purpose: docs/protocol.md promises a clientId never stores a second message.
+      CREATE UNIQUE INDEX messages_sender_client
+        ON messages (sender_id, client_id) WHERE client_id IS NOT NULL;
+    `,
+  },
 ];

@@ -60,16 +60,6 @@ interface ConversationInsert {
   now: number;
 }
 
-interface MessageInsert {
-  id: string;
-  conversationId: string;
-  seq: number;
-  senderId: string;
-  content: string;
-  clientId: string | null;
-  now: number;
-}
-
 interface PageQuery {
   conversationId: string;
   seq: number;
@@ -80,7 +70,7 @@ interface PageQuery {
 export function prepareSqliteStatements(database: Database.Database) {
   return {
     ping: database.prepare<[], number>('SELECT 1').pluck(),
-    walCheckpointTruncate: database.prepare('PRAGMA wal_checkpoint(TRUNCATE)'),
+    walCheckpointTruncate: database.prepare<[], { busy: number; log: number; checkpointed: number }>('PRAGMA wal_checkpoint(TRUNCATE)'),
 
     selectGroup: database.prepare<[string], GroupRow>('SELECT * FROM groups WHERE id = ?'),
     selectNextRevealAfter: database
@@ -159,9 +149,10 @@ export function prepareSqliteStatements(database: Database.Database) {
       `SELECT ${messageColumns} FROM messages WHERE sender_id = ? AND client_id = ?`,
     ),
     // Nothing is written (changes = 0) when the sender already stored this clientId.
-    insertMessage: database.prepare<[MessageInsert]>(`
+    // Positional parameters: no object per insert.
+    insertMessage: database.prepare<[string, string, number, string, string, string | null, number]>(`
       INSERT INTO messages (${messageColumns})
-      VALUES (@id, @conversationId, @seq, @senderId, @content, @clientId, @now)
+      VALUES (?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING`),
     // Pages read one row past the limit: its presence is `hasMore`, without a COUNT.
     selectMessagesAfter: database.prepare<[PageQuery], MessageRow>(`

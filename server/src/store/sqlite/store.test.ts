@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,7 @@ runStoreConformance('sqlite :memory:', async () => {
 });
 
 describe('SQLite store', () => {
-  it('runs with WAL, FULL sync, foreign keys, secure_delete and a busy timeout', async () => {
+  it('runs with WAL, FULL sync, foreign keys, secure_delete, a busy timeout, a 64 MiB page cache and no autocheckpoint', async () => {
     await withDatabasePath(async (path) => {
       const store = openSqliteStore(path);
       try {
@@ -57,7 +57,34 @@ describe('SQLite store', () => {
           foreignKeys: true,
           secureDelete: true,
           busyTimeoutMs: 5000,
+          cacheSizeKib: 65536,
+          walAutocheckpoint: 0,
         });
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('copies the WAL back into the file beside the commits: no connection checkpoints at its COMMIT', async () => {
+    await withDatabasePath(async (path) => {
+      const store = openSqliteStore(path);
+      try {
+        await store.putGroup('g1', groupWrite(), 100);
+        const { conversation } = await openPair(store, 'g1', 'a', 'b', 100);
+        const fileBytes = (): number => statSync(path).size;
+        // Every connection runs without SQLite's own autocheckpoint.
+        assert.equal(store.connectionSettings().walAutocheckpoint, 0);
+        const before = fileBytes();
+        const sends = Array.from({ length: 3000 }, (_, index) =>
+          store.appendMessage({ conversationId: conversation.id, senderId: 'a', content: `${'x'.repeat(200)} ${index}`, clientId: `c${index}`, now: 200 }),
+        );
+        await Promise.all(sends);
+        assert.equal(fileBytes(), before, 'the commits wrote only the WAL');
+        // Within about a second the checkpointer thread copies the frames into the file.
+        const deadline = Date.now() + 5000;
+        while (fileBytes() === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.ok(fileBytes() > before + 500_000, `the file grew from ${before} to ${fileBytes()} bytes`);
       } finally {
         await store.close();
       }

@@ -52,6 +52,8 @@ export interface SqliteConnectionSettings {
   foreignKeys: boolean;
   secureDelete: boolean;
   busyTimeoutMs: number;
+  cacheSizeKib: number;
+  walAutocheckpoint: number;
 }
 
 /**
@@ -150,7 +152,16 @@ export class SqliteStore implements Store {
     // secure_delete zeroes the rows in the pages, but the WAL still holds the frames that wrote
     // them; copying the WAL back and truncating it removes those too. Between two batches the
     // writer thread holds neither the lock nor a snapshot, so it cannot stop the truncation.
-    if (result.deleted) await this.#writer.exclusive(() => this.#statements.walCheckpointTruncate.get());
+    // The checkpointer thread may hold the checkpoint lock for its pass: then this one is busy
+    // at once (it does not wait), and tries again after a pause.
+    if (result.deleted) {
+      for (let attempt = 0; ; attempt += 1) {
+        const outcome = await this.#writer.exclusive(() => this.#statements.walCheckpointTruncate.get());
+        if (outcome?.busy === 0) break;
+        if (attempt >= 1000) throw new Error('the WAL could not be truncated after erasing the group: the checkpoint stayed busy');
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    }
     return result;
   }
 
@@ -334,6 +345,8 @@ export class SqliteStore implements Store {
       foreignKeys: Number(pragma('foreign_keys')) === 1,
       secureDelete: Number(pragma('secure_delete')) === 1,
       busyTimeoutMs: Number(pragma('busy_timeout')),
+      cacheSizeKib: -Number(pragma('cache_size')),
+      walAutocheckpoint: Number(pragma('wal_autocheckpoint')),
     };
   }
 

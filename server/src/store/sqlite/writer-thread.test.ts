@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { groupWrite, openPair } from '../conformance/fixtures.test-support.js';
 import { openSqliteStore } from './store.js';
+import { decodeBatch } from './writer-protocol.js';
 import { SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
 
 describe('SqliteWriterThread', () => {
@@ -50,6 +51,35 @@ describe('SqliteWriterThread', () => {
       assert.equal(await seenBetween, 100);
       await Promise.all(second);
       assert.equal(committedCount() - start, 150);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('sends the next batch while the previous COMMIT syncs, and settles each write after its own COMMIT', async () => {
+    const events: string[] = [];
+    const recording: StartWriterWorker = (workerPath) => {
+      const worker = startSqliteWriterWorker(workerPath);
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (message: { type: string; writes?: unknown[] }) => {
+        if (message.type === 'batch') events.push(`send ${decodeBatch(message.writes!).length}`);
+        post(message);
+      };
+      worker.on('message', (message: { type: string }) => events.push(message.type));
+      return worker;
+    };
+    const writer = new SqliteWriterThread(path, recording);
+    try {
+      const start = committedCount();
+      const first = burst(writer, 200).map((write) => write.then(() => committedCount() - start));
+      await nextTurn();
+      // The first batch is in flight: these wait for its `executed`, not for its outcome.
+      const second = burst(writer, 100).map((write) => write.then(() => committedCount() - start));
+      const [seenByFirst, seenBySecond] = await Promise.all([Promise.all(first), Promise.all(second)]);
+      assert.deepEqual(events, ['send 200', 'executed', 'send 100', 'committed', 'executed', 'committed']);
+      // Each write settled with its own batch durable (the next may be too by then).
+      assert.ok(seenByFirst.every((count) => count >= 200));
+      assert.deepEqual(new Set(seenBySecond), new Set([300]));
     } finally {
       await writer.close();
     }

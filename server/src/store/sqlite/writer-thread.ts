@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { receiveError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
+import { decodeOutcomes, encodeBatch, receiveError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
 import { settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
 
 /**
@@ -25,26 +25,39 @@ interface PendingWrite {
  * Group commit in a second thread (docs/decisions/0011): the appends and read cursors queued
  * in one turn of the event loop go to a worker that owns its own connection to the file, as
  * one message, and commit there, fsync included, while this thread goes on reading frames.
- * At most one batch is in flight; what arrives meanwhile waits and becomes the next batch, so
- * batches grow with the load. Every promise settles after its batch's COMMIT returned.
+ * What arrives meanwhile waits and becomes the next batch, so batches grow with the load.
+ * Every promise settles after its own batch's COMMIT returned.
+ *
+ * Pipelined (docs/decisions/0018): when the thread reports a batch `executed` (its statements
+ * ran, its COMMIT is syncing), the next batch is sent at once, so it waits in the thread's
+ * queue and starts the moment that COMMIT returns, instead of after a round trip through this
+ * thread's event loop. At most two batches are in flight; outcomes come back in order, each
+ * after its own COMMIT.
  *
  * The store's other writes run on its own connection through `exclusive`, between two
  * batches: they never wait for the writer's lock inside SQLite, where the busy handler would
- * put this whole thread to sleep.
+ * put this whole thread to sleep. While one waits, no batch is sent.
  *
- * If the thread dies, the batch it held is rejected (it may or may not have committed; a
+ * If the thread dies, the batches it held are rejected (they may or may not have committed; a
  * client retries with the same clientId and gets the original) and the next batch starts a
  * new thread.
  */
+interface InFlightBatch {
+  writes: PendingWrite[];
+  /** The thread reported its statements done; its COMMIT is syncing. */
+  executed: boolean;
+}
+
 export class SqliteWriterThread implements BatchedWriter {
   readonly #path: string;
   readonly #startWorker: StartWriterWorker;
   readonly #maxBatch: number;
   #worker: Worker | null = null;
   #queue: PendingWrite[] = [];
-  #inFlight: PendingWrite[] | null = null;
+  /** Sent and not yet answered, oldest first: at most two. */
+  #inFlight: InFlightBatch[] = [];
   #scheduled = false;
-  /** Exclusive work and close(), waiting for the batch in flight to end. */
+  /** Exclusive work and close(), waiting for the batches in flight to end. */
   #afterBatch: (() => void)[] = [];
   #closing: Promise<void> | null = null;
 
@@ -64,7 +77,7 @@ export class SqliteWriterThread implements BatchedWriter {
   }
 
   exclusive<T>(work: () => T): Promise<T> {
-    if (this.#inFlight === null) return settle(work);
+    if (this.#inFlight.length === 0) return settle(work);
     return new Promise<T>((resolve, reject) => {
       this.#afterBatch.push(() => settle(work).then(resolve, reject));
     });
@@ -76,9 +89,9 @@ export class SqliteWriterThread implements BatchedWriter {
   }
 
   async #shutDown(): Promise<void> {
-    while (this.#inFlight !== null || this.#queue.length > 0) {
-      if (this.#inFlight === null) this.#send();
-      if (this.#inFlight !== null) await new Promise<void>((resolve) => this.#afterBatch.push(resolve));
+    while (this.#inFlight.length > 0 || this.#queue.length > 0) {
+      if (this.#inFlight.length === 0) this.#send();
+      if (this.#inFlight.length > 0) await new Promise<void>((resolve) => this.#afterBatch.push(resolve));
     }
     const worker = this.#worker;
     this.#worker = null;
@@ -90,7 +103,7 @@ export class SqliteWriterThread implements BatchedWriter {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#inFlight !== null) return;
+    if (this.#scheduled || !this.#maySend()) return;
     this.#scheduled = true;
     // What the rest of this turn reads joins the batch.
     setImmediate(() => {
@@ -99,21 +112,28 @@ export class SqliteWriterThread implements BatchedWriter {
     });
   }
 
+  /** Nothing in flight, or one batch whose COMMIT is syncing; and no exclusive work waiting. */
+  #maySend(): boolean {
+    if (this.#afterBatch.length > 0) return false;
+    const inFlight = this.#inFlight;
+    return inFlight.length === 0 || (inFlight.length === 1 && inFlight[0]!.executed);
+  }
+
   #send(): void {
-    if (this.#inFlight !== null || this.#queue.length === 0) return;
-    const batch = this.#queue.splice(0, this.#maxBatch);
+    if (this.#queue.length === 0 || !this.#maySend()) return;
+    const writes = this.#queue.splice(0, this.#maxBatch);
     let worker: Worker;
     try {
       worker = this.#ensureWorker();
     } catch (error) {
-      for (const pending of batch) pending.reject(error);
+      for (const pending of writes) pending.reject(error);
       this.#batchEnded();
       return;
     }
-    this.#inFlight = batch;
+    this.#inFlight.push({ writes, executed: false });
     // Only a batch in flight keeps the process alive; an idle writer does not.
     worker.ref();
-    worker.postMessage({ type: 'batch', writes: batch.map((pending) => pending.write) } satisfies ToWriterThread);
+    worker.postMessage({ type: 'batch', writes: encodeBatch(writes.map((pending) => pending.write)) } satisfies ToWriterThread);
   }
 
   #ensureWorker(): Worker {
@@ -131,16 +151,26 @@ export class SqliteWriterThread implements BatchedWriter {
   }
 
   #received(worker: Worker, message: FromWriterThread): void {
-    const batch = this.#inFlight;
-    if (worker !== this.#worker || batch === null) return;
-    this.#inFlight = null;
-    worker.unref();
+    if (worker !== this.#worker) return;
+    if (message.type === 'executed') {
+      const executing = this.#inFlight.find((batch) => !batch.executed);
+      if (executing !== undefined) executing.executed = true;
+      this.#send();
+      return;
+    }
+    const batch = this.#inFlight.shift();
+    if (batch === undefined) return;
+    if (this.#inFlight.length === 0) worker.unref();
     if (message.type === 'failed') {
       const error = receiveError(message.error);
-      for (const pending of batch) pending.reject(error);
+      for (const pending of batch.writes) pending.reject(error);
     } else {
-      batch.forEach((pending, index) => {
-        const outcome = message.outcomes[index]!;
+      const outcomes = decodeOutcomes(
+        batch.writes.map((pending) => pending.write),
+        message.outcomes,
+      );
+      batch.writes.forEach((pending, index) => {
+        const outcome = outcomes[index]!;
         if (outcome.ok) pending.resolve(outcome.value);
         else pending.reject(receiveError(outcome.error));
       });
@@ -151,21 +181,21 @@ export class SqliteWriterThread implements BatchedWriter {
   #exited(worker: Worker, code: number, crash: unknown): void {
     if (worker !== this.#worker) return;
     this.#worker = null;
-    const batch = this.#inFlight;
-    this.#inFlight = null;
-    if (batch !== null) {
-      const error = new Error(`the SQLite writer thread stopped (exit code ${code}) before its batch was answered`, {
-        cause: crash,
-      });
-      for (const pending of batch) pending.reject(error);
-    }
+    const batches = this.#inFlight;
+    this.#inFlight = [];
+    const error = new Error(`the SQLite writer thread stopped (exit code ${code}) before its batch was answered`, {
+      cause: crash,
+    });
+    for (const batch of batches) for (const pending of batch.writes) pending.reject(error);
     this.#batchEnded();
   }
 
   #batchEnded(): void {
-    const waiting = this.#afterBatch;
-    this.#afterBatch = [];
-    for (const run of waiting) run();
+    if (this.#inFlight.length === 0) {
+      const waiting = this.#afterBatch;
+      this.#afterBatch = [];
+      for (const run of waiting) run();
+    }
     // What gathered during the flight goes at once, not after a turn: the settled batch's
     // reactions (the fan-out of its messages) run next, here, while the thread commits.
     this.#send();

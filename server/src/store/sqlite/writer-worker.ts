@@ -1,37 +1,81 @@
 /**
- * The writer thread's body (started through `sqlite-writer-worker.mjs`): its own connection
- * to the store's file, committing each batch it is sent and answering with the outcomes once
- * the COMMIT (and with it the WAL's fsync) has returned.
+ * The writer thread's body (started through `writer-worker.mjs`): its own connection to the
+ * store's file, committing each batch it is sent and answering with the outcomes once the
+ * COMMIT (and with it the WAL's fsync) has returned. The same entry, started by the writer
+ * thread with `role: 'checkpointer'`, is its checkpointer (`checkpointer.ts`).
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { statSync } from 'node:fs';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { SqliteBatch } from './batch.js';
-import { connectSqlite } from './connection.js';
+import { runCheckpointer } from './checkpointer.js';
+import { connectSqlite, SQLITE_WAL_LIMIT_BYTES } from './connection.js';
 import { prepareSqliteStatements } from './statements.js';
-import { transferError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
+import { decodeBatch, encodeOutcomes, transferError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
 import { prepareSqliteWebhookStatements } from './webhook-statements.js';
 import { runBatchedWrite } from './writes.js';
 
 const port = parentPort!;
-const database = connectSqlite((workerData as { path: string }).path);
-const statements = prepareSqliteStatements(database);
-const webhooks = prepareSqliteWebhookStatements(database);
-const batch = new SqliteBatch(database);
+const { path, role } = workerData as { path: string; role?: 'writer' | 'checkpointer' };
 
-port.on('message', (message: ToWriterThread) => {
-  if (message.type === 'close') {
-    database.close();
-    port.close();
-    return;
-  }
-  let reply: FromWriterThread;
+
+if (role === 'checkpointer') runCheckpointer(port, path);
+else runWriter();
+
+function runWriter(): void {
+  const database = connectSqlite(path);
+  const statements = prepareSqliteStatements(database);
+  const webhooks = prepareSqliteWebhookStatements(database);
+  const batch = new SqliteBatch(database);
+  const checkpointInThisThread = database.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  const checkpointer = new Worker(new URL(import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : './writer-worker.js', import.meta.url), {
+    workerData: { path, role: 'checkpointer' },
+  });
+  // Should the checkpointer die, the writer goes on: past the WAL limit it checkpoints itself.
+  let checkpointerRunning = true;
+  checkpointer.on('error', () => {});
+  checkpointer.on('exit', () => {
+    checkpointerRunning = false;
+  });
+  const executed: FromWriterThread = { type: 'executed' };
+
+  port.on('message', (message: ToWriterThread) => {
+    if (message.type === 'close') {
+      const closeDatabase = (): void => {
+        database.close();
+        port.close();
+      };
+      if (!checkpointerRunning) {
+        closeDatabase();
+        return;
+      }
+      checkpointer.once('exit', closeDatabase);
+      checkpointer.postMessage({ type: 'close' });
+      return;
+    }
+    let reply: FromWriterThread;
+    try {
+      const writes = decodeBatch(message.writes);
+      const outcomes = batch.commit(
+        writes.map((write) => () => runBatchedWrite(statements, webhooks, write)),
+        // The main thread may send the next batch now: it waits in this thread's queue while
+        // this one's COMMIT syncs, and starts the moment it returns.
+        () => port.postMessage(executed),
+      );
+      reply = { type: 'committed', outcomes: encodeOutcomes(writes, outcomes) };
+    } catch (error) {
+      reply = { type: 'failed', error: transferError(error) };
+    }
+    port.postMessage(reply);
+    // Past the limit the checkpointer's passes never copied the whole WAL (each raced the
+    // writer), so it never started again: this thread checkpoints, between two batches.
+    if (walBytes() > SQLITE_WAL_LIMIT_BYTES) checkpointInThisThread.get();
+  });
+}
+
+function walBytes(): number {
   try {
-    const outcomes = batch.commit(message.writes.map((write) => () => runBatchedWrite(statements, webhooks, write)));
-    reply = {
-      type: 'committed',
-      outcomes: outcomes.map((outcome) => (outcome.ok ? outcome : { ok: false, error: transferError(outcome.error) })),
-    };
-  } catch (error) {
-    reply = { type: 'failed', error: transferError(error) };
+    return statSync(`${path}-wal`).size;
+  } catch {
+    return 0;
   }
-  port.postMessage(reply);
-});
+}

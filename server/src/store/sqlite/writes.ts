@@ -76,18 +76,21 @@ export function runBatchedWrite(statements: SqliteStatements, webhooks: SqliteWe
 }
 
 /**
- * Two statements on the common path: the counter bump (which also finds the conversation
- * open) and the insert (whose unique index finds a duplicate clientId). Reads happen only on
- * the rare paths.
+ * Three statements on the common path, none of which can fail: the dedupe lookup (one probe
+ * of the `(sender_id, client_id)` index, which the insert would descend anyway), the counter
+ * bump (which also finds the conversation open) and the insert. The batch is the file's only
+ * writer, so nothing can store the clientId between the lookup and the insert; should the
+ * insert still find one, the write undoes itself (`UndoWrite`: its batch runs again with a
+ * savepoint per write), so seq stays gapless.
  */
 function appendMessage(statements: SqliteStatements, input: AppendMessageInput): AppendMessageResult {
-  const seq = statements.bumpLastSeq.get(input.now, input.conversationId);
-  if (seq === undefined) {
-    // A retry still gets its original, even when the original closed the door behind it.
-    const original =
-      input.clientId === null ? undefined : statements.selectMessageByClientId.get(input.senderId, input.clientId);
-    return original === undefined ? { kind: 'closed' } : { kind: 'duplicate', message: toMessageRecord(original) };
+  if (input.clientId !== null) {
+    // A retry gets its original, even when the original closed the door behind it.
+    const original = statements.selectMessageByClientId.get(input.senderId, input.clientId);
+    if (original !== undefined) return { kind: 'duplicate', message: toMessageRecord(original) };
   }
+  const seq = statements.bumpLastSeq.get(input.now, input.conversationId);
+  if (seq === undefined) return { kind: 'closed' };
   const message: MessageRecord = {
     id: newMessageId(),
     conversationId: input.conversationId,
@@ -97,8 +100,7 @@ function appendMessage(statements: SqliteStatements, input: AppendMessageInput):
     clientId: input.clientId,
     createdAt: input.now,
   };
-  if (statements.insertMessage.run({ ...message, now: input.now }).changes === 0) {
-    // The sender stored this clientId before: undo the bump, so seq stays gapless.
+  if (statements.insertMessage.run(message.id, message.conversationId, seq, message.senderId, message.content, message.clientId, input.now).changes === 0) {
     const original = statements.selectMessageByClientId.get(input.senderId, input.clientId!)!;
     throw new UndoWrite<AppendMessageResult>({ kind: 'duplicate', message: toMessageRecord(original) });
   }
