@@ -79,7 +79,8 @@ describe('webhooks', { timeout: 60_000 }, () => {
     const unreadOfBob = (delivery: { event: { type: string; data: unknown } }): boolean =>
       delivery.event.type === 'message.unread' && (delivery.event as MessageUnreadEvent).data.conversationId === conversationId;
 
-    for (const content of ['one', 'two', 'three']) await sendAcked(alice, conversationId, content);
+    // One burst, sent in one turn (so a slow disk cannot spread it past the notice delay).
+    await Promise.all(['one', 'two', 'three'].map((content) => sendAcked(alice, conversationId, content)));
     const [first] = await receiver.waitFor(unreadOfBob);
     const event = receiver.verify(first!);
     assert.equal(event.type, 'message.unread');

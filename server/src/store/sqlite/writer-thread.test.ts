@@ -47,7 +47,10 @@ describe('SqliteWriterThread', () => {
       // The first batch is in flight now; this waits for it and runs before the next one.
       const seenBetween = writer.exclusive(() => committedCount() - start);
       const second = burst(writer, 50);
-      assert.deepEqual(new Set(await Promise.all(first)), new Set([100]));
+      // Each write settled with its batch durable. The second batch is posted in the same turn
+      // as the first's outcome, so on a busy machine its COMMIT may land before these reads.
+      assert.ok((await Promise.all(first)).every((count) => count >= 100));
+      // The exclusive work ran after the first COMMIT and before the second batch was sent.
       assert.equal(await seenBetween, 100);
       await Promise.all(second);
       assert.equal(committedCount() - start, 150);
