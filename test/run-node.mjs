@@ -19,9 +19,10 @@ const files = roots
 
 // --test-force-exit: a file whose tests are done ends even if something it started left a
 // handle open (a leak is a bug to find, but must not hang CI until its time limit).
+// test/blocking-stdout.mjs keeps that exit from dropping the file's last results.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', ...options, ...files],
+  ['--import', 'tsx', '--import', './test/blocking-stdout.mjs', '--test', '--test-concurrency=1', '--test-force-exit', ...options, ...files],
   { stdio: 'inherit' },
 );
 process.exit(result.status ?? 1);
