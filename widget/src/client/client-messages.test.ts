@@ -142,6 +142,25 @@ describe('SantaChatClient messages', () => {
     client.disconnect();
   });
 
+  it('emits `message` for the other side\'s messages a HISTORY page brings that arrived while connected, not for older ones', async () => {
+    const { client, network } = setup();
+    const received: ClientEventMap['message'][] = [];
+    client.on('message', (detail) => received.push(detail));
+    await client.connect();
+    const socket = await openAndReady(network, [conversation('c1', { lastMessage: message('c1', 3, 'bob') })]);
+    // The catch-up of what was there at READY, and one more the SYNC saw before its live frame came.
+    socket.deliver({ type: 'HISTORY', conversationId: 'c1', messages: [1, 2, 3, 4].map((seq) => message('c1', seq, 'bob')), hasMore: false });
+    // A conversation opened after READY: its first message may come in the answer to its SYNC.
+    socket.deliver({ type: 'CONVERSATION', conversation: conversation('c2') });
+    socket.deliver({ type: 'HISTORY', conversationId: 'c2', messages: [message('c2', 1, 'alice'), message('c2', 2, 'bob')], hasMore: false });
+    // The live frame of a message already held is not a second event.
+    socket.deliver({ type: 'NEW_MESSAGE', ...message('c2', 2, 'bob') });
+    await flush();
+    assert.deepEqual(received.map((r) => [r.conversationId, r.message.seq]), [['c1', 4], ['c2', 2]]);
+    assert.equal('clientId' in received[1]!.message, false);
+    client.disconnect();
+  });
+
   it('keeps conversations in order of most recent activity', async () => {
     const { client, network } = setup();
     await client.connect();

@@ -8,6 +8,7 @@
 import { LIMITS, type ClientFrame, type Conversation, type ReadyFrame, type ServerFrame } from '../../../protocol/browser.js';
 import type { ChatModel, Emit } from './chat-model.js';
 import type { Outbox } from './outbox.js';
+import type { StoredMessage } from '../storage/records.js';
 
 export interface SyncParts {
   model: ChatModel;
@@ -33,6 +34,13 @@ export class Sync {
   readonly #typingSentAt = new Map<string, number>();
   /** Read cursors moved while no socket could carry the READ; sent after the next READY. */
   readonly #unsentReads = new Map<string, number>();
+  /**
+   * Per conversation, the last seq the relay had when this client learned of it (READY, or a
+   * new conversation): a message above it arrived while connected, whether as NEW_MESSAGE or
+   * in a HISTORY page (the relay sends each message once per socket, and a SYNC answered just
+   * after its commit carries it instead of the live frame).
+   */
+  readonly #liveAfter = new Map<string, number>();
 
   constructor(parts: SyncParts) {
     this.#parts = parts;
@@ -42,12 +50,14 @@ export class Sync {
   /** Another user, or none: what was unsent was theirs. */
   forgetUser(): void {
     this.#unsentReads.clear();
+    this.#liveAfter.clear();
   }
 
   /** Logout: nothing of this user's remains. */
   clear(): void {
     this.#unsentReads.clear();
     this.#typingSentAt.clear();
+    this.#liveAfter.clear();
   }
 
   handleFrame(frame: ServerFrame): void {
@@ -69,7 +79,7 @@ export class Sync {
         return;
       }
       case 'HISTORY':
-        model.addMessages(frame.conversationId, frame.messages);
+        this.#arrivedLive(frame.conversationId, model.addMessages(frame.conversationId, frame.messages));
         if (frame.hasMore) this.#sync(frame.conversationId);
         return;
       case 'READ':
@@ -106,6 +116,7 @@ export class Sync {
     const { model, send } = this.#parts;
     this.#parts.setUser(frame.userId);
     model.replaceConversations(frame.conversations);
+    for (const conversation of frame.conversations) this.#liveAfter.set(conversation.id, conversation.lastMessage?.seq ?? 0);
     model.setGroups(frame.groups);
     // READY counted before the relay heard of these reads.
     for (const conversationId of this.#unsentReads.keys()) model.recountUnread(conversationId);
@@ -124,7 +135,21 @@ export class Sync {
 
   /** A conversation from the relay (a frame, or `messageMatch`); a new one is caught up. */
   upsertConversation(conversation: Conversation): void {
-    if (this.#model.upsertConversation(conversation)) this.#sync(conversation.id);
+    if (!this.#model.upsertConversation(conversation)) return;
+    if (!this.#liveAfter.has(conversation.id)) this.#liveAfter.set(conversation.id, conversation.lastMessage?.seq ?? 0);
+    this.#sync(conversation.id);
+  }
+
+  /** `message` for the other side's messages of a HISTORY page that arrived while connected (see `#liveAfter`). */
+  #arrivedLive(conversationId: string, added: readonly StoredMessage[]): void {
+    const after = this.#liveAfter.get(conversationId);
+    if (after === undefined || added.length === 0) return;
+    const selfId = this.#model.selfId(conversationId);
+    for (const stored of [...added].sort((a, b) => a.seq - b.seq)) {
+      if (stored.seq <= after || stored.senderId === selfId) continue;
+      const { clientId: _clientId, ...message } = stored;
+      this.#parts.emit('message', { conversationId, message });
+    }
   }
 
   /** The user has read up to `upTo`: unread drops at once; the relay hears of it when the cursor moved. */
