@@ -56,7 +56,7 @@ import { durableCommitCeiling, type DiskCeiling } from './lib/disk.js';
 import { historyDatabase, copyHistory } from './lib/history.js';
 import { CpuWindow, rssBytes } from './lib/proc.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
-import { WalMeter, writeBytes, type WalReading } from './lib/wal.js';
+import { WalMeter, writeBytes, writeSyscalls, type WalReading } from './lib/wal.js';
 import { mapLimit, sleep, startServer, within, type ServerProcess } from './lib/processes.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
 
@@ -351,6 +351,8 @@ interface ScenarioResult {
   deliveredPerSecond: number;
   lost: number;
   cpu: { serverCores: number; serverCpuUsPerMessage: number; generatorCores: number; systemBusy: number; systemIowait: number };
+  /** Write-family system calls of the server (`/proc/<pid>/io` `syscw`: socket writes, and the relay's WAL writes) per delivered message. */
+  writeSyscallsPerMessage: number;
   /** Relay only: each ACKed clientId looked up in the database after the relay stopped. */
   stored?: { acked: number; missing: number; rows: number };
   profile?: ProfileSummary;
@@ -408,10 +410,13 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     let wal: WalReading | undefined;
     let writtenAtStart = NaN;
     let written = NaN;
+    let syscallsAtStart = NaN;
+    let syscalls = NaN;
     const off = spawned.on((message) => {
       if (message.type === 'window-start') {
         serverCpu = new CpuWindow(server.pid);
         generatorCpu = new CpuWindow(generatorPid);
+        syscallsAtStart = writeSyscalls(server.pid);
         if (target === 'relay') {
           walMeter = new WalMeter(databasePath);
           writtenAtStart = writeBytes(server.pid);
@@ -421,7 +426,10 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
         wal = walMeter.stop();
         written = writeBytes(server.pid) - writtenAtStart;
       }
-      if (message.type === 'window-end') profile = profiler?.stop();
+      if (message.type === 'window-end') {
+        syscalls = writeSyscalls(server.pid) - syscallsAtStart;
+        profile = profiler?.stop();
+      }
       if (message.type === 'window-end' && serverCpu && generatorCpu) {
         const relayWindow = serverCpu.end();
         const generatorWindow = generatorCpu.end();
@@ -458,6 +466,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
       sockets,
       rate,
       history: target === 'relay' ? history : 0,
+      writeSyscallsPerMessage: stored > 0 ? syscalls / stored : NaN,
       ...(wal ? { storage: { walBytesPerMessage: (wal.frames * wal.frameBytes) / stored, writeBytesPerMessage: written / stored, wal } } : {}),
       ...(reads ? { reads } : {}),
       connect,
@@ -780,6 +789,7 @@ async function main(): Promise<void> {
       `${integer(result.deliveredPerSecond)}/s delivered, e2e p99 ${ms(result.run.endToEnd.p99)} ms, ${integer(result.lost)} lost, ` +
         `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy), ${kib(result.memory.rssPerIdleSocket)}/socket ` +
         (result.storage ? `WAL ${kib(result.storage.walBytesPerMessage)}/msg, disk ${kib(result.storage.writeBytesPerMessage)}/msg ` : '') +
+        `${result.writeSyscallsPerMessage.toFixed(2)} write calls/msg ` +
         `(${Math.round((performance.now() - started) / 1000)} s)\n`,
     );
   }

@@ -28,6 +28,12 @@ export function writeBytes(pid: number): number {
   return match?.[1] ? Number(match[1]) : Number.NaN;
 }
 
+/** Write-family system calls the process made (`/proc/<pid>/io` `syscw`): socket writes and file writes alike. */
+export function writeSyscalls(pid: number): number {
+  const match = /^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
+  return match?.[1] ? Number(match[1]) : Number.NaN;
+}
+
 export class WalMeter {
   readonly #wal: string;
   readonly #shm: string;
