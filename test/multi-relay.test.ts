@@ -125,6 +125,23 @@ function defineTests(): void {
       }
     });
 
+    it('tells every member, on every relay, of a raffle drawn on another: a fresh READY with their giftee', async () => {
+      const group = raffle('redraw');
+      const third = `${group.groupId}-third`;
+      assert.equal((await cluster.putGroup(group.groupId, { ...group.body, assignments: [] })).status, 201);
+      const gifteeThere = await connect(group.giftee, 2);
+      const thirdHere = await connect(third, 1);
+
+      assert.equal((await cluster.putGroup(group.groupId, group.body)).status, 200);
+      const fresh = await gifteeThere.next('READY', (frame) => frame.groups?.some((g) => g.id === group.groupId && g.drawn) ?? false);
+      const mine = fresh.groups?.find((g) => g.id === group.groupId);
+      assert.deepEqual(mine?.giftee, { id: third, name: `${group.groupId} Thirdname` });
+      assert.equal(mine?.hasSanta, true);
+      assert.equal(JSON.stringify(fresh).includes(group.santa), false, "the giftee's READY does not name their santa");
+      const thirdFresh = await thirdHere.next('READY', (frame) => frame.groups?.some((g) => g.id === group.groupId && g.drawn) ?? false);
+      assert.deepEqual(thirdFresh.groups?.find((g) => g.id === group.groupId)?.giftee, { id: group.santa, name: group.santaName });
+    });
+
     it('deduplicates a clientId sent to different relays, one after the other and at once', async () => {
       const group = raffle('dedupe');
       await setUp(group);

@@ -113,6 +113,25 @@ describe('starting both chats from the widget', () => {
   });
 });
 
+describe('a raffle drawn while the widget is open', () => {
+  afterEach(cleanup);
+
+  it('turns the not-drawn sentence into both chats, without a reload, within a second', async () => {
+    const { groupId, giftee, third, body } = await createGroup();
+    await putGroup(groupId, { ...body, assignments: [] });
+    const chat = await chatFor(giftee.id, { mode: 'inline', 'group-id': groupId });
+    await connected(chat);
+    await until(() => shadowText(chat).includes('The raffle has not happened yet.'), 'the not-drawn sentence');
+
+    const drawnAt = performance.now();
+    await putGroup(groupId, body);
+    await button(chat, `Your giftee: ${third.name}`);
+    expect(performance.now() - drawnAt).to.be.below(1000);
+    await button(chat, 'Your Secret Santa');
+    expect(shadowText(chat)).not.to.contain('The raffle has not happened yet.');
+  });
+});
+
 describe('Seen', () => {
   afterEach(cleanup);
 

@@ -8,8 +8,13 @@ import type { ConversationEvent } from '../views/frames.js';
 export type BusEvent =
   /** Told to both participants of one conversation, each as `views/frames.ts` renders it for them. */
   | ConversationEvent
-  /** A group was written or erased: the reveal scheduler re-reads when the next reveal is due. */
-  | { type: 'group'; groupId: string }
+  /**
+   * A group was written or erased: the reveal scheduler re-reads when the next reveal is due,
+   * and the sockets of `userIds` (its members before and after the write) get a fresh READY,
+   * whose `groups` say what changed for them (a raffle drawn, a member added or removed).
+   * `userIds` is optional on the wire: an event from a relay before it carried none.
+   */
+  | { type: 'group'; groupId: string; userIds?: string[] }
   /** Close these sockets of the user (4409), on whichever process holds them: over the per-user limit. */
   | { type: 'evict'; userId: string; socketIds: string[] }
   /**

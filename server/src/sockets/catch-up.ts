@@ -7,7 +7,8 @@
  *
  * One socket is caught up alone when it was sent a message above one it never got and the
  * gap is still open after a grace period: the missing message's relay died between its
- * commit and its publish, and no `resync` will come for that.
+ * commit and its publish, and no `resync` will come for that. The sockets of a group's
+ * members are refreshed the same way after the group is written (`users`).
  */
 import { LIMITS } from '../../../protocol/index.js';
 import type { ChatService } from '../chat/service.js';
@@ -60,6 +61,15 @@ export class CatchUp {
       }
     })();
     return this.#running;
+  }
+
+  /**
+   * A fresh READY (and what each socket may lack) for every ready socket of these users on
+   * this process: a group of theirs was written, so their `groups` changed.
+   */
+  async users(userIds: readonly string[]): Promise<void> {
+    const connections = userIds.flatMap((userId) => [...this.#options.hub.socketsOf(userId)]);
+    await Promise.all(connections.map((connection) => this.#inQueue(connection)));
   }
 
   /** Messages published at the same time arrive a few ms apart; a gap that outlives that is a loss. */

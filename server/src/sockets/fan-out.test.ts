@@ -23,7 +23,10 @@ function setUp() {
       reregister: () => void calls.push('reregister'),
     },
     reveals: { reschedule: async () => void calls.push('reschedule') },
-    catchUp: { all: async () => void calls.push('catch up') },
+    catchUp: {
+      all: async () => void calls.push('catch up'),
+      users: async (userIds) => void calls.push(`refresh ${userIds.join(',')}`),
+    },
     metrics: { revealSent: (frames = 1) => void calls.push(`counted ${frames}`) },
     logger: createLogger('silent'),
     now: () => 0,
@@ -41,11 +44,12 @@ describe('routeBusEvents', () => {
     assert.deepEqual(calls, ['deliver typing', 'deliver reveal', 'counted 2', 'deliver evict']);
   });
 
-  it('reschedules reveals on a group write, and repairs everything on a resync', () => {
+  it('reschedules reveals and refreshes the members\' sockets on a group write, and repairs everything on a resync', () => {
     const { calls, publish, unsubscribe } = setUp();
     publish({ type: 'group', groupId: 'g' });
+    publish({ type: 'group', groupId: 'g', userIds: ['bob', 'dan'] });
     publish({ type: 'resync' });
     unsubscribe();
-    assert.deepEqual(calls, ['reschedule', 'reregister', 'reschedule', 'catch up', 'unsubscribed']);
+    assert.deepEqual(calls, ['reschedule', 'reschedule', 'refresh bob,dan', 'reregister', 'reschedule', 'catch up', 'unsubscribed']);
   });
 });

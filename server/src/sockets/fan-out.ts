@@ -1,7 +1,7 @@
 /**
  * Routes what the bus carries to this process's parts: conversation events to the sockets
  * (through the hub, built per viewer by `views/frames.ts`), group writes to the reveal
- * scheduler, and a `resync` (events may have been lost) to the registry, the scheduler and
+ * scheduler and to the members' sockets (a fresh READY through catch-up), and a `resync` (events may have been lost) to the registry, the scheduler and
  * catch-up. Returns the unsubscribe function.
  */
 import type { Bus } from '../cluster/bus.js';
@@ -15,7 +15,7 @@ export interface FanOutParts {
   hub: Pick<SocketHub, 'deliver' | 'reregister'>;
   /** The reveal scheduler (`reveal.ts`): re-reads when the next reveal is due. */
   reveals: { reschedule(): Promise<void> };
-  catchUp: Pick<CatchUp, 'all'>;
+  catchUp: Pick<CatchUp, 'all' | 'users'>;
   metrics: Pick<RelayMetrics, 'revealSent'>;
   logger: Logger;
   now: () => number;
@@ -28,6 +28,9 @@ export function routeBusEvents(parts: FanOutParts): () => void {
       case 'group':
         // The scheduler logs its own failures; nothing more to do here.
         reveals.reschedule().catch(() => undefined);
+        if (event.userIds && event.userIds.length > 0) {
+          catchUp.users(event.userIds).catch((error: unknown) => logger.error({ err: error, groupId: event.groupId }, 'group refresh failed'));
+        }
         return;
       case 'resync':
         hub.reregister();
