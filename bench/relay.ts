@@ -350,8 +350,9 @@ interface ScenarioResult {
   run: Omit<RunResult, 'ackedIds'>;
   deliveredPerSecond: number;
   lost: number;
-  cpu: { serverCores: number; serverCpuUsPerMessage: number; generatorCores: number; systemBusy: number; systemIowait: number };
-  /** Write-family system calls of the server (`/proc/<pid>/io` `syscw`: socket writes, and the relay's WAL writes) per delivered message. */
+  /** `mainThreadUsPerMessage`: the event loop's part of `serverCpuUsPerMessage` (the rest: the SQLite writer, GC helpers, checkpointer). */
+  cpu: { serverCores: number; serverCpuUsPerMessage: number; mainThreadUsPerMessage: number; generatorCores: number; systemBusy: number; systemIowait: number };
+  /** Write-family system calls of the server's main thread (its socket writes) per delivered message. */
   writeSyscallsPerMessage: number;
   /** Relay only: each ACKed clientId looked up in the database after the relay stopped. */
   stored?: { acked: number; missing: number; rows: number };
@@ -404,7 +405,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     let profile: Promise<CpuProfile> | undefined;
     let serverCpu: CpuWindow | undefined;
     let generatorCpu: CpuWindow | undefined;
-    let cpu: ScenarioResult['cpu'] = { serverCores: NaN, serverCpuUsPerMessage: NaN, generatorCores: NaN, systemBusy: NaN, systemIowait: NaN };
+    let cpu: ScenarioResult['cpu'] = { serverCores: NaN, serverCpuUsPerMessage: NaN, mainThreadUsPerMessage: NaN, generatorCores: NaN, systemBusy: NaN, systemIowait: NaN };
     const generatorPid = spawned.pid;
     let walMeter: WalMeter | undefined;
     let wal: WalReading | undefined;
@@ -436,6 +437,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
         cpu = {
           serverCores: relayWindow.cores,
           serverCpuUsPerMessage: NaN,
+          mainThreadUsPerMessage: relayWindow.mainThreadSeconds * 1e6,
           generatorCores: generatorWindow.cores,
           systemBusy: relayWindow.systemBusy,
           systemIowait: relayWindow.systemIowait,
@@ -459,6 +461,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     const { ackedIds: _ids, ...run } = result;
     const reads = target === 'relay' ? await probeReads(server.url, plan, secrets) : undefined;
     cpu.serverCpuUsPerMessage = result.deliveredInWindow > 0 ? cpu.serverCpuUsPerMessage / result.deliveredInWindow : NaN;
+    cpu.mainThreadUsPerMessage = result.deliveredInWindow > 0 ? cpu.mainThreadUsPerMessage / result.deliveredInWindow : NaN;
     const heapOf = (reading: MemoryReading): number => (reading.heap ? reading.heap.heapUsed + reading.heap.external : NaN);
     const stored = result.deliveredInWindow;
     const scenario: ScenarioResult = {
@@ -787,9 +790,10 @@ async function main(): Promise<void> {
     results.push(result);
     process.stderr.write(
       `${integer(result.deliveredPerSecond)}/s delivered, e2e p99 ${ms(result.run.endToEnd.p99)} ms, ${integer(result.lost)} lost, ` +
-        `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy), ${kib(result.memory.rssPerIdleSocket)}/socket ` +
+        `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy), ` +
+        `${Math.round(result.cpu.serverCpuUsPerMessage)} µs/msg (main thread ${Math.round(result.cpu.mainThreadUsPerMessage)}), ${kib(result.memory.rssPerIdleSocket)}/socket ` +
         (result.storage ? `WAL ${kib(result.storage.walBytesPerMessage)}/msg, disk ${kib(result.storage.writeBytesPerMessage)}/msg ` : '') +
-        `${result.writeSyscallsPerMessage.toFixed(2)} write calls/msg ` +
+        `${result.writeSyscallsPerMessage.toFixed(2)} main-thread write calls/msg ` +
         `(${Math.round((performance.now() - started) / 1000)} s)\n`,
     );
   }

@@ -14,9 +14,9 @@ const CLOCK_TICKS = ((): number => {
   }
 })();
 
-/** User plus system CPU seconds the process has used so far. */
-export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** User plus system CPU seconds the process (or with `thread`, that one thread of it) has used so far. */
+export function cpuSeconds(pid: number, thread?: number): number {
+  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
   // The command name may contain spaces and parentheses: fields are counted after its last ')'.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of stat(5), i.e. 12 and 13 after the state field (3).
@@ -53,24 +53,29 @@ export function systemCpu(): SystemCpu {
 export class CpuWindow {
   readonly #pid: number;
   readonly #startCpu: number;
+  readonly #startMainCpu: number;
   readonly #startWall: number;
   readonly #startSystem: SystemCpu;
 
   constructor(pid: number) {
     this.#pid = pid;
     this.#startCpu = cpuSeconds(pid);
+    this.#startMainCpu = cpuSeconds(pid, pid);
     this.#startWall = performance.now();
     this.#startSystem = systemCpu();
   }
 
-  end(): { cores: number; cpuSeconds: number; systemBusy: number; systemIowait: number } {
+  /** `mainThreadSeconds`: the part of `cpuSeconds` the main thread (the event loop) used. */
+  end(): { cores: number; cpuSeconds: number; mainThreadSeconds: number; systemBusy: number; systemIowait: number } {
     const used = cpuSeconds(this.#pid) - this.#startCpu;
+    const mainThreadSeconds = cpuSeconds(this.#pid, this.#pid) - this.#startMainCpu;
     const wall = (performance.now() - this.#startWall) / 1000;
     const system = systemCpu();
     const total = system.total - this.#startSystem.total || 1;
     return {
       cores: used / wall,
       cpuSeconds: used,
+      mainThreadSeconds,
       systemBusy: (system.busy - this.#startSystem.busy) / total,
       systemIowait: (system.iowait - this.#startSystem.iowait) / total,
     };
