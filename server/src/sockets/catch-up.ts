@@ -67,9 +67,8 @@ export class CatchUp {
    * A fresh READY (and what each socket may lack) for every ready socket of these users on
    * this process: a group of theirs was written, so their `groups` changed.
    */
-  async users(userIds: readonly string[]): Promise<void> {
-    const connections = userIds.flatMap((userId) => [...this.#options.hub.socketsOf(userId)]);
-    await Promise.all(connections.map((connection) => this.#inQueue(connection)));
+  users(userIds: readonly string[]): Promise<void> {
+    return this.#each(userIds.flatMap((userId) => [...this.#options.hub.socketsOf(userId)]));
   }
 
   /** Messages published at the same time arrive a few ms apart; a gap that outlives that is a loss. */
@@ -83,8 +82,12 @@ export class CatchUp {
     timer.unref();
   }
 
-  async #round(): Promise<void> {
-    const connections = [...this.#options.hub.all()];
+  #round(): Promise<void> {
+    return this.#each([...this.#options.hub.all()]);
+  }
+
+  /** Catches up `connections`, at most `concurrency` at once. */
+  async #each(connections: readonly Connection[]): Promise<void> {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < connections.length) {
