@@ -424,6 +424,8 @@ class Run {
       }
       case 'reauth': {
         const client = this.active(userId);
+        // A re-draw sends READY unasked: the answer to this AUTH is a later one.
+        client.skip('READY');
         client.send({ type: 'AUTH', token: this.relay.token(userId) });
         await client.next('READY');
         return;
@@ -521,6 +523,7 @@ class Run {
     await Promise.all(
       this.members.flatMap((member) =>
         this.live(member.id).map(async (client) => {
+          client.skip('READY');
           client.send({ type: 'AUTH', token: this.relay.token(member.id) });
           await client.next('READY');
         }),

@@ -113,6 +113,13 @@ export class TestClient {
     });
   }
 
+  /** Marks every frame of `type` received so far as returned: the next `next(type)` waits for a later one. */
+  skip(type: ServerFrame['type']): void {
+    this.frames.forEach((frame, index) => {
+      if (frame.type === type) this.#consumed.add(index);
+    });
+  }
+
   /** Frames of `type` received so far. */
   all<T extends ServerFrame['type']>(type: T): Extract<ServerFrame, { type: T }>[] {
     return this.frames.filter((frame) => frame.type === type) as Extract<ServerFrame, { type: T }>[];
