@@ -5,7 +5,7 @@
  * chunk has loaded and renders its panel through it. The element owns the state; the view
  * reads it and sets it as the user acts, as the element's own handlers did.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, render, type RootPart, type TemplateResult } from 'lit-html';
 import type { Conversation } from '../../protocol/browser.js';
 import type { UnreadCounts } from './client/types.js';
 import type { ChatController } from './controllers/chat-controller.js';
@@ -63,6 +63,15 @@ export class PanelView {
     this.#context = context;
     this.#host = context.host;
     this.#chat = context.chat;
+  }
+
+  /**
+   * Renders the panel into the element's shadow root, before `before` (the launcher's nodes
+   * come after it), or nothing when it is not `shown` (the launcher's panel, closed). The
+   * element has no template engine of its own: lit-html comes with this chunk.
+   */
+  renderInto(shown: boolean, root: HTMLElement | DocumentFragment, before: ChildNode): RootPart {
+    return render(shown ? this.render() : nothing, root, { host: this.#host, renderBefore: before, isConnected: this.#host.isConnected });
   }
 
   render(): TemplateResult {

@@ -5,7 +5,7 @@
  * `group-id`), and disconnects when the element leaves the page. The element reads and acts
  * on the chat only through it; it talks back only through `requestUpdate` and events.
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
 import type { Conversation, MemberGroup } from '../../../protocol/browser.js';
 import { SantaChatClient } from '../client/client.js';
 import { ClientConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from '../client/types.js';
