@@ -10,7 +10,8 @@ import type { Conversation } from '../../protocol/browser.js';
 import type { UnreadCounts } from './client/types.js';
 import type { ChatController } from './controllers/chat-controller.js';
 import { emitError } from './events/events.js';
-import type { Strings } from './i18n/strings.js';
+import { PANEL_STRINGS } from './i18n/panel-strings.js';
+import type { LauncherStrings, Strings } from './i18n/strings.js';
 import { renderBanner } from './render/banner.js';
 import { draftStatus, renderComposer } from './render/composer.js';
 import { formatIsolated, renderConversationTitle } from './render/isolate.js';
@@ -45,8 +46,8 @@ export interface PanelHost extends HTMLElement {
 export interface PanelContext {
   host: PanelHost;
   chat: ChatController;
-  /** The strings in effect (defaults, locale, the host's overrides). */
-  strings(): Strings;
+  /** The element's strings: the launcher's English defaults, the locale, the host's overrides (the panel adds its own defaults under them). */
+  strings(): LauncherStrings & Partial<Strings>;
   openConversation(conversationId: string): void;
   /** Whether the log follows its end (scrolled there by the element before each paint). */
   stickToEnd(stick: boolean): void;
@@ -76,7 +77,8 @@ export class PanelView {
 
   render(): TemplateResult {
     const host = this.#host;
-    const strings = this.#context.strings();
+    // The panel's English defaults under the element's strings: the complete table.
+    const strings: Strings = { ...PANEL_STRINGS, ...this.#context.strings() };
     const conversation = this.#chat.conversation(host.activeConversationId);
     const canGoBack = conversation !== undefined && !host.conversationId;
     const title = conversation ? conversationTitle(conversation, strings) : strings.title;

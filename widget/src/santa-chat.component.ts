@@ -11,7 +11,8 @@ import type { PanelView } from './panel-view.js';
 import { Launcher } from './render/launcher.js';
 import { conversationTitle } from './render/labels.js';
 import { styles } from './santa-chat.styles.js';
-import { DEFAULT_STRINGS, format, type Strings } from './i18n/strings.js';
+import { LAUNCHER_STRINGS } from './i18n/launcher-strings.js';
+import { format, type LauncherStrings, type Strings } from './i18n/strings.js';
 import { askNotificationPermission, notifyWhileHidden } from './notifications.js';
 import { hasLocale, loadLocale, loadPanel, loadedLocale, loadedPanel } from './lazy-chunks.js';
 
@@ -311,9 +312,13 @@ export class SantaChat extends ReactiveElement {
     }
   }
 
-  /** The English defaults, under the shipped table `lang` selects, under the host's `strings`. */
-  #strings(): Strings {
-    return { ...DEFAULT_STRINGS, ...loadedLocale(this.#language()), ...this.strings };
+  /**
+   * The English defaults of the launcher, under the shipped table `lang` selects, under the
+   * host's `strings`. The panel lays its own English defaults under these (panel-strings.ts,
+   * in its chunk), so the table is complete where the panel reads it.
+   */
+  #strings(): LauncherStrings & Partial<Strings> {
+    return { ...LAUNCHER_STRINGS, ...loadedLocale(this.#language()), ...this.strings };
   }
 
   /**

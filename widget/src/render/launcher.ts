@@ -5,7 +5,7 @@
  * panel's chunk brings lit-html, docs/decisions/0016-lazy-panel.md). Built once per element
  * and updated on each of its updates; text goes in as `textContent` only.
  */
-import { format, type Strings } from '../i18n/strings.js';
+import { format, type LauncherStrings } from '../i18n/strings.js';
 
 /** A message shown beside the closed launcher for a moment. */
 export interface LauncherPreview {
@@ -54,7 +54,7 @@ export class Launcher {
    * `root`, or takes both out of it when `shown` is false (inline mode). A node already in
    * place stays where it is, so the button keeps its focus.
    */
-  update(root: Node, shown: boolean, open: boolean, unreadTotal: number, strings: Pick<Strings, 'openChat' | 'openChatUnread'>, preview: LauncherPreview | null): void {
+  update(root: Node, shown: boolean, open: boolean, unreadTotal: number, strings: LauncherStrings, preview: LauncherPreview | null): void {
     const button = this.#button;
     if (!shown) {
       this.#preview.remove();
