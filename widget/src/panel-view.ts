@@ -6,8 +6,8 @@
  * reads it and sets it as the user acts, as the element's own handlers did.
  */
 import { html, nothing, render, type RootPart, type TemplateResult } from 'lit-html';
-import type { Conversation } from '../../protocol/browser.js';
-import type { UnreadCounts } from './client/types.js';
+import type { Conversation, MemberGroup } from '../../protocol/browser.js';
+import type { ChatMessage, UnreadCounts } from './client/types.js';
 import type { ChatController } from './controllers/chat-controller.js';
 import { emitError } from './events/events.js';
 import { PANEL_STRINGS } from './i18n/panel-strings.js';
@@ -29,6 +29,7 @@ const AT_END_SLACK_PX = 24;
 export interface PanelHost extends HTMLElement {
   readonly mode: 'launcher' | 'inline';
   readonly conversationId: string;
+  readonly groupId: string;
   readonly prompts: string[] | undefined;
   readonly unread: UnreadCounts;
   readonly updateComplete: Promise<boolean>;
@@ -96,7 +97,7 @@ export class PanelView {
       ${conversation && this.#chat.client
         ? this.#renderConversation(conversation, title, strings)
         : renderStartList({
-            groups: this.#chat.groups,
+            groups: this.#groups(),
             conversations: this.#chat.conversations,
             unreadByConversation: host.unread.byConversation,
             strings,
@@ -116,7 +117,7 @@ export class PanelView {
       <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>
       ${renderPrompts({
         conversation,
-        messages: this.#chat.messages(conversation.id),
+        messages: this.#messages(conversation.id),
         prompts: host.prompts,
         open: host.ideasOpen,
         strings,
@@ -144,21 +145,23 @@ export class PanelView {
   #renderThread(conversation: Conversation, strings: Strings): TemplateResult {
     const host = this.#host;
     const chat = this.#chat;
-    const messages = chat.messages(conversation.id);
+    const messages = this.#messages(conversation.id);
+    const client = chat.client;
     return renderThread({
       conversation,
       messages,
-      selfId: chat.userId,
+      selfId: client?.userId ?? null,
       strings,
       locale: host.lang || undefined,
       now: new Date(),
-      canLoadOlder: chat.canLoadOlder(conversation.id),
+      // Older messages than those held can be fetched.
+      canLoadOlder: lowestSeq(messages) > 1,
       onLoadOlder: () => {
         this.#context.stickToEnd(false);
-        chat.loadOlder(conversation.id);
+        void client?.loadOlder(conversation.id);
       },
-      onRetry: (clientId) => chat.retry(clientId),
-      onDiscard: (clientId) => chat.discard(clientId),
+      onRetry: (clientId) => void client?.retry(clientId),
+      onDiscard: (clientId) => void client?.discard(clientId),
       seenSeq: seenSeq(conversation, messages),
       reported: chat.reported,
       reportingId: host.reportingId,
@@ -167,9 +170,21 @@ export class PanelView {
         if (messageId) void host.updateComplete.then(() => host.renderRoot.querySelector<HTMLElement>('.report-form textarea')?.focus());
       },
       onReportConfirm: (messageId, reason) => {
-        if (chat.report(conversation.id, messageId, reason)) host.reportingId = null;
+        if (client?.report(conversation.id, messageId, reason)) host.reportingId = null;
       },
     });
+  }
+
+  /** A conversation's messages, asked of the client itself (ChatController keeps what the element needs before its panel). */
+  #messages(conversationId: string): ChatMessage[] {
+    return this.#chat.client?.messages(conversationId) ?? [];
+  }
+
+  /** The user's groups the element shows (its group, or all); null while the relay has not said. */
+  #groups(): MemberGroup[] | null {
+    const all = this.#chat.client?.groups ?? null;
+    const { groupId } = this.#host;
+    return all && groupId ? all.filter((group) => group.id === groupId) : all;
   }
 
   /** Moves focus into the panel: the composer, else the first conversation, else the header's button. */
@@ -196,7 +211,7 @@ export class PanelView {
     host.draft = (event.target as HTMLTextAreaElement).value;
     host.confirmingSelfOuting = false;
     const conversation = this.#chat.conversation(host.activeConversationId);
-    if (conversation && host.draft.trim() !== '') this.#chat.typing(conversation.id);
+    if (conversation && host.draft.trim() !== '') this.#chat.client?.typing(conversation.id);
   };
 
   readonly #onComposerKeydown = (event: KeyboardEvent): void => {
@@ -234,10 +249,16 @@ export class PanelView {
     host.draft = '';
     host.confirmingSelfOuting = false;
     this.#context.stickToEnd(true);
-    this.#chat.send(conversation.id, content)?.catch((error: unknown) => {
+    this.#chat.client?.send(conversation.id, content).catch((error: unknown) => {
       host.draft = content;
       emitError(host, error, conversation.id);
     });
     this.#focusComposer();
   }
+}
+
+/** The sequence number of the oldest message held that the relay stored (0: none). */
+function lowestSeq(messages: readonly ChatMessage[]): number {
+  for (const message of messages) if (message.status === 'sent') return message.seq;
+  return 0;
 }
