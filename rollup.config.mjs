@@ -137,8 +137,10 @@ export default [
   // For a script tag (what the relay serves at /santa-chat.js, and its chunks beside it): the
   // element and the launcher in santa-chat.js; the panel in chunks/panel-<hash>.js, imported
   // when a panel is first shown; each locale in locales/<lang>.js (a host's import, or `lang`).
+  // Its entry exports what the package does but `DEFAULT_STRINGS`, whose panel half is in the
+  // panel's chunk (script-tag.ts).
   {
-    input: { 'santa-chat': 'widget/src/santa-chat.ts', ...localeInputs },
+    input: { 'santa-chat': 'widget/src/script-tag.ts', ...localeInputs },
     output: { dir: 'widget/dist', format: 'es', sourcemap: true, entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     preserveEntrySignatures: 'allow-extension',
     plugins: plugins('santa-chat.js'),

@@ -168,8 +168,10 @@ describe('custom-elements.json', () => {
     for (const property of listed) assert.ok(property.description, `${property.name} has a description`);
   });
 
-  test('lists every part the templates render, and no other', () => {
-    const used = sorted(sources.flatMap(({ text }) => [...text.matchAll(/\bpart="([^"$]+)"/g)].flatMap(([, parts]) => parts!.split(/\s+/))));
+  test('lists every part the templates and the launcher render, and no other', () => {
+    // `part="…"` in Lit templates, `part: '…'` among the attributes of the launcher's plain DOM.
+    const parts = /\bpart="([^"$]+)"|\bpart: '([^']+)'/g;
+    const used = sorted(sources.flatMap(({ text }) => [...text.matchAll(parts)].flatMap(([, inTemplate, inDom]) => (inTemplate ?? inDom)!.split(/\s+/))));
     assert.ok(used.length > 0, 'parts found in widget/src');
     const listed = element.cssParts ?? [];
     assert.deepEqual(sorted(listed.map((part) => part.name)), used);

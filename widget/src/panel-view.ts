@@ -5,12 +5,13 @@
  * chunk has loaded and renders its panel through it. The element owns the state; the view
  * reads it and sets it as the user acts, as the element's own handlers did.
  */
-import { html, nothing, type TemplateResult } from 'lit';
-import type { Conversation } from '../../protocol/browser.js';
-import type { UnreadCounts } from './client/types.js';
+import { html, nothing, render, type RootPart, type TemplateResult } from 'lit-html';
+import type { Conversation, MemberGroup } from '../../protocol/browser.js';
+import type { ChatMessage, UnreadCounts } from './client/types.js';
 import type { ChatController } from './controllers/chat-controller.js';
 import { emitError } from './events/events.js';
-import type { Strings } from './i18n/strings.js';
+import { PANEL_STRINGS } from './i18n/panel-strings.js';
+import type { LauncherStrings, Strings } from './i18n/strings.js';
 import { renderBanner } from './render/banner.js';
 import { draftStatus, renderComposer } from './render/composer.js';
 import { formatIsolated, renderConversationTitle } from './render/isolate.js';
@@ -28,6 +29,7 @@ const AT_END_SLACK_PX = 24;
 export interface PanelHost extends HTMLElement {
   readonly mode: 'launcher' | 'inline';
   readonly conversationId: string;
+  readonly groupId: string;
   readonly prompts: string[] | undefined;
   readonly unread: UnreadCounts;
   readonly updateComplete: Promise<boolean>;
@@ -45,8 +47,8 @@ export interface PanelHost extends HTMLElement {
 export interface PanelContext {
   host: PanelHost;
   chat: ChatController;
-  /** The strings in effect (defaults, locale, the host's overrides). */
-  strings(): Strings;
+  /** The element's strings: the launcher's English defaults, the locale, the host's overrides (the panel adds its own defaults under them). */
+  strings(): LauncherStrings & Partial<Strings>;
   openConversation(conversationId: string): void;
   /** Whether the log follows its end (scrolled there by the element before each paint). */
   stickToEnd(stick: boolean): void;
@@ -65,9 +67,19 @@ export class PanelView {
     this.#chat = context.chat;
   }
 
+  /**
+   * Renders the panel into the element's shadow root, before `before` (the launcher's nodes
+   * come after it), or nothing when it is not `shown` (the launcher's panel, closed). The
+   * element has no template engine of its own: lit-html comes with this chunk.
+   */
+  renderInto(shown: boolean, root: HTMLElement | DocumentFragment, before: ChildNode): RootPart {
+    return render(shown ? this.render() : nothing, root, { host: this.#host, renderBefore: before, isConnected: this.#host.isConnected });
+  }
+
   render(): TemplateResult {
     const host = this.#host;
-    const strings = this.#context.strings();
+    // The panel's English defaults under the element's strings: the complete table.
+    const strings: Strings = { ...PANEL_STRINGS, ...this.#context.strings() };
     const conversation = this.#chat.conversation(host.activeConversationId);
     const canGoBack = conversation !== undefined && !host.conversationId;
     const title = conversation ? conversationTitle(conversation, strings) : strings.title;
@@ -85,7 +97,7 @@ export class PanelView {
       ${conversation && this.#chat.client
         ? this.#renderConversation(conversation, title, strings)
         : renderStartList({
-            groups: this.#chat.groups,
+            groups: this.#groups(),
             conversations: this.#chat.conversations,
             unreadByConversation: host.unread.byConversation,
             strings,
@@ -105,7 +117,7 @@ export class PanelView {
       <div class="typing" aria-live="polite">${typing ? formatIsolated(strings.typing, { name: peerName(conversation) }) : nothing}</div>
       ${renderPrompts({
         conversation,
-        messages: this.#chat.messages(conversation.id),
+        messages: this.#messages(conversation.id),
         prompts: host.prompts,
         open: host.ideasOpen,
         strings,
@@ -133,21 +145,23 @@ export class PanelView {
   #renderThread(conversation: Conversation, strings: Strings): TemplateResult {
     const host = this.#host;
     const chat = this.#chat;
-    const messages = chat.messages(conversation.id);
+    const messages = this.#messages(conversation.id);
+    const client = chat.client;
     return renderThread({
       conversation,
       messages,
-      selfId: chat.userId,
+      selfId: client?.userId ?? null,
       strings,
       locale: host.lang || undefined,
       now: new Date(),
-      canLoadOlder: chat.canLoadOlder(conversation.id),
+      // Older messages than those held can be fetched.
+      canLoadOlder: lowestSeq(messages) > 1,
       onLoadOlder: () => {
         this.#context.stickToEnd(false);
-        chat.loadOlder(conversation.id);
+        void client?.loadOlder(conversation.id);
       },
-      onRetry: (clientId) => chat.retry(clientId),
-      onDiscard: (clientId) => chat.discard(clientId),
+      onRetry: (clientId) => void client?.retry(clientId),
+      onDiscard: (clientId) => void client?.discard(clientId),
       seenSeq: seenSeq(conversation, messages),
       reported: chat.reported,
       reportingId: host.reportingId,
@@ -156,9 +170,21 @@ export class PanelView {
         if (messageId) void host.updateComplete.then(() => host.renderRoot.querySelector<HTMLElement>('.report-form textarea')?.focus());
       },
       onReportConfirm: (messageId, reason) => {
-        if (chat.report(conversation.id, messageId, reason)) host.reportingId = null;
+        if (client?.report(conversation.id, messageId, reason)) host.reportingId = null;
       },
     });
+  }
+
+  /** A conversation's messages, asked of the client itself (ChatController keeps what the element needs before its panel). */
+  #messages(conversationId: string): ChatMessage[] {
+    return this.#chat.client?.messages(conversationId) ?? [];
+  }
+
+  /** The user's groups the element shows (its group, or all); null while the relay has not said. */
+  #groups(): MemberGroup[] | null {
+    const all = this.#chat.client?.groups ?? null;
+    const { groupId } = this.#host;
+    return all && groupId ? all.filter((group) => group.id === groupId) : all;
   }
 
   /** Moves focus into the panel: the composer, else the first conversation, else the header's button. */
@@ -185,7 +211,7 @@ export class PanelView {
     host.draft = (event.target as HTMLTextAreaElement).value;
     host.confirmingSelfOuting = false;
     const conversation = this.#chat.conversation(host.activeConversationId);
-    if (conversation && host.draft.trim() !== '') this.#chat.typing(conversation.id);
+    if (conversation && host.draft.trim() !== '') this.#chat.client?.typing(conversation.id);
   };
 
   readonly #onComposerKeydown = (event: KeyboardEvent): void => {
@@ -223,10 +249,16 @@ export class PanelView {
     host.draft = '';
     host.confirmingSelfOuting = false;
     this.#context.stickToEnd(true);
-    this.#chat.send(conversation.id, content)?.catch((error: unknown) => {
+    this.#chat.client?.send(conversation.id, content).catch((error: unknown) => {
       host.draft = content;
       emitError(host, error, conversation.id);
     });
     this.#focusComposer();
   }
+}
+
+/** The sequence number of the oldest message held that the relay stored (0: none). */
+function lowestSeq(messages: readonly ChatMessage[]): number {
+  for (const message of messages) if (message.status === 'sent') return message.seq;
+  return 0;
 }

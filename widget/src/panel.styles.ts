@@ -1,11 +1,52 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element/css-tag.js';
 
 /**
  * The panel's styles (header, list, thread, composer): in the lazily loaded panel chunk
  * (docs/decisions/0016-lazy-panel.md), adopted beside the element's own when it first loads.
- * The `--_*` variables are resolved on `:host` by santa-chat.styles.ts.
+ * The `--_*` variables the launcher reads too are resolved on `:host` by santa-chat.styles.ts;
+ * those only the panel reads, below (moved here with the panel, issue #14).
  */
 export const panelStyles = css`
+  /* The variables only the panel reads, beside the element's (same defaults, same themes). */
+  :host {
+    --_surface-alt: var(--santa-chat-surface-alt, #f3f1ee);
+    --_muted: var(--santa-chat-muted, #6b6259);
+    --_own-bubble: var(--santa-chat-own-bubble, var(--_accent));
+    --_own-text: var(--santa-chat-own-text, var(--_accent-text));
+    --_ink: var(--santa-chat-accent, #b3261e);
+    --_danger: var(--santa-chat-danger, #b3261e);
+    --_danger-text: #ffffff;
+    --_panel-width: var(--santa-chat-panel-width, 380px);
+    --_panel-height: var(--santa-chat-panel-height, 560px);
+  }
+  :host([theme='dark']) {
+    --_surface-alt: var(--santa-chat-surface-alt, #2b2825);
+    --_muted: var(--santa-chat-muted, #b1a89f);
+    --_ink: var(--santa-chat-accent-ink, #ffb4ab);
+    --_danger: var(--santa-chat-danger, #ffb4ab);
+    --_danger-text: #690005;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      --_surface-alt: var(--santa-chat-surface-alt, #2b2825);
+      --_muted: var(--santa-chat-muted, #b1a89f);
+      --_ink: var(--santa-chat-accent-ink, #ffb4ab);
+      --_danger: var(--santa-chat-danger, #ffb4ab);
+      --_danger-text: #690005;
+    }
+  }
+  textarea {
+    font: inherit;
+    color: inherit;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
   .panel {
     display: flex;
     flex-direction: column;

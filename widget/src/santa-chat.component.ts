@@ -1,4 +1,5 @@
-import { LitElement, adoptStyles, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { ReactiveElement, adoptStyles, type PropertyValues } from '@lit/reactive-element';
+import type { RootPart } from 'lit-html';
 import type { Conversation } from '../../protocol/browser.js';
 import type { SantaChatClient } from './client/client.js';
 import type { ClientConnectionState, UnreadCounts } from './client/types.js';
@@ -7,10 +8,11 @@ import { ClockController } from './controllers/clock-controller.js';
 import { PageController } from './controllers/page-controller.js';
 import { emitError, type SantaChatMessageDetail } from './events/events.js';
 import type { PanelView } from './panel-view.js';
-import { renderLauncher, renderPreview } from './render/launcher.js';
+import { Launcher } from './render/launcher.js';
 import { conversationTitle } from './render/labels.js';
 import { styles } from './santa-chat.styles.js';
-import { DEFAULT_STRINGS, format, type Strings } from './i18n/strings.js';
+import { LAUNCHER_STRINGS } from './i18n/launcher-strings.js';
+import { format, type LauncherStrings, type Strings } from './i18n/strings.js';
 import { askNotificationPermission, notifyWhileHidden } from './notifications.js';
 import { hasLocale, loadLocale, loadPanel, loadedLocale, loadedPanel } from './lazy-chunks.js';
 
@@ -66,7 +68,7 @@ const PREVIEW_SHOWN_MS = 6000;
  * @cssproperty --santa-chat-panel-width - Panel width (launcher mode, wide screens).
  * @cssproperty --santa-chat-panel-height - Panel height (launcher mode, wide screens).
  */
-export class SantaChat extends LitElement {
+export class SantaChat extends ReactiveElement {
   static override styles = styles;
   static override properties = {
     server: {},
@@ -144,12 +146,16 @@ export class SantaChat extends LitElement {
   #focusOnRender = false;
   /** The frame in which the log is scrolled to its end and what is visible marked read, when one is asked for. */
   #frame = 0;
-  /** `#strings()` for the `strings` property and locale it was built from: one object while they are unchanged. */
-  #merged: { from: Partial<Strings>; locale: Strings | undefined; strings: Strings } | undefined;
   /** The panel's view, once its chunk has loaded; it also adopted the panel's styles. */
   #view: PanelView | undefined;
   /** A chunk (the panel, a locale) this element waits for before its update is complete. */
   #loading: Promise<unknown> | undefined;
+  /** The launcher and its preview, plain DOM after `#anchor` (launcher mode). */
+  readonly #launcher = new Launcher(() => (this.open ? this.close() : this.show()), () => this.#openPreview());
+  /** Where the panel ends in the shadow root: the panel renders before it, the launcher after it. */
+  #anchor: Comment | undefined;
+  /** The panel's lit-html part, once rendered. */
+  #part: RootPart | undefined;
 
   constructor() {
     super();
@@ -190,8 +196,14 @@ export class SantaChat extends LitElement {
     return this.#chat.client;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#part?.setConnected(true);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#part?.setConnected(false);
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     clearTimeout(this.#previewTimer);
@@ -300,13 +312,13 @@ export class SantaChat extends LitElement {
     }
   }
 
-  /** The English defaults, under the shipped table `lang` selects, under the host's `strings`. */
-  #strings(): Strings {
-    const locale = loadedLocale(this.#language());
-    if (this.#merged?.from !== this.strings || this.#merged.locale !== locale) {
-      this.#merged = { from: this.strings, locale, strings: { ...DEFAULT_STRINGS, ...locale, ...this.strings } };
-    }
-    return this.#merged.strings;
+  /**
+   * The English defaults of the launcher, under the shipped table `lang` selects, under the
+   * host's `strings`. The panel lays its own English defaults under these (panel-strings.ts,
+   * in its chunk), so the table is complete where the panel reads it.
+   */
+  #strings(): LauncherStrings & Partial<Strings> {
+    return { ...LAUNCHER_STRINGS, ...loadedLocale(this.#language()), ...this.strings };
   }
 
   /**
@@ -367,9 +379,23 @@ export class SantaChat extends LitElement {
     }
   };
 
-  #renderPanel(): TemplateResult | typeof nothing {
+  /**
+   * Renders what ReactiveElement leaves to its subclass: the panel (shown inline, or opened)
+   * through the panel's chunk, which brings lit-html, once it has loaded; after it, in
+   * launcher mode, the preview and the launcher, plain DOM (render/launcher.ts).
+   */
+  protected override update(changed: PropertyValues<this>): void {
+    super.update(changed);
+    const root = this.renderRoot;
+    const anchor = (this.#anchor ??= root.appendChild(document.createComment('')));
+    const shown = this.#panelShown();
     const panel = loadedPanel();
-    if (!panel) return nothing;
+    // Once rendered, a closed panel renders nothing into its part.
+    if (panel && (shown || this.#part)) this.#part = this.#panelView(panel).renderInto(shown, root, anchor);
+    this.#launcher.update(root, this.mode !== 'inline', this.open, this.unread.total, this.#strings(), this.preview);
+  }
+
+  #panelView(panel: NonNullable<ReturnType<typeof loadedPanel>>): PanelView {
     if (!this.#view) {
       if (this.shadowRoot) adoptStyles(this.shadowRoot, [styles, panel.panelStyles]);
       this.#view = new panel.PanelView({
@@ -381,14 +407,7 @@ export class SantaChat extends LitElement {
         markVisibleRead: () => this.#markVisibleRead(),
       });
     }
-    return this.#view.render();
-  }
-
-  override render(): TemplateResult | typeof nothing {
-    if (this.mode === 'inline') return this.#renderPanel();
-    return html`${this.open ? this.#renderPanel() : nothing}
-      ${this.open ? nothing : renderPreview(this.preview, () => this.#openPreview())}
-      ${renderLauncher(this.open, this.unread.total, this.#strings(), () => (this.open ? this.close() : this.show()))}`;
+    return this.#view;
   }
 
   #openPreview(): void {

@@ -1,36 +1,29 @@
-import { css } from 'lit';
+import { css } from '@lit/reactive-element/css-tag.js';
 
 /**
  * Looks are CSS custom properties (with defaults here) and `::part`s; behaviour is properties.
  * Private `--_*` variables resolve the public ones once, per theme. These are the styles the
- * element needs before its panel is opened (the launcher, the preview, the shared resets);
- * the panel's own are in panel.styles.ts, loaded with the panel.
+ * element needs before its panel is opened (the launcher, the preview, the shared resets, and
+ * the variables they read); the panel's own, and the variables only the panel reads, are in
+ * panel.styles.ts, loaded with the panel.
  *
  * Every default colour pair keeps 4.5:1 text contrast in both themes, including the error,
  * counter and disabled states (`--_ink` is the accent as text on the surface, `--_danger`
- * likewise; `--_danger-text` is text on a `--_danger` background).
+ * likewise; `--_danger-text` is text on a `--_danger` background; those three are defined
+ * in panel.styles.ts).
  */
 export const styles = css`
   :host {
     --_accent: var(--santa-chat-accent, #b3261e);
     --_accent-text: var(--santa-chat-accent-text, #ffffff);
     --_surface: var(--santa-chat-surface, #ffffff);
-    --_surface-alt: var(--santa-chat-surface-alt, #f3f1ee);
     --_text: var(--santa-chat-text, #1f1b16);
-    --_muted: var(--santa-chat-muted, #6b6259);
     --_border: var(--santa-chat-border, #ddd6cf);
-    --_own-bubble: var(--santa-chat-own-bubble, var(--_accent));
-    --_own-text: var(--santa-chat-own-text, var(--_accent-text));
     --_focus: var(--santa-chat-focus, #1a73e8);
-    --_ink: var(--santa-chat-accent, #b3261e);
-    --_danger: var(--santa-chat-danger, #b3261e);
-    --_danger-text: #ffffff;
     --_radius: var(--santa-chat-radius, 14px);
     --_z: var(--santa-chat-z-index, 2147483000);
     --_bottom: var(--santa-chat-launcher-bottom, 20px);
     --_right: var(--santa-chat-launcher-right, 20px);
-    --_panel-width: var(--santa-chat-panel-width, 380px);
-    --_panel-height: var(--santa-chat-panel-height, 560px);
     /*
      * Isolation from the host page's CSS: \`all: initial\` resets everything (inherited or not,
      * custom properties and direction aside) that the page's rules could pass down, such as
@@ -47,27 +40,17 @@ export const styles = css`
   }
   :host([theme='dark']) {
     --_surface: var(--santa-chat-surface, #1e1c1a);
-    --_surface-alt: var(--santa-chat-surface-alt, #2b2825);
     --_text: var(--santa-chat-text, #f2ede8);
-    --_muted: var(--santa-chat-muted, #b1a89f);
     --_border: var(--santa-chat-border, #4a443e);
     --_focus: var(--santa-chat-focus, #8ab4f8);
-    --_ink: var(--santa-chat-accent-ink, #ffb4ab);
-    --_danger: var(--santa-chat-danger, #ffb4ab);
-    --_danger-text: #690005;
     color-scheme: dark;
   }
   @media (prefers-color-scheme: dark) {
     :host([theme='auto']) {
       --_surface: var(--santa-chat-surface, #1e1c1a);
-      --_surface-alt: var(--santa-chat-surface-alt, #2b2825);
       --_text: var(--santa-chat-text, #f2ede8);
-      --_muted: var(--santa-chat-muted, #b1a89f);
       --_border: var(--santa-chat-border, #4a443e);
       --_focus: var(--santa-chat-focus, #8ab4f8);
-      --_ink: var(--santa-chat-accent-ink, #ffb4ab);
-      --_danger: var(--santa-chat-danger, #ffb4ab);
-      --_danger-text: #690005;
       color-scheme: dark;
     }
   }
@@ -78,8 +61,7 @@ export const styles = css`
   * {
     box-sizing: border-box;
   }
-  button,
-  textarea {
+  button {
     font: inherit;
     color: inherit;
   }
@@ -92,14 +74,6 @@ export const styles = css`
   :focus-visible {
     outline: 3px solid var(--_focus);
     outline-offset: 2px;
-  }
-  .visually-hidden {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
   }
 
   .launcher,

@@ -3,10 +3,13 @@
  * `server` and a token (or a `tokenProvider`) are known, re-renders the host on every client
  * event, re-emits them as the element's `santa-chat-*` events for what the element shows (its
  * `group-id`), and disconnects when the element leaves the page. The element reads and acts
- * on the chat only through it; it talks back only through `requestUpdate` and events.
+ * on the chat only through it; it talks back only through `requestUpdate` and events. What
+ * only the open panel reads or does (messages, sending, retries, reports, older messages, the
+ * groups, why it is disconnected) the panel asks of `client` itself, in the panel's chunk
+ * (docs/decisions/0016-lazy-panel.md).
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { Conversation, MemberGroup } from '../../../protocol/browser.js';
+import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
+import type { Conversation } from '../../../protocol/browser.js';
 import { SantaChatClient } from '../client/client.js';
 import { ClientConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from '../client/types.js';
 import { emit } from '../events/events.js';
@@ -48,32 +51,11 @@ export class ChatController implements ReactiveController {
     return this.client?.state ?? ClientConnectionState.DISCONNECTED;
   }
 
-  /** Why the client is disconnected, while it is (held by the client, read here). */
-  /** What the relay named when it refused this page or its token, while not connected. */
-  get refusal(): { code: string; message: string } | null {
-    return this.client?.refusal ?? null;
-  }
-
-  get disconnectReason(): DisconnectReason | undefined {
-    return this.state === ClientConnectionState.DISCONNECTED ? (this.client?.lastDisconnectReason ?? undefined) : undefined;
-  }
-
-  get userId(): string | null {
-    return this.client?.userId ?? null;
-  }
-
   /** The conversations the element shows: all, or those of its group. */
   get conversations(): Conversation[] {
     const all = this.client?.conversations ?? [];
     const { groupId } = this.#host;
     return groupId ? all.filter((conversation) => conversation.groupId === groupId) : all;
-  }
-
-  /** The user's groups the element shows (its group, or all); null while the relay has not said. */
-  get groups(): MemberGroup[] | null {
-    const all = this.client?.groups ?? null;
-    const { groupId } = this.#host;
-    return all && groupId ? all.filter((group) => group.id === groupId) : all;
   }
 
   /** Unread counts of the conversations the element shows. */
@@ -94,15 +76,6 @@ export class ChatController implements ReactiveController {
     return this.client?.conversations.find((conversation) => conversation.id === conversationId);
   }
 
-  messages(conversationId: string): ChatMessage[] {
-    return this.client?.messages(conversationId) ?? [];
-  }
-
-  /** Whether older messages than those held can be fetched. */
-  canLoadOlder(conversationId: string): boolean {
-    return lowestSeq(this.messages(conversationId)) > 1;
-  }
-
   /** Whether the other side typed in this conversation within the last few seconds. */
   isTyping(conversationId: string): boolean {
     return (this.#typingUntil.get(conversationId) ?? 0) > Date.now();
@@ -114,36 +87,6 @@ export class ChatController implements ReactiveController {
     if (!client || (client.unread.byConversation[conversationId] ?? 0) === 0) return;
     const newest = newestSeq(client.messages(conversationId));
     if (newest > 0) client.markRead(conversationId, newest);
-  }
-
-  /** As `SantaChatClient.send`; undefined when there is no client. */
-  send(conversationId: string, content: string): Promise<unknown> | undefined {
-    return this.client?.send(conversationId, content);
-  }
-
-  typing(conversationId: string): void {
-    this.client?.typing(conversationId);
-  }
-
-  /** As `SantaChatClient.report`; false when there is no client or no socket. */
-  report(conversationId: string, messageId: string, reason: string): boolean {
-    return this.client?.report(conversationId, messageId, reason) ?? false;
-  }
-
-  retry(clientId: string): void {
-    void this.client?.retry(clientId);
-  }
-
-  discard(clientId: string): void {
-    void this.client?.discard(clientId);
-  }
-
-  loadOlder(conversationId: string): void {
-    void this.client?.loadOlder(conversationId);
-  }
-
-  reconnect(): void {
-    void this.client?.connect();
   }
 
   /** As `SantaChatClient.messageMatch`; undefined when there is no client. */
@@ -297,7 +240,3 @@ function newestSeq(messages: readonly ChatMessage[]): number {
   return newest;
 }
 
-function lowestSeq(messages: readonly ChatMessage[]): number {
-  for (const message of messages) if (message.status === 'sent') return message.seq;
-  return 0;
-}

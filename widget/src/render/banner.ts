@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit-html';
 import { ClientConnectionState, DisconnectReason } from '../client/types.js';
 import type { ChatController } from '../controllers/chat-controller.js';
 import type { Strings } from '../i18n/strings.js';
@@ -6,10 +6,11 @@ import type { Strings } from '../i18n/strings.js';
 /** The connection's state above the thread, when it is not simply connected. */
 export function renderBanner(chat: ChatController, strings: Strings): TemplateResult | typeof nothing {
   if (chat.state === ClientConnectionState.CONNECTED) return nothing;
-  const reason = chat.disconnectReason;
+  // Why the client is disconnected, while it is (it keeps the last reason after reconnecting).
+  const reason = chat.state === ClientConnectionState.DISCONNECTED ? chat.client?.lastDisconnectReason : undefined;
   if (reason === DisconnectReason.UNAUTHORIZED || reason === DisconnectReason.ORIGIN_NOT_ALLOWED) {
     // The relay's own sentence, when it named one, tells whoever sets the site up what to change.
-    const detail = chat.refusal?.message;
+    const detail = chat.client?.refusal?.message;
     return html`<div class="banner warn" role="alert">
       ${reason === DisconnectReason.ORIGIN_NOT_ALLOWED ? strings.originRefused : strings.unauthorized}
       ${detail ? html`<small class="detail">${detail}</small>` : nothing}
@@ -19,7 +20,7 @@ export function renderBanner(chat: ChatController, strings: Strings): TemplateRe
   if (reason === DisconnectReason.REPLACED) {
     return html`<div class="banner" role="status">
       ${strings.replaced}
-      <button type="button" class="link" @click=${() => chat.reconnect()}>${strings.reconnect}</button>
+      <button type="button" class="link" @click=${() => void chat.client?.connect()}>${strings.reconnect}</button>
     </div>`;
   }
   if (!chat.client) return nothing;

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit-html';
 import type { Conversation } from '../../../protocol/browser.js';
 import type { ChatMessage } from '../client/types.js';
 import { format, type Strings } from '../i18n/strings.js';
