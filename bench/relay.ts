@@ -54,9 +54,9 @@ import { collectGarbage, startProfiling, type HeapReading } from './lib/inspecto
 import { describeMachine, machineInfo, machineLoad, type MachineInfo } from './lib/machine.js';
 import { durableCommitCeiling, type DiskCeiling } from './lib/disk.js';
 import { historyDatabase, copyHistory } from './lib/history.js';
-import { CpuWindow, rssBytes } from './lib/proc.js';
+import { CpuWindow, rssBytes, writeSyscalls } from './lib/proc.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
-import { WalMeter, writeBytes, writeSyscalls, type WalReading } from './lib/wal.js';
+import { WalMeter, writeBytes, type WalReading } from './lib/wal.js';
 import { mapLimit, sleep, startServer, within, type ServerProcess } from './lib/processes.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
 

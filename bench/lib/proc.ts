@@ -1,6 +1,7 @@
 /**
  * What Linux says about a process from the outside (`/proc`), so the relay under test runs
- * unmodified: CPU time and resident memory of one pid, and the whole machine's CPU split.
+ * unmodified: CPU time (of the process, or of its main thread), write system calls and
+ * resident memory of one pid, and the whole machine's CPU split.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,15 @@ export function cpuSeconds(pid: number, thread?: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of stat(5), i.e. 12 and 13 after the state field (3).
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * Write-family system calls of the process's main thread (`/proc/<pid>/task/<pid>/io` `syscw`):
+ * the relay's socket writes; its SQLite writer and checkpointer are threads of their own.
+ */
+export function writeSyscalls(pid: number): number {
+  const match = /^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${pid}/io`, 'utf8'));
+  return match?.[1] ? Number(match[1]) : Number.NaN;
 }
 
 /** Resident set size in bytes (`VmRSS`). */

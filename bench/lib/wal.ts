@@ -28,15 +28,6 @@ export function writeBytes(pid: number): number {
   return match?.[1] ? Number(match[1]) : Number.NaN;
 }
 
-/**
- * Write-family system calls of the process's main thread (`/proc/<pid>/task/<pid>/io` `syscw`):
- * the relay's socket writes; its SQLite writer and checkpointer are threads of their own.
- */
-export function writeSyscalls(pid: number): number {
-  const match = /^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${pid}/io`, 'utf8'));
-  return match?.[1] ? Number(match[1]) : Number.NaN;
-}
-
 export class WalMeter {
   readonly #wal: string;
   readonly #shm: string;

@@ -1,8 +1,9 @@
 /**
  * Routes what the bus carries to this process's parts: conversation events to the sockets
  * (through the hub, built per viewer by `views/frames.ts`), group writes to the reveal
- * scheduler and to the members' sockets (a fresh READY through catch-up), and a `resync` (events may have been lost) to the registry, the scheduler and
- * catch-up. Returns the unsubscribe function.
+ * scheduler and to the members' sockets (a fresh READY through catch-up), and a `resync`
+ * (events may have been lost) to the registry, the scheduler and catch-up. Returns the
+ * unsubscribe function.
  */
 import type { Bus } from '../cluster/bus.js';
 import type { Logger } from '../core/logger.js';
