@@ -94,11 +94,10 @@ export class ChatService {
   async putGroup(groupId: string, write: GroupWrite): Promise<{ group: GroupRecord; created: boolean }> {
     const now = this.now();
     const revealEvent = this.#notifyAfterMs === undefined ? undefined : revealedEvent(groupId, write.revealAt, now);
-    const before = await this.#store.getGroup(groupId);
     const result = await this.#store.putGroup(groupId, write, now, revealEvent);
     for (const context of result.closed) await this.#bus.publish({ type: 'conversation', context });
     for (const context of result.revealed) await this.#bus.publish({ type: 'reveal', context });
-    await this.#bus.publish({ type: 'group', groupId, userIds: memberIds(before, result.group) });
+    await this.#bus.publish({ type: 'group', groupId, userIds: result.memberIds });
     return { group: result.group, created: result.created };
   }
 
@@ -109,14 +108,13 @@ export class ChatService {
   /** Erases the group and everything in it; `false` when there was none. */
   async deleteGroup(groupId: string): Promise<boolean> {
     const now = this.now();
-    const before = await this.#store.getGroup(groupId);
     const result = await this.#store.deleteGroup(groupId);
     if (!result.deleted) return false;
     for (const context of result.closed) {
       const conversation = { ...context.conversation, closedAt: context.conversation.closedAt ?? now };
       await this.#bus.publish({ type: 'conversation', context: { ...context, conversation } });
     }
-    await this.#bus.publish({ type: 'group', groupId, userIds: memberIds(before) });
+    await this.#bus.publish({ type: 'group', groupId, userIds: result.memberIds });
     return true;
   }
 
@@ -344,11 +342,4 @@ export class ChatService {
     if ((await this.#typingLimiter.take(`${userId}\u0000${conversationId}`, this.now())) > 0) return;
     await this.#bus.publish({ type: 'typing', context, senderId: userId });
   }
-}
-
-/** The members of a group before and after a write, each once: whose view of their groups it may change. */
-function memberIds(...groups: (GroupRecord | null)[]): string[] {
-  const ids = new Set<string>();
-  for (const group of groups) for (const member of group?.members ?? []) ids.add(member.id);
-  return [...ids];
 }

@@ -50,6 +50,8 @@ export interface GroupWritePlan {
   closed: ConversationContext[];
   /** Open conversations this write reveals (it moved `revealAt` into the past): push `REVEAL`. */
   revealed: ConversationContext[];
+  /** The members before and after the write, each once: whose view of their groups it changes. */
+  memberIds: string[];
 }
 
 function pairKey(santa: string, giftee: string): string {
@@ -104,5 +106,6 @@ export function planGroupWrite(
     const after: ConversationContext = { conversation: { ...conversation, revealedAt }, group, santa, giftee };
     if (!isRevealed(context, now) && isRevealed(after, now)) revealed.push(after);
   }
-  return { created: existing === null, record, pairs, latches, closed, revealed };
+  const memberIds = [...new Set([...(before?.members ?? []), ...record.members].map((member) => member.id))];
+  return { created: existing === null, record, pairs, latches, closed, revealed, memberIds };
 }

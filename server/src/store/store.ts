@@ -102,12 +102,16 @@ export interface PutGroupResult {
   closed: ConversationContext[];
   /** Open conversations this write revealed (it moved `revealAt` into the past). */
   revealed: ConversationContext[];
+  /** The members before and after the write, each once (their sockets get a fresh READY). */
+  memberIds: string[];
 }
 
 export interface DeleteGroupResult {
   deleted: boolean;
   /** The group's conversations that were open, so their sockets can be told. */
   closed: ConversationContext[];
+  /** Its members, whose sockets get a READY without it. */
+  memberIds: string[];
 }
 
 export interface AppendMessageInput {

@@ -10,6 +10,7 @@ export function groupCases(openStore: OpenStore): void {
       const first = await store.putGroup('g1', groupWrite(), 100);
       assert.equal(first.created, true);
       assert.deepEqual(first.closed, []);
+      assert.deepEqual(first.memberIds, ['a', 'b', 'c', 'd'], 'whose groups changed: the new members');
       assert.deepEqual(first.group, {
         id: 'g1',
         name: 'Office 2026',
@@ -41,6 +42,7 @@ export function groupCases(openStore: OpenStore): void {
       assert.equal(second.group.updatedAt, 200);
       assert.deepEqual(await store.getGroup('g1'), second.group);
 
+      assert.deepEqual(second.memberIds.sort(), ['a', 'b', 'c', 'd'], 'cleo left: the old and new members, each once');
       const emptied = await store.putGroup('g1', groupWrite({ assignments: [] }), 300);
       assert.deepEqual(emptied.group.assignments, []);
       assert.deepEqual((await store.getGroup('g1'))?.assignments, []);
@@ -166,6 +168,7 @@ export function groupCases(openStore: OpenStore): void {
 
       const deleted = await store.deleteGroup('g1');
       assert.equal(deleted.deleted, true);
+      assert.deepEqual(deleted.memberIds.sort(), ['a', 'b', 'c', 'd']);
       assert.deepEqual(idsOf(deleted.closed), [aliceToBob.conversation.id, cleoToDan.conversation.id].sort());
       const reportedAliceToBob = deleted.closed.find((context) => context.conversation.id === aliceToBob.conversation.id);
       assert.deepEqual(reportedAliceToBob?.santa, { id: 'a', name: 'Alice' });
@@ -200,8 +203,8 @@ export function groupCases(openStore: OpenStore): void {
       });
       assert.equal(reused.kind, 'stored');
 
-      assert.deepEqual(await store.deleteGroup('g1'), { deleted: false, closed: [] });
-      assert.deepEqual(await store.deleteGroup('never'), { deleted: false, closed: [] });
+      assert.deepEqual(await store.deleteGroup('g1'), { deleted: false, closed: [], memberIds: [] });
+      assert.deepEqual(await store.deleteGroup('never'), { deleted: false, closed: [], memberIds: [] });
       assert.equal((await store.putGroup('g1', groupWrite(), 600)).created, true);
       assert.equal(await store.getConversation(aliceToBob.conversation.id), null);
     });

@@ -93,13 +93,14 @@ export class PostgresStore implements Store {
   async deleteGroup(groupId: string): Promise<DeleteGroupResult> {
     return this.#transaction(async (client): Promise<DeleteGroupResult> => {
       const existing = (await client.query(sql.selectGroupForUpdate, [groupId])).rows[0];
-      if (existing === undefined) return { deleted: false, closed: [] };
+      if (existing === undefined) return { deleted: false, closed: [], memberIds: [] };
       const closed = (await client.query<ContextRow>(sql.selectOpenContextsOfGroup, [groupId])).rows.map(
         toConversationContext,
       );
+      const members = (await client.query<GroupRecordRow>(sql.selectGroupRecord, [groupId])).rows[0]?.members ?? [];
       await client.query(sql.deleteGroup, [groupId]);
       await client.query(webhookSql.deleteEventsOfGroup, [groupId]);
-      return { deleted: true, closed };
+      return { deleted: true, closed, memberIds: members.map((member) => member.id) };
     });
   }
 

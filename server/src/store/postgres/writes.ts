@@ -54,7 +54,7 @@ export async function writeGroup(
     await client.query(webhookSql.dropUnattemptedReveals, [groupId, revealEvent.dedupeKey]);
     await insertEvent(client, revealEvent.event, revealEvent.dedupeKey);
   }
-  return { created: existing === null, group: record, closed, revealed: plan.revealed };
+  return { created: existing === null, group: record, closed, revealed: plan.revealed, memberIds: plan.memberIds };
 }
 
 /** The members and the pairs as planned, and the reveal latched on the open conversations that keep theirs. */

@@ -130,7 +130,7 @@ export class SqliteStore implements Store {
         this.#webhooks.dropUnattemptedReveals.run(groupId, revealEvent.dedupeKey);
         this.#insertEvent(revealEvent.event, revealEvent.dedupeKey);
       }
-      return { created: plan.created, group: record, closed: plan.closed, revealed: plan.revealed };
+      return { created: plan.created, group: record, closed: plan.closed, revealed: plan.revealed, memberIds: plan.memberIds };
     });
   }
 
@@ -143,11 +143,12 @@ export class SqliteStore implements Store {
 
   async deleteGroup(groupId: string): Promise<DeleteGroupResult> {
     const result = await this.#writeGroup(groupId, (): DeleteGroupResult => {
-      if (this.#statements.selectGroup.get(groupId) === undefined) return { deleted: false, closed: [] };
+      if (this.#statements.selectGroup.get(groupId) === undefined) return { deleted: false, closed: [], memberIds: [] };
       const closed = this.#statements.selectOpenContextsOfGroup.all(groupId).map(toConversationContext);
+      const memberIds = this.#statements.selectMembers.all(groupId).map((member) => member.user_id);
       this.#statements.deleteGroup.run(groupId);
       this.#webhooks.deleteEventsOfGroup.run(groupId);
-      return { deleted: true, closed };
+      return { deleted: true, closed, memberIds };
     });
     // secure_delete zeroes the rows in the pages, but the WAL still holds the frames that wrote
     // them; copying the WAL back and truncating it removes those too. Between two batches the
