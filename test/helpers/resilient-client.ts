@@ -138,10 +138,18 @@ export class ResilientClient {
         this.#hold(frame.messages);
         if (frame.hasMore) this.#sync(frame.conversationId);
         return;
-      case 'ACK':
+      case 'ACK': {
+        // As the widget does: the ACK stands for the sending socket's NEW_MESSAGE
+        // (docs/protocol.md), so the message is held from it and what was sent.
+        const entry = this.#outbox.get(frame.clientId);
         this.acks.set(frame.clientId, frame);
         this.#outbox.delete(frame.clientId);
+        if (entry) {
+          const { type: _type, clientId: _clientId, ...stored } = frame;
+          this.#hold([{ ...stored, senderId: this.userId, content: entry.content }]);
+        }
         return;
+      }
       case 'ERROR':
         this.errors.push(frame);
         return;

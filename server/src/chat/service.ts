@@ -181,13 +181,23 @@ export class ChatService {
    * in-memory read for SQLite's cached contexts), the limiter only when it is remote (Redis),
    * and the write's COMMIT; the fan-out and the caller's ACK follow in the COMMIT's own
    * continuation.
+   *
+   * `onStored` runs once the message is durably stored and before it is published, only for
+   * the attempt that stored it (not for a retry answered with the original): the sending
+   * socket's ACK goes there, so the fan-out can tell that socket has the message.
    */
-  send(userId: string, conversationId: string, rawContent: string, clientId: string | null): Promise<MessageRecord> {
-    if (clientId === null) return this.#storeAndPublish(userId, conversationId, rawContent, null, null);
+  send(
+    userId: string,
+    conversationId: string,
+    rawContent: string,
+    clientId: string | null,
+    onStored?: (message: MessageRecord) => void,
+  ): Promise<MessageRecord> {
+    if (clientId === null) return this.#storeAndPublish(userId, conversationId, rawContent, null, null, onStored);
     const key = `${userId}\u0000${clientId}`;
     const inFlight = this.#sendsInFlight.get(key);
     if (inFlight) return inFlight;
-    const attempt = this.#storeAndPublish(userId, conversationId, rawContent, clientId, key);
+    const attempt = this.#storeAndPublish(userId, conversationId, rawContent, clientId, key, onStored);
     this.#sendsInFlight.set(key, attempt);
     return attempt;
   }
@@ -215,9 +225,10 @@ export class ChatService {
     rawContent: string,
     clientId: string | null,
     key: string | null,
+    onStored: ((message: MessageRecord) => void) | undefined,
   ): Promise<MessageRecord> {
     try {
-      return await this.#storeOnce(userId, conversationId, rawContent, clientId);
+      return await this.#storeOnce(userId, conversationId, rawContent, clientId, onStored);
     } catch (error) {
       if (clientId === null || !(error instanceof ChatError)) throw error;
       const original = await this.#store.findMessageByClientId(userId, clientId);
@@ -229,7 +240,13 @@ export class ChatService {
     }
   }
 
-  async #storeOnce(userId: string, conversationId: string, rawContent: string, clientId: string | null): Promise<MessageRecord> {
+  async #storeOnce(
+    userId: string,
+    conversationId: string,
+    rawContent: string,
+    clientId: string | null,
+    onStored: ((message: MessageRecord) => void) | undefined,
+  ): Promise<MessageRecord> {
     // Not through requireParticipant: one async layer less on the per-message path.
     const context = participantContext(await this.#store.getConversation(conversationId), userId);
     const checked = checkContent(rawContent);
@@ -273,6 +290,7 @@ export class ChatService {
       context.conversation.lastSeq >= message.seq
         ? context
         : { ...context, conversation: { ...context.conversation, lastSeq: message.seq } };
+    onStored?.(message);
     // Both buses hand the event to this process's sockets before `publish` returns.
     await this.#bus.publish({ type: 'message', context: stored, message });
     return message;

@@ -14,6 +14,7 @@ import {
 import { verifyParticipantToken, type JwtOptions, type TokenCheck } from '../auth/jwt.js';
 import { logTokenRefusal } from '../auth/refusal-log.js';
 import type { ChatService } from '../chat/service.js';
+import type { MessageRecord } from '../store/store.js';
 import { ChatError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { setTimeoutAt } from '../core/long-timeout.js';
@@ -118,12 +119,25 @@ export class Dispatcher {
     }
   }
 
-  /** A NEW_MESSAGE: its ACK once the message is durably stored (and fanned out), or its ERROR. */
+  /**
+   * A NEW_MESSAGE: its ACK once the message is durably stored, or its ERROR. A send with a
+   * `clientId` is ACKed before the fan-out, which then skips this socket: the ACK stands for
+   * the NEW_MESSAGE (docs/protocol.md). A retry answered with the original is ACKed after.
+   */
   async #send(connection: Connection, userId: string, frame: NewMessageFrame): Promise<void> {
     const clientId = frame.clientId ?? null;
+    let acked = false;
+    const onStored =
+      clientId === null
+        ? undefined
+        : (message: MessageRecord): void => {
+            acked = true;
+            connection.send(ackFrame(message, clientId));
+            this.#hub.acknowledged(connection, message);
+          };
     try {
-      const message = await this.#service.send(userId, frame.conversationId, frame.content, clientId);
-      if (message.clientId !== null) connection.send(ackFrame(message, message.clientId));
+      const message = await this.#service.send(userId, frame.conversationId, frame.content, clientId, onStored);
+      if (!acked && message.clientId !== null) connection.send(ackFrame(message, message.clientId));
     } catch (error) {
       this.#refuseError(
         connection,

@@ -7,6 +7,7 @@ import type { BusEvent } from '../cluster/bus.js';
 import { CloseCode } from '../../../protocol/index.js';
 import { eventFrame, type ConversationEvent } from '../views/frames.js';
 import type { Connection } from './connection.js';
+import type { MessageRecord } from '../store/store.js';
 import { socketIdOf, type SocketRegistry } from '../limits/socket-registry.js';
 
 export class SocketHub {
@@ -119,6 +120,14 @@ export class SocketHub {
       if (socket.delivered.sent(conversationId, seq) && this.#onGap) this.#onGap(socket);
     }
     return written;
+  }
+
+  /**
+   * The sending socket was ACKed a message it sent with a `clientId`: the ACK carries all it
+   * lacks (it wrote the content), so the fan-out does not send it the NEW_MESSAGE too.
+   */
+  acknowledged(connection: Connection, message: MessageRecord): void {
+    if (connection.delivered.sent(message.conversationId, message.seq) && this.#onGap) this.#onGap(connection);
   }
 
   /** Closes those of the user's sockets that live here (the others are on other processes). */

@@ -19,7 +19,7 @@ const { vectors } = JSON.parse(readFileSync(vectorsUrl, 'utf8')) as { vectors: V
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 describe('NEW_MESSAGE', () => {
-  test('ACKs the sending socket and delivers to every socket of both participants, clientId only to the sender', async () => {
+  test("ACKs the sending socket and delivers to both participants' other sockets, clientId only to the sender's", async () => {
     await withRelay({}, async (harness) => {
       const conversationId = await harness.aliceBob();
       const { client: alice1 } = await harness.ready('alice');
@@ -39,7 +39,6 @@ describe('NEW_MESSAGE', () => {
       assert.match(ack.timestamp, ISO_UTC);
 
       const expected = { type: 'NEW_MESSAGE', conversationId, id: ack.id, seq: 1, content: 'Do you like blue or red?', timestamp: ack.timestamp };
-      assert.deepEqual(await alice1.next('NEW_MESSAGE'), { ...expected, senderId: 'alice', clientId: 'c-1' });
       assert.deepEqual(await alice2.next('NEW_MESSAGE'), { ...expected, senderId: 'alice', clientId: 'c-1' });
       assert.deepEqual(await bob1.next('NEW_MESSAGE'), { ...expected, senderId: alias });
       assert.deepEqual(await bob2.next('NEW_MESSAGE'), { ...expected, senderId: alias });
@@ -55,9 +54,43 @@ describe('NEW_MESSAGE', () => {
       assert.equal(alice2.all('ACK').length, 0, 'only the sending socket gets the ACK');
       assert.equal(bob1.all('ACK').length, 0);
       assert.equal(cleo.all('NEW_MESSAGE').length, 0, 'nobody outside the conversation hears it');
-      for (const client of [alice1, alice2, bob1, bob2]) assert.equal(client.all('NEW_MESSAGE').length, 2);
+      // The ACK stands for the sending socket's NEW_MESSAGE: each socket gets every message once.
+      assert.deepEqual(alice1.all('NEW_MESSAGE').map((frame) => frame.seq), [2]);
+      assert.deepEqual(bob2.all('NEW_MESSAGE').map((frame) => frame.seq), [1]);
+      for (const client of [alice2, bob1]) assert.deepEqual(client.all('NEW_MESSAGE').map((frame) => frame.seq), [1, 2]);
       const leaking = bob1.raw.filter((text) => text.includes('alice'));
       assert.deepEqual(leaking, [], "the giftee's frames never carry the santa's id");
+    });
+  });
+
+  test('a send without a clientId gets no ACK, so its own socket gets the NEW_MESSAGE', async () => {
+    await withRelay({}, async (harness) => {
+      const conversationId = await harness.aliceBob();
+      const { client: alice } = await harness.ready('alice');
+      const { client: bob } = await harness.ready('bob');
+      alice.send({ type: 'NEW_MESSAGE', conversationId, content: 'no id' });
+      const echo = await alice.next('NEW_MESSAGE');
+      assert.equal(echo.content, 'no id');
+      assert.equal(echo.senderId, 'alice');
+      assert.equal('clientId' in echo, false);
+      assert.equal((await bob.next('NEW_MESSAGE')).id, echo.id);
+      await settle(alice, conversationId, [bob]);
+      assert.equal(alice.all('ACK').length, 0);
+    });
+  });
+
+  test('a repeated clientId on the sending socket is ACKed again and never echoed', async () => {
+    await withRelay({}, async (harness) => {
+      const conversationId = await harness.aliceBob();
+      const { client: alice } = await harness.ready('alice');
+      const { client: bob } = await harness.ready('bob');
+      alice.send({ type: 'NEW_MESSAGE', conversationId, content: 'once', clientId: 'again' });
+      const ack = await alice.next('ACK');
+      alice.send({ type: 'NEW_MESSAGE', conversationId, content: 'once', clientId: 'again' });
+      assert.deepEqual(await alice.next('ACK'), ack);
+      await settle(alice, conversationId, [bob]);
+      assert.deepEqual(alice.all('NEW_MESSAGE'), []);
+      assert.deepEqual(bob.all('NEW_MESSAGE').map((frame) => frame.id), [ack.id]);
     });
   });
 
@@ -91,15 +124,13 @@ describe('NEW_MESSAGE', () => {
       await bob.next('NEW_MESSAGE');
       await bob.next('NEW_MESSAGE');
       const answers = alice.raw.map((text) => JSON.parse(text) as { type: string; clientId?: string; code?: string; messages?: unknown[] });
-      const after = answers.slice(answers.findIndex((frame) => frame.type === 'NEW_MESSAGE'));
+      const after = answers.slice(answers.findIndex((frame) => frame.type === 'ACK'));
       assert.deepEqual(
         after.map((frame) => [frame.type, frame.clientId ?? frame.code ?? frame.messages?.length]),
         [
-          ['NEW_MESSAGE', 'o-1'],
           ['ACK', 'o-1'],
           ['ERROR', 'o-2'],
           ['HISTORY', 1],
-          ['NEW_MESSAGE', 'o-3'],
           ['ACK', 'o-3'],
           ['ERROR', 'o-4'],
         ],
@@ -154,13 +185,14 @@ describe('NEW_MESSAGE', () => {
     await withRelay({ limits: { rateMessages: 1000 } }, async (harness) => {
       const conversationId = await harness.aliceBob();
       const { client: alice } = await harness.ready('alice');
+      const { client: aliceTab } = await harness.ready('alice');
       const accepted: string[] = [];
       for (const [index, vector] of vectors.entries()) {
         const clientId = `vector-${index}`;
         alice.send({ type: 'NEW_MESSAGE', conversationId, content: vector.input, clientId });
         if (vector.result === 'ok') {
           await alice.next('ACK', (ack) => ack.clientId === clientId);
-          const delivered = await alice.next('NEW_MESSAGE', (frame) => frame.clientId === clientId);
+          const delivered = await aliceTab.next('NEW_MESSAGE', (frame) => frame.clientId === clientId);
           assert.equal(delivered.content, vector.content, vector.name);
           accepted.push(vector.content ?? '');
         } else {
@@ -232,7 +264,8 @@ describe('NEW_MESSAGE retries (clientId)', () => {
 
       await settle(reconnected, conversationId, [alice, bob]);
       assert.equal(bob.all('NEW_MESSAGE').length, 1);
-      assert.equal(alice.all('NEW_MESSAGE').length, 1);
+      assert.equal(alice.all('NEW_MESSAGE').length, 0, 'the sending socket had its ACK, and nothing new was published to it');
+      assert.equal(reconnected.all('NEW_MESSAGE').length, 0);
       assert.deepEqual((await harness.history('bob', conversationId)).map((message) => message.content), ['original']);
     });
   });
