@@ -26,8 +26,9 @@ export default {
 /**
  * (a) Drops members, attributes and events marked `@internal` or `@ignore`, Lit's `state: true`
  * properties, private and protected members, and `#`/`_` names; (b) points module paths and
- * declaration references at `dist/santa-chat.js`; (c) keeps the attribute ↔ property links
- * (`attribute` on the field, `fieldName` on the attribute) of what remains.
+ * declaration references (the superclass's too) at `dist/santa-chat.js`; (c) keeps the
+ * attribute ↔ property links (`attribute` on the field, `fieldName` on the attribute) of what
+ * remains.
  */
 function publicApiOnly() {
   /** class name → names of its internal members */
@@ -104,6 +105,8 @@ function publicApiOnly() {
           for (const member of declaration.members ?? []) {
             if (member.inheritedFrom?.module) member.inheritedFrom.module = PACKAGE_MODULE;
           }
+          // The element's base class (base/reactive-base.ts) is bundled into the same module.
+          if (declaration.superclass?.module && !declaration.superclass.package) declaration.superclass.module = PACKAGE_MODULE;
         }
         for (const entry of module.exports ?? []) {
           if (entry.declaration?.module && !entry.declaration.package) entry.declaration.module = PACKAGE_MODULE;

@@ -1,4 +1,4 @@
-import { css } from '@lit/reactive-element/css-tag.js';
+import { css } from './base/css.js';
 
 /**
  * The panel's styles (header, list, thread, composer): in the lazily loaded panel chunk

@@ -1,6 +1,6 @@
-import { ReactiveElement, adoptStyles, type PropertyValues } from '@lit/reactive-element';
 import type { RootPart } from 'lit-html';
 import type { Conversation } from '../../protocol/browser.js';
+import { ReactiveBase, type ChangedProperties } from './base/reactive-base.js';
 import type { SantaChatClient } from './client/client.js';
 import type { ClientConnectionState, UnreadCounts } from './client/types.js';
 import { ChatController } from './controllers/chat-controller.js';
@@ -68,7 +68,7 @@ const PREVIEW_SHOWN_MS = 6000;
  * @cssproperty --santa-chat-panel-width - Panel width (launcher mode, wide screens).
  * @cssproperty --santa-chat-panel-height - Panel height (launcher mode, wide screens).
  */
-export class SantaChat extends ReactiveElement {
+export class SantaChat extends ReactiveBase {
   static override styles = styles;
   static override properties = {
     server: {},
@@ -283,7 +283,7 @@ export class SantaChat extends ReactiveElement {
     return complete;
   }
 
-  override willUpdate(changed: PropertyValues<this>): void {
+  override willUpdate(changed: ChangedProperties<this>): void {
     if (changed.has('conversationId') && this.conversationId) this.activeConversationId = this.conversationId;
     if (changed.has('open') && this.open) this.#focusOnRender = true;
     if (this.#panelShown() && !loadedPanel()) this.#waitFor(loadPanel());
@@ -304,7 +304,7 @@ export class SantaChat extends ReactiveElement {
 
   override updated(): void {
     // Not here: reading scrollHeight now would lay the page out once more before the frame
-    // does, and READ changes the unread counts, which renders again (Lit's change-in-update).
+    // does, and READ changes the unread counts, which renders again (a change in `updated()`).
     if (!this.#frame) this.#frame = requestAnimationFrame(this.#beforePaint);
     if (this.#focusOnRender && this.#panelShown() && this.#view) {
       this.#focusOnRender = false;
@@ -380,11 +380,11 @@ export class SantaChat extends ReactiveElement {
   };
 
   /**
-   * Renders what ReactiveElement leaves to its subclass: the panel (shown inline, or opened)
+   * Renders what ReactiveBase leaves to its subclass: the panel (shown inline, or opened)
    * through the panel's chunk, which brings lit-html, once it has loaded; after it, in
    * launcher mode, the preview and the launcher, plain DOM (render/launcher.ts).
    */
-  protected override update(changed: PropertyValues<this>): void {
+  protected override update(changed: ChangedProperties<this>): void {
     super.update(changed);
     const root = this.renderRoot;
     const anchor = (this.#anchor ??= root.appendChild(document.createComment('')));
@@ -397,7 +397,7 @@ export class SantaChat extends ReactiveElement {
 
   #panelView(panel: NonNullable<ReturnType<typeof loadedPanel>>): PanelView {
     if (!this.#view) {
-      if (this.shadowRoot) adoptStyles(this.shadowRoot, [styles, panel.panelStyles]);
+      this.renderRoot.adoptedStyleSheets = [styles, panel.panelStyles];
       this.#view = new panel.PanelView({
         host: this,
         chat: this.#chat,

@@ -1,4 +1,4 @@
-import { css } from '@lit/reactive-element/css-tag.js';
+import { css } from './base/css.js';
 
 /**
  * Looks are CSS custom properties (with defaults here) and `::part`s; behaviour is properties.

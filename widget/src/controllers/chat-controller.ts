@@ -8,7 +8,7 @@
  * groups, why it is disconnected) the panel asks of `client` itself, in the panel's chunk
  * (docs/decisions/0016-lazy-panel.md).
  */
-import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
+import type { ReactiveController, ReactiveControllerHost } from '../base/reactive-base.js';
 import type { Conversation } from '../../../protocol/browser.js';
 import { SantaChatClient } from '../client/client.js';
 import { ClientConnectionState, DisconnectReason, type ChatMessage, type UnreadCounts } from '../client/types.js';

@@ -1,5 +1,5 @@
 /** Re-renders the host every minute while it is on the page, so relative times stay true. */
-import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
+import type { ReactiveController, ReactiveControllerHost } from '../base/reactive-base.js';
 
 export class ClockController implements ReactiveController {
   readonly #host: ReactiveControllerHost;

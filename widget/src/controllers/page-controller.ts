@@ -3,7 +3,7 @@
  * "read" when someone can see it) and the visual viewport's height (so the full-screen panel
  * on phones stays above the on-screen keyboard).
  */
-import type { ReactiveController, ReactiveControllerHost } from '@lit/reactive-element';
+import type { ReactiveController, ReactiveControllerHost } from '../base/reactive-base.js';
 
 export class PageController implements ReactiveController {
   readonly #host: ReactiveControllerHost & HTMLElement;
