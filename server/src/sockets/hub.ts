@@ -104,17 +104,25 @@ export class SocketHub {
   #toViewer(event: ConversationEvent, viewerId: string, now: number): number {
     const sockets = this.#connectionsByUser.get(viewerId);
     if (sockets === undefined) return 0;
-    const frame = eventFrame(event, viewerId, now);
-    if (frame === null) return 0;
-    const text = JSON.stringify(frame);
-    let written = 0;
     if (event.type !== 'message') {
+      const frame = eventFrame(event, viewerId, now);
+      if (frame === null) return 0;
+      const text = JSON.stringify(frame);
       for (const socket of sockets) socket.sendText(text);
       return sockets.size;
     }
+    // Built only if a socket lacks the message: the sender's only socket usually has it
+    // already, from its ACK (SocketHub.acknowledged).
+    let text: string | undefined;
+    let written = 0;
     const { conversationId, seq } = event.message;
     for (const socket of sockets) {
       if (socket.delivered.has(conversationId, seq)) continue;
+      if (text === undefined) {
+        const frame = eventFrame(event, viewerId, now);
+        if (frame === null) return 0;
+        text = JSON.stringify(frame);
+      }
       socket.sendText(text);
       written += 1;
       if (socket.delivered.sent(conversationId, seq) && this.#onGap) this.#onGap(socket);
