@@ -125,7 +125,7 @@ export class SocketHub {
       }
       socket.sendText(text);
       written += 1;
-      if (socket.delivered.sent(conversationId, seq) && this.#onGap) this.#onGap(socket);
+      this.#recordSent(socket, conversationId, seq);
     }
     return written;
   }
@@ -135,7 +135,12 @@ export class SocketHub {
    * lacks (it wrote the content), so the fan-out does not send it the NEW_MESSAGE too.
    */
   acknowledged(connection: Connection, message: MessageRecord): void {
-    if (connection.delivered.sent(message.conversationId, message.seq) && this.#onGap) this.#onGap(connection);
+    this.#recordSent(connection, message.conversationId, message.seq);
+  }
+
+  /** Notes in the socket's ledger that it has the message; a gap below it starts a catch-up. */
+  #recordSent(connection: Connection, conversationId: string, seq: number): void {
+    if (connection.delivered.sent(conversationId, seq) && this.#onGap) this.#onGap(connection);
   }
 
   /** Closes those of the user's sockets that live here (the others are on other processes). */
