@@ -3,7 +3,7 @@
  * `me` (the santa) with `peer`, on 20 December 2026 at 15:00 local time, for tests of how
  * messages are laid out (runs, times, day separators, locales).
  */
-import { html, render } from 'lit-html';
+import { html, render } from '../../widget/src/base/html.js';
 import type { ChatMessage } from '../../widget/src/client/types.js';
 import { DEFAULT_STRINGS, type Strings } from '../../widget/src/i18n/strings.js';
 import { renderThread } from '../../widget/src/render/thread.js';

@@ -76,6 +76,7 @@ export const XSS_PAYLOADS: XssPayload[] = [
   { name: 'angular-style template', text: `{{constructor.constructor('${call('angular')}')()}} {{7*7}}` },
   { name: 'server templates', text: `<%= ${call('erb')} %> #{${call('ruby')}} {{{${call('triple')}}}} [[${call('brackets2')}]]` },
   { name: 'lit markers', text: `<!--?lit$123456789$--> lit$123456789$ <?lit$0$> \${'lit'}` },
+  { name: 'template engine markers', text: `<!--sc1234567--> sc1234567 class="sc1234567" <!----> @click=sc1 .value=sc1` },
   { name: 'markdown link', text: `[click me](javascript:${call('md link')})` },
   { name: 'markdown image', text: `![gift](x" onerror="${call('md image')})` },
   { name: 'markdown autolink', text: `<https://example.com/"onmouseover="${call('autolink')}>` },

@@ -5,7 +5,7 @@
  * chunk has loaded and renders its panel through it. The element owns the state; the view
  * reads it and sets it as the user acts, as the element's own handlers did.
  */
-import { html, nothing, render, type RootPart, type TemplateResult } from 'lit-html';
+import { html, nothing, render, type TemplateResult } from './base/html.js';
 import type { Conversation, MemberGroup } from '../../protocol/browser.js';
 import type { ChatMessage, UnreadCounts } from './client/types.js';
 import type { ChatController } from './controllers/chat-controller.js';
@@ -70,10 +70,11 @@ export class PanelView {
   /**
    * Renders the panel into the element's shadow root, before `before` (the launcher's nodes
    * come after it), or nothing when it is not `shown` (the launcher's panel, closed). The
-   * element has no template engine of its own: lit-html comes with this chunk.
+   * element has no template engine of its own: base/html.ts comes with this chunk. Returns true.
    */
-  renderInto(shown: boolean, root: HTMLElement | DocumentFragment, before: ChildNode): RootPart {
-    return render(shown ? this.render() : nothing, root, { host: this.#host, renderBefore: before, isConnected: this.#host.isConnected });
+  renderInto(shown: boolean, root: HTMLElement | DocumentFragment, before: ChildNode): true {
+    render(shown ? this.render() : nothing, root, before);
+    return true;
   }
 
   render(): TemplateResult {

@@ -1,4 +1,3 @@
-import type { RootPart } from 'lit-html';
 import type { Conversation } from '../../protocol/browser.js';
 import { ReactiveBase, type ChangedProperties } from './base/reactive-base.js';
 import type { SantaChatClient } from './client/client.js';
@@ -154,8 +153,8 @@ export class SantaChat extends ReactiveBase {
   readonly #launcher = new Launcher(() => (this.open ? this.close() : this.show()), () => this.#openPreview());
   /** Where the panel ends in the shadow root: the panel renders before it, the launcher after it. */
   #anchor: Comment | undefined;
-  /** The panel's lit-html part, once rendered. */
-  #part: RootPart | undefined;
+  /** Whether the panel has rendered (a closed one then renders nothing in its place). */
+  #rendered = false;
 
   constructor() {
     super();
@@ -196,14 +195,8 @@ export class SantaChat extends ReactiveBase {
     return this.#chat.client;
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.#part?.setConnected(true);
-  }
-
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.#part?.setConnected(false);
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
     clearTimeout(this.#previewTimer);
@@ -381,7 +374,7 @@ export class SantaChat extends ReactiveBase {
 
   /**
    * Renders what ReactiveBase leaves to its subclass: the panel (shown inline, or opened)
-   * through the panel's chunk, which brings lit-html, once it has loaded; after it, in
+   * through the panel's chunk, which brings the templates (base/html.ts), once it has loaded; after it, in
    * launcher mode, the preview and the launcher, plain DOM (render/launcher.ts).
    */
   protected override update(changed: ChangedProperties<this>): void {
@@ -391,7 +384,7 @@ export class SantaChat extends ReactiveBase {
     const shown = this.#panelShown();
     const panel = loadedPanel();
     // Once rendered, a closed panel renders nothing into its part.
-    if (panel && (shown || this.#part)) this.#part = this.#panelView(panel).renderInto(shown, root, anchor);
+    if (panel && (shown || this.#rendered)) this.#rendered = this.#panelView(panel).renderInto(shown, root, anchor);
     this.#launcher.update(root, this.mode !== 'inline', this.open, this.unread.total, this.#strings(), this.preview);
   }
 

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit-html';
+import { html, nothing, type TemplateResult } from '../base/html.js';
 import { ClientConnectionState, DisconnectReason } from '../client/types.js';
 import type { ChatController } from '../controllers/chat-controller.js';
 import type { Strings } from '../i18n/strings.js';

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit-html';
+import { html, nothing, type TemplateResult } from '../base/html.js';
 import { LIMITS, checkContent, countCodePoints } from '../../../protocol/browser.js';
 import { format, type Strings } from '../i18n/strings.js';
 

@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit-html';
+import { html, type TemplateResult } from '../base/html.js';
 import type { Conversation } from '../../../protocol/browser.js';
 import type { Strings } from '../i18n/strings.js';
 

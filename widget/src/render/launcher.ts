@@ -1,8 +1,8 @@
 /**
  * The closed launcher in plain DOM: the floating button that opens and closes the panel, with
  * the unread badge, and the preview of a message that arrived while the panel was closed. No
- * Lit template here: the module that loads before the panel carries no template engine (the
- * panel's chunk brings lit-html, docs/decisions/0016-lazy-panel.md). Built once per element
+ * template here: the module that loads before the panel carries no template engine (the
+ * panel's chunk brings base/html.ts, docs/decisions/0016-lazy-panel.md). Built once per element
  * and updated on each of its updates; text goes in as `textContent` only.
  */
 import { format, type LauncherStrings } from '../i18n/strings.js';

@@ -3,7 +3,7 @@
  * (never send). Shown while the santa has sent fewer than `PROMPTS_WHILE_SENT_UNDER` messages,
  * then behind a small "Ideas" button. The giftee never sees them.
  */
-import { html, nothing, type TemplateResult } from 'lit-html';
+import { html, nothing, type TemplateResult } from '../base/html.js';
 import type { Conversation } from '../../../protocol/browser.js';
 import type { ChatMessage } from '../client/types.js';
 import type { Strings } from '../i18n/strings.js';

@@ -4,7 +4,7 @@
  * none yet. A chat not started opens through `messageMatch` (created on first use). Without the
  * relay's groups (an older relay, or before the first READY) it is the plain conversation list.
  */
-import { html, nothing, type TemplateResult } from 'lit-html';
+import { html, nothing, type TemplateResult } from '../base/html.js';
 import type { Conversation, MemberGroup } from '../../../protocol/browser.js';
 import type { Strings } from '../i18n/strings.js';
 import { renderConversationItem, renderConversationList } from './conversation-list.js';

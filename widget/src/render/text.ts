@@ -1,11 +1,11 @@
-import { html, type TemplateResult } from 'lit-html';
+import { html, type TemplateResult } from '../base/html.js';
 
 const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)\]]/g;
 
 /**
- * Message text as text: plain strings (escaped by Lit) with http(s) links built as elements.
+ * Message text as text: plain strings (set as text by base/html.ts) with http(s) links built as elements.
  * Nothing in a message is ever parsed as HTML. Text without a link stays one string (one
- * text node, where a list would cost Lit a part per item).
+ * text node, where a list would cost a part per item).
  */
 export function linkify(text: string): string | Array<string | TemplateResult> {
   URL_PATTERN.lastIndex = 0;

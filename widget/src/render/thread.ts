@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit-html';
+import { html, nothing, type TemplateResult } from '../base/html.js';
 import type { Conversation } from '../../../protocol/browser.js';
 import type { ChatMessage } from '../client/types.js';
 import { format, type Strings } from '../i18n/strings.js';
@@ -48,7 +48,7 @@ function failureReason(error: { code: string; message: string } | undefined, str
 /**
  * What a stored message's rendering was made from, and the result: a thread re-renders on
  * every change (a new message, a READ, a keystroke in the composer), and a message whose
- * inputs did not change hands Lit the same template result, so nothing of it is formatted or
+ * inputs did not change hands the template engine the same template result, so nothing of it is formatted or
  * built again. Keyed by the message object, which the client keeps while the message is
  * unchanged. Outgoing (sending, failed) messages are few and always rendered afresh.
  */
