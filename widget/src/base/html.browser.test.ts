@@ -184,6 +184,14 @@ describe('html and render (base/html.ts)', () => {
     expect(root.lastChild).to.equal(after);
   });
 
+  it('refuses a template with an expression where none can stand, rather than shift the values after it', () => {
+    const root = container();
+    expect(() => render(html`<textarea>${'draft'}</textarea><p>${'after'}</p>`, root)).to.throw(/has no place/);
+    expect(() => render(html`<!-- ${'in a comment'} --><p>${'after'}</p>`, root)).to.throw(/has no place/);
+    expect(() => render(html`<p title=${'one'} title=${'two'}>${'text'}</p>`, root)).to.throw(/has no place/);
+    expect(root.querySelector('p')).to.equal(null);
+  });
+
   it('renders text, interpolated attributes and lists inside one template as the panel writes them', () => {
     const root = container();
     const status = 'sending';
