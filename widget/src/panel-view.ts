@@ -70,11 +70,10 @@ export class PanelView {
   /**
    * Renders the panel into the element's shadow root, before `before` (the launcher's nodes
    * come after it), or nothing when it is not `shown` (the launcher's panel, closed). The
-   * element has no template engine of its own: base/html.ts comes with this chunk. Returns true.
+   * element has no template engine of its own: base/html.ts comes with this chunk.
    */
-  renderInto(shown: boolean, root: HTMLElement | DocumentFragment, before: ChildNode): true {
+  renderInto(shown: boolean, root: HTMLElement | DocumentFragment, before: ChildNode): void {
     render(shown ? this.render() : nothing, root, before);
-    return true;
   }
 
   render(): TemplateResult {

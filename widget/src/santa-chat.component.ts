@@ -374,8 +374,9 @@ export class SantaChat extends ReactiveBase {
 
   /**
    * Renders what ReactiveBase leaves to its subclass: the panel (shown inline, or opened)
-   * through the panel's chunk, which brings the templates (base/html.ts), once it has loaded; after it, in
-   * launcher mode, the preview and the launcher, plain DOM (render/launcher.ts).
+   * through the panel's chunk, which brings the template engine (base/html.ts), once it has
+   * loaded; after it, in launcher mode, the preview and the launcher, plain DOM
+   * (render/launcher.ts).
    */
   protected override update(changed: ChangedProperties<this>): void {
     super.update(changed);
@@ -384,7 +385,10 @@ export class SantaChat extends ReactiveBase {
     const shown = this.#panelShown();
     const panel = loadedPanel();
     // Once rendered, a closed panel renders nothing into its part.
-    if (panel && (shown || this.#rendered)) this.#rendered = this.#panelView(panel).renderInto(shown, root, anchor);
+    if (panel && (shown || this.#rendered)) {
+      this.#panelView(panel).renderInto(shown, root, anchor);
+      this.#rendered = true;
+    }
     this.#launcher.update(root, this.mode !== 'inline', this.open, this.unread.total, this.#strings(), this.preview);
   }
 
