@@ -108,6 +108,31 @@ describe('composer', () => {
     expect(shadow(santaChat).activeElement, 'focus stays in the composer').to.equal(textarea(santaChat));
   });
 
+  it('a draft being typed keeps its element, text, caret and focus while messages arrive and the sent one settles', async () => {
+    const { santaChat, gifteeChat } = await pair();
+    await send(santaChat, 'first');
+    await untilMessages(gifteeChat, 1);
+    const input = textarea(santaChat);
+    input.focus();
+    await typeKeys('Hello there');
+    input.setSelectionRange(5, 5);
+    const sentMessage = messageElements(santaChat)[0];
+    // Two messages arrive while the caret sits mid-draft: the thread re-renders around the
+    // composer. The giftee's element sends through its client, which leaves the page's focus alone.
+    const conversationId = gifteeChat.activeConversationId!;
+    await gifteeChat.client!.send(conversationId, 'a reply');
+    await gifteeChat.client!.send(conversationId, 'and another');
+    expect(await untilMessages(santaChat, 3)).to.deep.equal(['first', 'a reply', 'and another']);
+    await santaChat.updateComplete;
+    expect(textarea(santaChat), 'the same textarea').to.equal(input);
+    expect(input.value).to.equal('Hello there');
+    expect([input.selectionStart, input.selectionEnd], 'the caret stays where it was').to.deep.equal([5, 5]);
+    expect(shadow(santaChat).activeElement, 'focus stays in the composer').to.equal(input);
+    expect(messageElements(santaChat)[0], 'the sent message keeps its element').to.equal(sentMessage);
+    await typeKeys(',');
+    expect(input.value).to.equal('Hello, there');
+  });
+
   it('counts code points left by the shared rule and disables Send when blank or over 500', async () => {
     const { santaChat, gifteeChat } = await pair();
     expect(counter(santaChat).textContent!.trim()).to.equal('500 characters left');
