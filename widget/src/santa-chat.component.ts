@@ -153,8 +153,6 @@ export class SantaChat extends ReactiveBase {
   readonly #launcher = new Launcher(() => (this.open ? this.close() : this.show()), () => this.#openPreview());
   /** Where the panel ends in the shadow root: the panel renders before it, the launcher after it. */
   #anchor: Comment | undefined;
-  /** Whether the panel has rendered (a closed one then renders nothing in its place). */
-  #rendered = false;
 
   constructor() {
     super();
@@ -384,11 +382,8 @@ export class SantaChat extends ReactiveBase {
     const anchor = (this.#anchor ??= root.appendChild(document.createComment('')));
     const shown = this.#panelShown();
     const panel = loadedPanel();
-    // Once rendered, a closed panel renders nothing into its part.
-    if (panel && (shown || this.#rendered)) {
-      this.#panelView(panel).renderInto(shown, root, anchor);
-      this.#rendered = true;
-    }
+    // Once rendered (the view exists from the first render), a closed panel renders nothing into its place.
+    if (panel && (shown || this.#view)) this.#panelView(panel).renderInto(shown, root, anchor);
     this.#launcher.update(root, this.mode !== 'inline', this.open, this.unread.total, this.#strings(), this.preview);
   }
 
