@@ -25,6 +25,9 @@
  *                      version in <tmpdir>/santa-chat-bench-history, copied per scenario); several
  *                      values run side by side, so writes/s at N compare with N=0 in the same run
  *   --repeat=3         run every scenario this many times, alternating (report medians of them)
+ *   --warmup=2         seconds of the same load before the measured window (default 2; 0: none), so the
+ *                      window sees the server warm (JIT-compiled, heap grown), as it runs after its first
+ *                      seconds; its own latency is reported as the cold start
  *
  * Per relay scenario it also reports what the database wrote per stored message (WAL frames read
  * from its -shm, and the process's bytes to storage from /proc) and, after the drain, the latency
@@ -82,6 +85,7 @@ interface Options {
   webhooks: boolean;
   history: number[];
   repeat: number;
+  warmupMs: number;
 }
 
 function parseOptions(argv: string[]): Options {
@@ -91,7 +95,7 @@ function parseOptions(argv: string[]): Options {
       return [name ?? '', value ?? 'true'] as const;
     }),
   );
-  const known = new Set(['quick', 'sizes', 'rates', 'duration', 'drain', 'only', 'profile', 'db-dir', 'webhooks', 'history', 'repeat']);
+  const known = new Set(['quick', 'sizes', 'rates', 'duration', 'drain', 'only', 'profile', 'db-dir', 'webhooks', 'history', 'repeat', 'warmup']);
   for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}`);
   const quick = flags.has('quick');
   const list = (name: string, fallback: string): string[] => (flags.get(name) ?? fallback).split(',').map((item) => item.trim());
@@ -107,6 +111,8 @@ function parseOptions(argv: string[]): Options {
   if (history.some((count) => !Number.isInteger(count) || count < 0)) throw new Error('--history: message counts (0 or more)');
   const repeat = Number(flags.get('repeat') ?? 1);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat: a positive integer');
+  const warmup = Number(flags.get('warmup') ?? (quick ? 1 : 2));
+  if (!(warmup >= 0)) throw new Error('--warmup: seconds (0 or more)');
   return {
     sizes,
     rates,
@@ -120,6 +126,7 @@ function parseOptions(argv: string[]): Options {
     webhooks: flags.has('webhooks'),
     history,
     repeat,
+    warmupMs: warmup * 1000,
   };
 }
 
@@ -348,6 +355,8 @@ interface ScenarioResult {
     rssPeakDuringRun: number;
   };
   run: Omit<RunResult, 'ackedIds'>;
+  /** The same load for `--warmup` seconds just before the window (not in `run`): the cold start. */
+  warmup?: Omit<RunResult, 'ackedIds'>;
   deliveredPerSecond: number;
   lost: number;
   /** `mainThreadUsPerMessage`: the event loop's part of `serverCpuUsPerMessage` (the rest: the SQLite writer, GC helpers, checkpointer). */
@@ -400,6 +409,19 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     const secondHalf = await connectRange(half, sockets);
     const idle = await readMemory(server);
     const connect: ConnectResult = { ms: firstHalf.ms + secondHalf.ms, ready: firstHalf.ready + secondHalf.ready, failed: 0, firstError: undefined };
+
+    // The same load first, outside the window: what follows measures the server warm.
+    let warmup: Omit<RunResult, 'ackedIds'> | undefined;
+    if (options.warmupMs > 0) {
+      const { result: warm } = await spawned.request(
+        { type: 'run', rate, durationMs: options.warmupMs, drainMs: options.drainMs },
+        'result',
+        options.warmupMs + options.drainMs + 60_000,
+      );
+      const { ackedIds: warmAcked, ...warmRun } = warm;
+      ackedIds = warmAcked;
+      warmup = warmRun;
+    }
 
     const profiler = options.profile && target === 'relay' && server.inspectorUrl ? await startProfiling(server.inspectorUrl) : undefined;
     let profile: Promise<CpuProfile> | undefined;
@@ -457,7 +479,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
       clearInterval(sampler);
       off();
     });
-    ackedIds = result.ackedIds;
+    ackedIds = ackedIds.concat(result.ackedIds);
     const { ackedIds: _ids, ...run } = result;
     const reads = target === 'relay' ? await probeReads(server.url, plan, secrets) : undefined;
     cpu.serverCpuUsPerMessage = result.deliveredInWindow > 0 ? cpu.serverCpuUsPerMessage / result.deliveredInWindow : NaN;
@@ -483,6 +505,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
         rssPeakDuringRun: rssPeak,
       },
       run,
+      ...(warmup ? { warmup } : {}),
       deliveredPerSecond: result.deliveredInWindow / (result.windowMs / 1000),
       lost: result.sent - result.delivered - result.refused,
       cpu,
@@ -580,6 +603,7 @@ function resultTables(results: readonly ScenarioResult[]): string {
       `${ms(run.endToEnd.p50)}${r((s) => s.run.endToEnd.p50)}`,
       `${ms(run.endToEnd.p95)}${r((s) => s.run.endToEnd.p95)}`,
       `${ms(run.endToEnd.p99)}${r((s) => s.run.endToEnd.p99)}`,
+      result.warmup ? ms(result.warmup.endToEnd.p99) : 'n/a',
       result.target === 'relay' ? `${ms(run.ack.p50)} / ${ms(run.ack.p99)}` : 'n/a',
       `${result.cpu.serverCores.toFixed(2)}${r((s) => s.cpu.serverCores)}`,
       Number.isFinite(result.cpu.serverCpuUsPerMessage) ? `${integer(result.cpu.serverCpuUsPerMessage)}${r((s) => s.cpu.serverCpuUsPerMessage)}` : 'n/a',
@@ -600,6 +624,7 @@ function resultTables(results: readonly ScenarioResult[]): string {
       'e2e p50 ms',
       'e2e p95 ms',
       'e2e p99 ms',
+      'warm-up e2e p99 ms',
       'ACK p50/p99 ms',
       'CPU (cores)',
       'CPU µs/msg',
@@ -768,7 +793,7 @@ async function main(): Promise<void> {
     if (history > 0) await historyDatabase(history, (line) => process.stderr.write(`${line}\n`));
   }
   // The whole run is bounded: setup, connect, run, drain and shutdown of each scenario.
-  const budgetMs = scenarios.reduce((total, scenario) => total + options.durationMs + options.drainMs + 90_000 + scenario.sockets * 30 + scenario.history / 100, 0);
+  const budgetMs = scenarios.reduce((total, scenario) => total + options.warmupMs + options.durationMs + 2 * options.drainMs + 90_000 + scenario.sockets * 30 + scenario.history / 100, 0);
   setTimeout(() => {
     process.stderr.write(`bench:relay: over its ${Math.round(budgetMs / 1000)} s budget; stopping.\n`);
     killAll();
@@ -789,7 +814,9 @@ async function main(): Promise<void> {
     const result = await runScenario(scenario.target, scenario.sockets, scenario.rate, scenario.history, options);
     results.push(result);
     process.stderr.write(
-      `${integer(result.deliveredPerSecond)}/s delivered, e2e p99 ${ms(result.run.endToEnd.p99)} ms, ${integer(result.lost)} lost, ` +
+      `${integer(result.deliveredPerSecond)}/s delivered, e2e p99 ${ms(result.run.endToEnd.p99)} ms` +
+        (result.warmup ? ` (warm-up ${ms(result.warmup.endToEnd.p99)} ms)` : '') +
+        `, ${integer(result.lost)} lost, ` +
         `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy), ` +
         `${Math.round(result.cpu.serverCpuUsPerMessage)} µs/msg (main thread ${Math.round(result.cpu.mainThreadUsPerMessage)}), ${kib(result.memory.rssPerIdleSocket)}/socket ` +
         (result.storage ? `WAL ${kib(result.storage.walBytesPerMessage)}/msg, disk ${kib(result.storage.writeBytesPerMessage)}/msg ` : '') +
@@ -833,7 +860,7 @@ function report({ startedAt, machine, load, options, disk, scenarios: results, t
   const lines = [
     `santa-chat relay benchmark, ${startedAt}`,
     `${describeMachine(machine)}; load average at the end ${load.loadavg.join(' ')}`,
-    `${options.durationMs / 1000} s per scenario, ${options.drainMs / 1000} s drain; ratios are relay / baseline (same run); SQLite in ${options.dbDir}`,
+    `${options.durationMs / 1000} s per scenario after ${(options.warmupMs ?? 0) / 1000} s of warm-up, ${options.drainMs / 1000} s drain; ratios are relay / baseline (same run); SQLite in ${options.dbDir}`,
     `this disk's ceiling for one durable SQLite commit per message (WAL, synchronous=FULL, as the relay): ${integer(disk.commitsPerSecond)} commits/s, ` +
       `p50 ${ms(disk.commitMs.p50)} ms, p99 ${ms(disk.commitMs.p99)} ms`,
     '',
