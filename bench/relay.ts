@@ -29,6 +29,10 @@
  *                      window sees the server warm (JIT-compiled, heap grown), as it runs after its first
  *                      seconds; its own latency is reported as the cold start
  *
+ * For experiments, two environment variables reach the relay's process only:
+ * BENCH_RELAY_NODE_ARGS (Node or V8 flags, space-separated, e.g. `--max-semi-space-size=64`) and
+ * BENCH_RELAY_IMPORT (a module to preload, e.g. one that records GC pauses).
+ *
  * Per relay scenario it also reports what the database wrote per stored message (WAL frames read
  * from its -shm, and the process's bytes to storage from /proc) and, after the drain, the latency
  * of reads: 200 history pages (GET …/messages?limit=50) and 200 conversation lists (GET
@@ -227,7 +231,7 @@ async function startTarget(target: Target, dataDir: string, secrets: Secrets): P
     target === 'relay'
       ? await startServer({
           name: 'relay',
-          nodeArgs: ['--import', 'tsx', inspect],
+          nodeArgs: [...((process.env.BENCH_RELAY_NODE_ARGS ?? '').split(' ').filter(Boolean)), '--import', 'tsx', ...(process.env.BENCH_RELAY_IMPORT ? ['--import', process.env.BENCH_RELAY_IMPORT] : []), inspect],
           script: RELAY_MAIN,
           env: {
             PORT: '0',

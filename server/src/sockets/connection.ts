@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../../protocol/index.js';
 import { DeliveryLedger } from './delivery-ledger.js';
-import { coalesceWrites } from './write-coalescer.js';
+import { flushFrames, writeFrame } from './frame-writer.js';
 
 export const SocketState = {
   AWAITING_AUTH: 'awaiting-auth',
@@ -71,8 +71,7 @@ export class Connection {
       this.socket.terminate();
       return;
     }
-    coalesceWrites(this.socket);
-    this.socket.send(text);
+    writeFrame(this.socket, text);
   }
 
   send(frame: ServerFrame): void {
@@ -82,6 +81,8 @@ export class Connection {
   close(code: number, reason: string): void {
     if (this.state === SocketState.CLOSED) return;
     this.markClosed();
+    // What was sent before the close goes before the close frame.
+    flushFrames(this.socket);
     this.socket.close(code, reason);
   }
 

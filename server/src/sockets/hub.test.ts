@@ -11,18 +11,42 @@ import { BEFORE, context, message } from '../views/fixtures.test-support.js';
 import { Connection, SocketState } from './connection.js';
 import { SocketHub } from './hub.js';
 
-/** A ready connection of `userId` over a socket that keeps what it is sent. */
+/** The text frames in what the relay wrote to a TCP socket (unmasked, as a server sends them). */
+function framesIn(buffer: Buffer): string[] {
+  const texts: string[] = [];
+  let offset = 0;
+  while (offset < buffer.length) {
+    let length = buffer[offset + 1]! & 0x7f;
+    let start = offset + 2;
+    if (length === 126) {
+      length = buffer.readUInt16BE(offset + 2);
+      start = offset + 4;
+    } else if (length === 127) {
+      length = Number(buffer.readBigUInt64BE(offset + 2));
+      start = offset + 10;
+    }
+    texts.push(buffer.toString('utf8', start, start + length));
+    offset = start + length;
+  }
+  return texts;
+}
+
+/** A ready connection of `userId` over a socket that keeps what it is sent (at the end of the turn). */
 function connectionOf(userId: string): { connection: Connection; sent: string[] } {
   const sent: string[] = [];
-  const socket = { readyState: WebSocket.OPEN, bufferedAmount: 0, send: (text: string) => void sent.push(text) };
+  const tcp = { destroyed: false, writable: true, write: (buffer: Buffer) => void sent.push(...framesIn(buffer)) };
+  const socket = { readyState: WebSocket.OPEN, bufferedAmount: 0, _socket: tcp };
   const connection = new Connection(socket as unknown as WebSocket, 0);
   connection.userId = userId;
   connection.state = SocketState.READY;
   return { connection, sent };
 }
 
+/** Frames leave at the end of the turn (frame-writer.ts). */
+const endOfTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 describe('SocketHub', () => {
-  it('does not send a socket a message its HISTORY page already carried, and sends the next one', () => {
+  it('does not send a socket a message its HISTORY page already carried, and sends the next one', async () => {
     const hub = new SocketHub(5);
     const giftee = connectionOf('giftee-id');
     hub.add(giftee.connection, 'giftee-id');
@@ -31,9 +55,11 @@ describe('SocketHub', () => {
     // The giftee's SYNC was answered after seq 1 committed, before its fan-out.
     giftee.connection.delivered.sentPage('c_conversation1', 0, [1]);
     assert.equal(hub.deliver({ type: 'message', context: context(), message: message('santa-id', 1) }, BEFORE), 0);
+    await endOfTurn();
     assert.deepEqual(giftee.sent, []);
 
     assert.equal(hub.deliver({ type: 'message', context: context(), message: message('santa-id', 2) }, BEFORE), 1);
+    await endOfTurn();
     assert.equal(giftee.sent.length, 1);
     const frame = JSON.parse(giftee.sent[0]!) as { type: string; seq: number; senderId: string };
     assert.deepEqual([frame.type, frame.seq], ['NEW_MESSAGE', 2]);
