@@ -28,7 +28,7 @@ interface Pending {
   texts: string[];
 }
 
-const pending = new Map<WebSocket, Pending>();
+let pending = new Map<WebSocket, Pending>();
 let flushScheduled = false;
 
 /** The TCP socket under a `ws` WebSocket (the `_socket` field, undocumented but stable since ws 1). */
@@ -65,8 +65,11 @@ export function flushFrames(socket: WebSocket): void {
 
 function flushAll(): void {
   flushScheduled = false;
-  for (const entry of pending.values()) write(entry);
-  pending.clear();
+  // A frame queued while these are written (nothing does today) starts a new turn's entry
+  // instead of joining one already written.
+  const entries = pending;
+  pending = new Map();
+  for (const entry of entries.values()) write(entry);
 }
 
 function write(entry: Pending): void {
