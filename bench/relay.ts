@@ -511,7 +511,8 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
       run,
       ...(warmup ? { warmup } : {}),
       deliveredPerSecond: result.deliveredInWindow / (result.windowMs / 1000),
-      lost: result.sent - result.delivered - result.refused,
+      // The warm-up's messages count too (one still on its way is counted by the run that received it).
+      lost: result.sent - result.delivered - result.refused + (warmup ? warmup.sent - warmup.delivered - warmup.refused : 0),
       cpu,
       load: machineLoad(),
     };
