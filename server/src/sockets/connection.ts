@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import type { ServerFrame } from '../../../protocol/index.js';
 import { DeliveryLedger } from './delivery-ledger.js';
-import { flushFrames, writeFrame } from './frame-writer.js';
+import { flushFrames, queuedLength, writeFrame } from './frame-writer.js';
 
 export const SocketState = {
   AWAITING_AUTH: 'awaiting-auth',
@@ -67,7 +67,8 @@ export class Connection {
   /** Sends an already serialized frame (one serialization per audience, not per socket). */
   sendText(text: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
-    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+    // What the TCP socket holds, and what this turn has queued for it so far.
+    if (this.socket.bufferedAmount + queuedLength(this.socket) > MAX_BUFFERED_BYTES) {
       this.socket.terminate();
       return;
     }

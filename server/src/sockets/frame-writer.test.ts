@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import * as ws from 'ws';
 import WebSocket, { WebSocketServer } from 'ws';
+import { Connection } from './connection.js';
 import { encodeFrames, flushFrames, writeFrame } from './frame-writer.js';
 
 /** Counts the system-call-level writes (`_write` / `_writev`) a TCP socket makes. */
@@ -155,21 +156,46 @@ describe('the frame writer', () => {
     assert.deepEqual(received, []);
   });
 
-  it('drops frames for a socket that is no longer open, without an error', async () => {
+  it('drops frames for a socket that is no longer open: nothing is written to its TCP socket', async () => {
+    /** Counts calls of the TCP socket's `write` itself (a destroyed stream refuses them before `_write`). */
+    const spyOnWrite = (socket: WebSocket): { calls: number } => {
+      const tcp = tcpOf(socket);
+      const counts = { calls: 0 };
+      const original = tcp.write.bind(tcp) as (...args: unknown[]) => boolean;
+      tcp.write = ((...args: unknown[]) => {
+        counts.calls += 1;
+        return original(...args);
+      }) as typeof tcp.write;
+      return counts;
+    };
+
     const { serverSide, client, received } = await pair();
-    const errors: unknown[] = [];
-    serverSide.on('error', (error) => errors.push(error));
+    const writes = spyOnWrite(serverSide);
     serverSide.terminate();
     writeFrame(serverSide, 'after terminate');
     await once(client, 'close');
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.deepEqual(received, []);
-    assert.deepEqual(errors, []);
+    assert.equal(writes.calls, 0);
 
     const other = await pair();
+    const otherWrites = spyOnWrite(other.serverSide);
     writeFrame(other.serverSide, 'queued, then the socket went');
     other.serverSide.terminate();
     await once(other.client, 'close');
     assert.deepEqual(other.received, []);
+    assert.equal(otherWrites.calls, 0);
+  });
+
+  it("counts this turn's queued frames toward a connection's 1 MiB limit: past it the socket is dropped before any is written", async () => {
+    const { serverSide, client, received } = await pair();
+    const connection = new Connection(serverSide, Date.now());
+    const closed = once(client, 'close');
+    const large = 'x'.repeat(300_000);
+    // In one turn: more than 1 MiB for a socket before any of it reached its TCP buffer.
+    for (let index = 0; index < 5; index += 1) connection.sendText(large);
+    assert.notEqual(serverSide.readyState, WebSocket.OPEN, 'dropped within the turn');
+    await closed;
+    assert.deepEqual(received, []);
   });
 });
