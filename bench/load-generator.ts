@@ -13,9 +13,10 @@ import WebSocket from 'ws';
 import { mapLimit } from './lib/processes.js';
 import type { ConnectCommand, ConnectResult, FromGenerator, RunCommand, RunResult, ToGenerator } from './lib/generator-protocol.js';
 import { summarize } from './lib/stats.js';
+import { benchClientId, benchIdOf } from './lib/client-ids.js';
 
 const NEW_MESSAGE = '{"type":"NEW_MESSAGE"';
-const ACK = '{"type":"ACK","clientId":"b';
+const ACK = '{"type":"ACK","clientId":"';
 const ERROR = '{"type":"ERROR"';
 const READY = '{"type":"READY"';
 const CONTENT = '"content":"bench ';
@@ -56,7 +57,7 @@ function sendFrom(socketIndex: number): void {
   const socket = sockets[socketIndex];
   if (!socket || socket.readyState !== WebSocket.OPEN) return;
   const id = sentAt.length;
-  const frame = `{"type":"NEW_MESSAGE","conversationId":"${conversationOf[socketIndex]}","clientId":"b${id}","content":"bench ${id}${PADDING}"}`;
+  const frame = `{"type":"NEW_MESSAGE","conversationId":"${conversationOf[socketIndex]}","clientId":"${benchClientId(id, Date.now())}","content":"bench ${id}${PADDING}"}`;
   senderOf.push(socketIndex);
   deliveredAt.push(Number.NaN);
   ackedAt.push(Number.NaN);
@@ -91,7 +92,7 @@ function onFrame(socketIndex: number, text: string): void {
     return;
   }
   if (text.startsWith(ACK)) {
-    const id = Number.parseInt(text.slice(ACK.length, ACK.length + 12), 10);
+    const id = benchIdOf(text.slice(ACK.length, ACK.length + 36));
     if (!(id < sentAt.length) || !Number.isNaN(ackedAt[id] ?? Number.NaN)) return;
     ackedAt[id] = performance.now();
     stats.acked += 1;
@@ -105,9 +106,10 @@ function onFrame(socketIndex: number, text: string): void {
     const frame = JSON.parse(text) as { code?: string; clientId?: string };
     const code = frame.code ?? 'UNKNOWN';
     stats.errors[code] = (stats.errors[code] ?? 0) + 1;
-    if (frame.clientId?.startsWith('b')) {
+    const id = benchIdOf(frame.clientId ?? '');
+    if (id < sentAt.length) {
       stats.refused += 1;
-      complete(Number(frame.clientId.slice(1)));
+      complete(id);
     }
   }
 }

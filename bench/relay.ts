@@ -66,6 +66,7 @@ import { summarize, type LatencySummary } from './lib/stats.js';
 import { WalMeter, writeBytes, type WalReading } from './lib/wal.js';
 import { mapLimit, sleep, startServer, within, type ServerProcess } from './lib/processes.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
+import { benchIdOf } from './lib/client-ids.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RELAY_MAIN = join(ROOT, 'server/src/main.ts');
@@ -570,9 +571,9 @@ function checkStored(path: string, ackedIds: readonly number[]): { acked: number
   try {
     // The load's senders only (u<n>), not a pre-filled history (h<g>-<n>).
     const stored = new Set(
-      database.prepare("SELECT client_id FROM messages WHERE sender_id GLOB 'u*' AND client_id IS NOT NULL").pluck().all() as string[],
+      (database.prepare("SELECT client_id FROM messages WHERE sender_id GLOB 'u*' AND client_id IS NOT NULL").pluck().all() as string[]).map(benchIdOf),
     );
-    const missing = ackedIds.filter((id) => !stored.has(`b${id}`)).length;
+    const missing = ackedIds.filter((id) => !stored.has(id)).length;
     return { acked: ackedIds.length, missing, rows: stored.size };
   } finally {
     database.close();

@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
+import { newClientId } from '../widget/src/client/client-id.js';
 import { TestClient, sleep } from './helpers/client.js';
 import { startTestRelay, type TestRelay } from './helpers/relay.js';
 
@@ -222,6 +223,8 @@ class Run {
   readonly logs = new Map<string, LogEntry[]>();
   /** Strings a member sent as a conversation id in a probe: their echo in an ERROR is not a leak. */
   readonly probes = new Map<string, Set<string>>();
+  /** Each clientId sent (a UUIDv7 of the sender's clock, as the widget makes it), by its sender's id. */
+  readonly clientIds = new Map<string, string>();
   readonly clients = new Map<string, Array<{ client: TestClient; received: () => number }>>();
   /** The conversation ids each member learned from POST, per side; dropped when a re-draw closes them. */
   readonly known = new Map<string, Partial<Record<Side, string>>>();
@@ -387,7 +390,8 @@ class Run {
         return;
       case 'send': {
         const conversationId = await this.conversation(action.user, action.side);
-        const clientId = randomUUID();
+        const clientId = newClientId();
+        this.clientIds.set(clientId, userId);
         const client = this.active(userId);
         client.send({ type: 'NEW_MESSAGE', conversationId, content: action.words.join(' '), clientId });
         await client.next('ACK', (ack) => ack.clientId === clientId);
@@ -579,6 +583,10 @@ class Run {
             !text.includes(secret),
             `LEAK: ${member.id} received the ${what} (${secret}), epoch ${entry.epoch}${entry.revealed ? ' after the reveal' : ''}, in ${entry.source}:\n${entry.text}`,
           );
+        }
+        // A clientId (its sender's clock, to the millisecond) goes back to its sender only, revealed or not.
+        for (const [clientId, senderId] of this.clientIds) {
+          assert.ok(senderId === member.id || !text.includes(clientId), `LEAK: ${member.id} received ${senderId}'s clientId, in ${entry.source}:\n${entry.text}`);
         }
         scanned += entry.text.length;
       }

@@ -7,9 +7,10 @@
  *
  * The history: groups of four (h<g>, members h<g>-0..3, the cycle 0->1->2->3->0), every pair's
  * conversation open, about 25 messages per conversation, sent in a random interleaving by either
- * participant, each with a UUID clientId as the widget sends, about 60 characters long.
+ * participant, each with a clientId as the widget makes it (a UUIDv7 of its time), about 60
+ * characters long.
  */
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,7 @@ import { prepareSqliteStatements } from '../../server/src/store/sqlite/statement
 import { SqliteStore } from '../../server/src/store/sqlite/store.js';
 import { prepareSqliteWebhookStatements } from '../../server/src/store/sqlite/webhook-statements.js';
 import { runBatchedWrite } from '../../server/src/store/sqlite/writes.js';
+import { newClientId } from '../../widget/src/client/client-id.js';
 
 export const HISTORY_CACHE_DIR = join(tmpdir(), 'santa-chat-bench-history');
 const STORE_DIR = fileURLToPath(new URL('../../server/src/store/sqlite/', import.meta.url));
@@ -35,12 +37,16 @@ export interface HistoryConversation {
   giftee: string;
 }
 
-/** The store's code as it writes: a different schema or write path is a different cache entry. */
+/**
+ * The store's code as it writes, and this file's (what it writes): a different schema, write
+ * path or history is a different cache entry.
+ */
 function storeVersion(): string {
   const hash = createHash('sha256');
   for (const file of ['migrations.ts', 'statements.ts', 'writes.ts', 'batch.ts', 'connection.ts']) {
     hash.update(readFileSync(join(STORE_DIR, file)));
   }
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
   return hash.digest('hex').slice(0, 12);
 }
 
@@ -106,7 +112,7 @@ async function build(path: string, messages: number, log: (line: string) => void
     const writes = Array.from({ length: size }, (_, index) => {
       const conversation = conversations[randomInt(conversations.length)]!;
       const senderId = randomInt(2) === 0 ? conversation.santa : conversation.giftee;
-      const input = { conversationId: conversation.id, senderId, content: `${CONTENT} ${written + index}`, clientId: randomUUID(), now: now + written + index };
+      const input = { conversationId: conversation.id, senderId, content: `${CONTENT} ${written + index}`, clientId: newClientId(now + written + index), now: now + written + index };
       return () => runBatchedWrite(statements, webhooks, { kind: 'append', input });
     });
     batch.commit(writes);

@@ -72,7 +72,9 @@ describe('SantaChatClient outbox', () => {
     const sent = await sending;
     assert.equal(sent.status, 'sending');
     assert.equal(sent.clientId, frame?.clientId);
-    assert.match(sent.clientId, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // A UUIDv7 of the client's clock: time-ordered for the relay's dedupe index.
+    assert.match(sent.clientId, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(parseInt(sent.clientId.slice(0, 8) + sent.clientId.slice(9, 13), 16), (await store.outbox())[0]?.createdAt);
     assert.deepEqual((await store.outbox()).map((entry) => entry.content), ['Hello\nthere']);
     assert.deepEqual(client.messages('c1'), [sent]);
     client.disconnect();

@@ -8,25 +8,13 @@
 import { checkContent, type AckFrame, type ClientFrame, type ErrorFrame } from '../../../protocol/browser.js';
 import type { OutboxEntry } from '../storage/records.js';
 import { backoffDelay } from './backoff.js';
+import { newClientId } from './client-id.js';
 import type { ChatModel } from './chat-model.js';
 import { ChatClientError } from './errors.js';
 import type { OutgoingMessage } from './types.js';
 
 /** Refusals of a send that will not change by sending again: the message is marked failed. */
 const FINAL_REFUSALS: ReadonlySet<string> = new Set(['EMPTY', 'TOO_LONG', 'BAD_REQUEST', 'FORBIDDEN', 'NOT_FOUND']);
-
-/**
- * A UUID for `clientId`. `crypto.randomUUID` exists only in secure contexts; a host page
- * served over plain http still has `getRandomValues`, so the same v4 UUID is built from it.
- */
-function newClientId(): string {
-  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-  return hex.replace(/(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
-}
 
 export class Outbox {
   readonly #model: ChatModel;
@@ -58,7 +46,7 @@ export class Outbox {
     // Strictly increasing, so re-sends after a reload keep the order of two sends in one millisecond.
     const createdAt = Math.max(this.#now(), (this.#model.outboxEntries().at(-1)?.createdAt ?? 0) + 1);
     const entry: OutboxEntry = {
-      clientId: newClientId(),
+      clientId: newClientId(createdAt),
       conversationId,
       senderId: this.#model.selfId(conversationId),
       content: checked.content,

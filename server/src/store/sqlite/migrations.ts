@@ -190,4 +190,20 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
         ON messages (sender_id, client_id) WHERE client_id IS NOT NULL;
     `,
   },
+  {
+    // An append writes two randomly placed pages instead of four
+    // (docs/decisions/0022-appends-touch-two-pages.md). `last_seq` and `last_activity_at` are
+    // read from the newest message instead of kept in `conversations`, so an append no longer
+    // rewrites its conversation's row. The dedupe index leads with the clientId, which the
+    // widget makes time-ordered (a UUIDv7), so new entries land together at the index's end
+    // instead of one per sender's leaf. Same uniqueness: a sender's clientId, once.
+    version: 6,
+    sql: `
+      ALTER TABLE conversations DROP COLUMN last_seq;
+      ALTER TABLE conversations DROP COLUMN last_activity_at;
+      DROP INDEX messages_sender_client;
+      CREATE UNIQUE INDEX messages_client_sender
+        ON messages (client_id, sender_id) WHERE client_id IS NOT NULL;
+    `,
+  },
 ];

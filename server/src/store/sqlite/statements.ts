@@ -13,8 +13,15 @@ import type {
 
 /** Every statement the SQLite store runs, prepared once at open. */
 
+/**
+ * A conversation's last seq, read from its newest message (0 before the first): one descent of
+ * the `(conversation_id, seq)` index. Not a column of `conversations`, so an append writes no
+ * page of that table (schema 6, docs/decisions/0022-appends-touch-two-pages.md).
+ */
+export const lastSeqOfC = 'COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0)';
+
 const contextColumns = `
-  c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, c.last_seq, c.revealed_at,
+  c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, ${lastSeqOfC} AS last_seq, c.revealed_at,
   g.name AS group_name, g.reveal_at AS group_reveal_at,
   santa.name AS santa_name, giftee.name AS giftee_name`;
 
@@ -24,7 +31,7 @@ const contextJoins = `
   LEFT JOIN members santa ON santa.group_id = c.group_id AND santa.user_id = c.santa_id
   LEFT JOIN members giftee ON giftee.group_id = c.group_id AND giftee.user_id = c.giftee_id`;
 
-// seq is gapless and last_seq moves with every insert, so the last message is the one at last_seq.
+// The last message is the one at the conversation's greatest seq.
 const overviewSelect = `
   SELECT ${contextColumns},
     (SELECT COUNT(*) FROM messages unread
@@ -37,7 +44,8 @@ const overviewSelect = `
     last.id AS last_id, last.seq AS last_seq_number, last.sender_id AS last_sender_id,
     last.content AS last_content, last.client_id AS last_client_id, last.created_at AS last_created_at
   ${contextJoins}
-  LEFT JOIN messages last ON last.conversation_id = c.id AND last.seq = c.last_seq`;
+  LEFT JOIN messages last ON last.conversation_id = c.id
+    AND last.seq = (SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id)`;
 
 const messageColumns = 'id, conversation_id, seq, sender_id, content, client_id, created_at';
 
@@ -115,20 +123,22 @@ export function prepareSqliteStatements(database: Database.Database) {
          WHERE group_id = ? AND santa_id = ? AND giftee_id = ? AND closed_at IS NULL`,
       )
       .pluck(),
-    selectConversation: database.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
+    selectConversation: database.prepare<[string], ConversationRow>(
+      `SELECT c.*, ${lastSeqOfC} AS last_seq FROM conversations c WHERE c.id = ?`,
+    ),
     insertConversation: database.prepare<[ConversationInsert]>(`
-      INSERT INTO conversations (id, group_id, santa_id, giftee_id, alias, revealed_at, created_at, last_activity_at)
-      VALUES (@id, @groupId, @santaId, @gifteeId, @alias, @revealedAt, @now, @now)`),
+      INSERT INTO conversations (id, group_id, santa_id, giftee_id, alias, revealed_at, created_at)
+      VALUES (@id, @groupId, @santaId, @gifteeId, @alias, @revealedAt, @now)`),
     closeConversation: database.prepare<[number, number | null, string]>(
       'UPDATE conversations SET closed_at = ?, revealed_at = ? WHERE id = ?',
     ),
     latchConversation: database.prepare<[number, string]>('UPDATE conversations SET revealed_at = ? WHERE id = ?'),
-    /** The next seq of an open conversation (none when it is closed or gone). */
-    bumpLastSeq: database
-      .prepare<[number, string], number>(
-        `UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = ?
-         WHERE id = ? AND closed_at IS NULL RETURNING last_seq`,
-      )
+    /**
+     * The next seq of an open conversation (none when it is closed or gone). A read: the batch
+     * is the file's only writer, and `UNIQUE (conversation_id, seq)` refuses a second row at it.
+     */
+    selectNextSeq: database
+      .prepare<[string], number>(`SELECT ${lastSeqOfC} + 1 FROM conversations c WHERE c.id = ? AND c.closed_at IS NULL`)
       .pluck(),
 
     selectContext: database.prepare<[string], ContextRow>(`SELECT ${contextColumns} ${contextJoins} WHERE c.id = ?`),
@@ -141,19 +151,20 @@ export function prepareSqliteStatements(database: Database.Database) {
     selectOverviewsOfUser: database.prepare<[{ viewerId: string }], OverviewRow>(`
       ${overviewSelect}
       WHERE c.closed_at IS NULL AND (c.santa_id = @viewerId OR c.giftee_id = @viewerId)
-      ORDER BY c.last_activity_at DESC, c.id`),
+      ORDER BY COALESCE(last.created_at, c.created_at) DESC, c.id`),
 
     selectMemberGroups: database.prepare<[string], MemberGroupRow>(memberGroupsSelect('?')),
 
+    // (clientId, senderId): the order of the dedupe index.
     selectMessageByClientId: database.prepare<[string, string], MessageRow>(
-      `SELECT ${messageColumns} FROM messages WHERE sender_id = ? AND client_id = ?`,
+      `SELECT ${messageColumns} FROM messages WHERE client_id = ? AND sender_id = ?`,
     ),
     // Nothing is written (changes = 0) when the sender already stored this clientId.
     // Positional parameters: no object per insert.
     insertMessage: database.prepare<[string, string, number, string, string, string | null, number]>(`
       INSERT INTO messages (${messageColumns})
       VALUES (?, ?, ?, ?, ?, ?, ?)
-      ON CONFLICT (sender_id, client_id) WHERE client_id IS NOT NULL DO NOTHING`),
+      ON CONFLICT (client_id, sender_id) WHERE client_id IS NOT NULL DO NOTHING`),
     // Pages read one row past the limit: its presence is `hasMore`, without a COUNT.
     selectMessagesAfter: database.prepare<[PageQuery], MessageRow>(`
       SELECT ${messageColumns} FROM messages

@@ -229,7 +229,7 @@ export class SqliteStore implements Store {
   }
 
   async findMessageByClientId(senderId: string, clientId: string): Promise<MessageRecord | null> {
-    const row = this.#statements.selectMessageByClientId.get(senderId, clientId);
+    const row = this.#statements.selectMessageByClientId.get(clientId, senderId);
     return row === undefined ? null : toMessageRecord(row);
   }
 

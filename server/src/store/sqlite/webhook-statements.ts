@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ContextRow, MessageRow } from '../rows.js';
+import { lastSeqOfC } from './statements.js';
 import type { UnreadNoticeSettlement, WebhookAttemptOutcome, WebhookEventRecord, WebhookEventWrite } from '../store.js';
 import {
   reportColumns,
@@ -12,7 +13,7 @@ import {
 /** The statements of reports, unread notices and the webhook queue, on the store's own connection. */
 
 const contextSelect = `
-  SELECT c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, c.last_seq, c.revealed_at,
+  SELECT c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, ${lastSeqOfC} AS last_seq, c.revealed_at,
     g.name AS group_name, g.reveal_at AS group_reveal_at,
     santa.name AS santa_name, giftee.name AS giftee_name
   FROM conversations c

@@ -77,19 +77,20 @@ export function runBatchedWrite(statements: SqliteStatements, webhooks: SqliteWe
 
 /**
  * Three statements on the common path, none of which can fail: the dedupe lookup (one probe
- * of the `(sender_id, client_id)` index, which the insert would descend anyway), the counter
- * bump (which also finds the conversation open) and the insert. The batch is the file's only
- * writer, so nothing can store the clientId between the lookup and the insert; should the
- * insert still find one, the write undoes itself (`UndoWrite`: its batch runs again with a
- * savepoint per write), so seq stays gapless.
+ * of the `(client_id, sender_id)` index, which the insert would descend anyway), the next seq
+ * (a read that also finds the conversation open: the greatest seq of its messages, plus one)
+ * and the insert. The batch is the file's only writer, so nothing can store the clientId or
+ * the seq between the lookup and the insert; should the insert still find the clientId, the
+ * write undoes itself (`UndoWrite`: its batch runs again with a savepoint per write), and a
+ * taken seq fails the insert (`UNIQUE (conversation_id, seq)`), so seq stays gapless.
  */
 function appendMessage(statements: SqliteStatements, input: AppendMessageInput): AppendMessageResult {
   if (input.clientId !== null) {
     // A retry gets its original, even when the original closed the door behind it.
-    const original = statements.selectMessageByClientId.get(input.senderId, input.clientId);
+    const original = statements.selectMessageByClientId.get(input.clientId, input.senderId);
     if (original !== undefined) return { kind: 'duplicate', message: toMessageRecord(original) };
   }
-  const seq = statements.bumpLastSeq.get(input.now, input.conversationId);
+  const seq = statements.selectNextSeq.get(input.conversationId);
   if (seq === undefined) return { kind: 'closed' };
   const message: MessageRecord = {
     id: newMessageId(),
@@ -101,7 +102,7 @@ function appendMessage(statements: SqliteStatements, input: AppendMessageInput):
     createdAt: input.now,
   };
   if (statements.insertMessage.run(message.id, message.conversationId, seq, message.senderId, message.content, message.clientId, input.now).changes === 0) {
-    const original = statements.selectMessageByClientId.get(input.senderId, input.clientId!)!;
+    const original = statements.selectMessageByClientId.get(input.clientId!, input.senderId)!;
     throw new UndoWrite<AppendMessageResult>({ kind: 'duplicate', message: toMessageRecord(original) });
   }
   if (input.noticeDueAt !== undefined) {
