@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { groupWrite, openPair } from '../conformance/fixtures.test-support.js';
 import { openSqliteStore } from './store.js';
 import { decodeBatch } from './writer-protocol.js';
-import { SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
+import { FULL_BATCH, SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
 
 describe('SqliteWriterThread', () => {
   let directory: string;
@@ -83,6 +83,49 @@ describe('SqliteWriterThread', () => {
       // Each write settled with its own batch durable (the next may be too by then).
       assert.ok(seenByFirst.every((count) => count >= 200));
       assert.deepEqual(new Set(seenBySecond), new Set([300]));
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('starts a batch at most once per interval unless a full batch waits; an idle writer sends at once; close does not wait', async () => {
+    const sent: { size: number; at: number }[] = [];
+    const recording: StartWriterWorker = (workerPath) => {
+      const worker = startSqliteWriterWorker(workerPath);
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (message: { type: string; writes?: unknown[] }) => {
+        if (message.type === 'batch') sent.push({ size: decodeBatch(message.writes!).length, at: performance.now() });
+        post(message);
+      };
+      return worker;
+    };
+    const interval = 1000;
+    const writer = new SqliteWriterThread(path, recording, 512, interval);
+    try {
+      // Idle: the first write goes in the turn after it came.
+      const started = performance.now();
+      await append(writer);
+      assert.deepEqual(sent.map((batch) => batch.size), [1]);
+      assert.ok(sent[0]!.at - started < interval / 2, `the first batch waited ${sent[0]!.at - started} ms`);
+      // Within the interval: three writes wait together for its end (timers never fire early).
+      const three = burst(writer, 3);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(sent.length, 1, 'nothing sent before the interval is up');
+      await Promise.all(three);
+      assert.deepEqual(sent.map((batch) => batch.size), [1, 3]);
+      assert.ok(sent[1]!.at - sent[0]!.at >= interval - 1, `the second batch came ${sent[1]!.at - sent[0]!.at} ms after the first`);
+      // A full batch does not wait for the interval.
+      const full = burst(writer, FULL_BATCH);
+      await Promise.all(full);
+      assert.deepEqual(sent.map((batch) => batch.size), [1, 3, FULL_BATCH]);
+      assert.ok(sent[2]!.at - sent[1]!.at < interval / 2, `the full batch waited ${sent[2]!.at - sent[1]!.at} ms`);
+      // Closing commits what waits at once.
+      const last = burst(writer, 2);
+      const closing = performance.now();
+      await writer.close();
+      assert.equal((await Promise.all(last)).length, 2);
+      assert.ok(performance.now() - closing < interval / 2, `close waited ${performance.now() - closing} ms`);
+      assert.deepEqual(sent.map((batch) => batch.size), [1, 3, FULL_BATCH, 2]);
     } finally {
       await writer.close();
     }

@@ -10,6 +10,17 @@ import { settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults
 const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : './writer-worker.js';
 
 /** Starts the writer thread for the database file at `path`; tests pass their own. */
+/**
+ * A batch starts at most this often, unless `FULL_BATCH` writes are waiting. Each COMMIT costs
+ * its fsync and a WAL page per B-tree leaf it changed, however few messages it holds: at 10,000
+ * messages a second this disk committed about 1,250 batches of ~8, and 2 ms makes them ~20, for
+ * 16 % less CPU and 17 % less WAL per message with p99 unchanged (docs/decisions/0022). A write
+ * that comes when the writer has been idle for 2 ms goes at once, as before.
+ */
+export const BATCH_INTERVAL_MS = 2;
+/** Enough writes waiting to start a batch before its interval is up. */
+export const FULL_BATCH = 64;
+
 export type StartWriterWorker = (path: string) => Worker;
 
 export const startSqliteWriterWorker: StartWriterWorker = (path) =>
@@ -60,11 +71,16 @@ export class SqliteWriterThread implements BatchedWriter {
   /** Exclusive work and close(), waiting for the batches in flight to end. */
   #afterBatch: (() => void)[] = [];
   #closing: Promise<void> | null = null;
+  readonly #interval: number;
+  /** When the last batch was sent (`performance.now()`), and the timer for the next one. */
+  #lastSentAt = Number.NEGATIVE_INFINITY;
+  #intervalTimer: NodeJS.Timeout | null = null;
 
-  constructor(path: string, startWorker: StartWriterWorker = startSqliteWriterWorker, maxBatch = 512) {
+  constructor(path: string, startWorker: StartWriterWorker = startSqliteWriterWorker, maxBatch = 512, interval = BATCH_INTERVAL_MS) {
     this.#path = path;
     this.#startWorker = startWorker;
     this.#maxBatch = maxBatch;
+    this.#interval = interval;
     this.#ensureWorker();
   }
 
@@ -90,7 +106,7 @@ export class SqliteWriterThread implements BatchedWriter {
 
   async #shutDown(): Promise<void> {
     while (this.#inFlight.length > 0 || this.#queue.length > 0) {
-      if (this.#inFlight.length === 0) this.#send();
+      if (this.#inFlight.length === 0) this.#send(true);
       if (this.#inFlight.length > 0) await new Promise<void>((resolve) => this.#afterBatch.push(resolve));
     }
     const worker = this.#worker;
@@ -119,8 +135,22 @@ export class SqliteWriterThread implements BatchedWriter {
     return inFlight.length === 0 || (inFlight.length === 1 && inFlight[0]!.executed);
   }
 
-  #send(): void {
+  /** Sends the next batch if one may go; `now` (closing) does not wait for the interval. */
+  #send(now = false): void {
     if (this.#queue.length === 0 || !this.#maySend()) return;
+    const early = this.#lastSentAt + this.#interval - performance.now();
+    if (early > 0 && this.#queue.length < FULL_BATCH && !now) {
+      this.#intervalTimer ??= setTimeout(() => {
+        this.#intervalTimer = null;
+        this.#send();
+      }, early);
+      return;
+    }
+    if (this.#intervalTimer !== null) {
+      clearTimeout(this.#intervalTimer);
+      this.#intervalTimer = null;
+    }
+    this.#lastSentAt = performance.now();
     const writes = this.#queue.splice(0, this.#maxBatch);
     let worker: Worker;
     try {
