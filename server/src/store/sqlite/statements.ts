@@ -18,7 +18,7 @@ import type {
  * the `(conversation_id, seq)` index. Not a column of `conversations`, so an append writes no
  * page of that table (schema 6, docs/decisions/0022-appends-touch-two-pages.md).
  */
-export const lastSeqOfC = 'COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0)';
+const lastSeqOfC = 'COALESCE((SELECT MAX(m.seq) FROM messages m WHERE m.conversation_id = c.id), 0)';
 
 const contextColumns = `
   c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, ${lastSeqOfC} AS last_seq, c.revealed_at,
@@ -30,6 +30,9 @@ const contextJoins = `
   JOIN groups g ON g.id = c.group_id
   LEFT JOIN members santa ON santa.group_id = c.group_id AND santa.user_id = c.santa_id
   LEFT JOIN members giftee ON giftee.group_id = c.group_id AND giftee.user_id = c.giftee_id`;
+
+/** A conversation with its group and both member names (`ContextRow`); the webhook statements' too. */
+export const contextSelect = `SELECT ${contextColumns} ${contextJoins}`;
 
 // The last message is the one at the conversation's greatest seq.
 const overviewSelect = `
@@ -85,7 +88,7 @@ export function prepareSqliteStatements(database: Database.Database) {
       .prepare<[number], number | null>('SELECT MIN(reveal_at) FROM groups WHERE reveal_at > ?')
       .pluck(),
     selectRevealsDue: database.prepare<[{ after: number; upTo: number }], ContextRow>(`
-      SELECT ${contextColumns} ${contextJoins}
+      ${contextSelect}
       WHERE g.reveal_at > @after AND g.reveal_at <= @upTo AND g.reveal_set_at < g.reveal_at
         AND c.closed_at IS NULL AND c.revealed_at IS NULL
       ORDER BY g.reveal_at, c.id`),
@@ -141,9 +144,9 @@ export function prepareSqliteStatements(database: Database.Database) {
       .prepare<[string], number>(`SELECT ${lastSeqOfC} + 1 FROM conversations c WHERE c.id = ? AND c.closed_at IS NULL`)
       .pluck(),
 
-    selectContext: database.prepare<[string], ContextRow>(`SELECT ${contextColumns} ${contextJoins} WHERE c.id = ?`),
+    selectContext: database.prepare<[string], ContextRow>(`${contextSelect} WHERE c.id = ?`),
     selectOpenContextsOfGroup: database.prepare<[string], ContextRow>(`
-      SELECT ${contextColumns} ${contextJoins}
+      ${contextSelect}
       WHERE c.group_id = ? AND c.closed_at IS NULL ORDER BY c.created_at, c.id`),
     selectOverview: database.prepare<[{ conversationId: string; viewerId: string }], OverviewRow>(
       `${overviewSelect} WHERE c.id = @conversationId`,

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ContextRow, MessageRow } from '../rows.js';
-import { lastSeqOfC } from './statements.js';
+import { contextSelect } from './statements.js';
 import type { UnreadNoticeSettlement, WebhookAttemptOutcome, WebhookEventRecord, WebhookEventWrite } from '../store.js';
 import {
   reportColumns,
@@ -11,15 +11,6 @@ import {
 } from '../webhook-rows.js';
 
 /** The statements of reports, unread notices and the webhook queue, on the store's own connection. */
-
-const contextSelect = `
-  SELECT c.id, c.group_id, c.santa_id, c.giftee_id, c.alias, c.created_at, c.closed_at, ${lastSeqOfC} AS last_seq, c.revealed_at,
-    g.name AS group_name, g.reveal_at AS group_reveal_at,
-    santa.name AS santa_name, giftee.name AS giftee_name
-  FROM conversations c
-  JOIN groups g ON g.id = c.group_id
-  LEFT JOIN members santa ON santa.group_id = c.group_id AND santa.user_id = c.santa_id
-  LEFT JOIN members giftee ON giftee.group_id = c.group_id AND giftee.user_id = c.giftee_id`;
 
 interface EventInsert {
   id: string;
