@@ -9,18 +9,18 @@ import { settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults
  */
 const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : './writer-worker.js';
 
-/** Starts the writer thread for the database file at `path`; tests pass their own. */
 /**
  * A batch starts at most this often, unless `FULL_BATCH` writes are waiting. Each COMMIT costs
  * its fsync and a WAL page per B-tree leaf it changed, however few messages it holds: at 10,000
  * messages a second this disk committed about 1,250 batches of ~8, and 2 ms makes them ~20, for
- * 16 % less CPU and 17 % less WAL per message with p99 unchanged (docs/decisions/0022). A write
- * that comes when the writer has been idle for 2 ms goes at once, as before.
+ * 16 % less CPU and 17 % less WAL per message, at about 2 ms more p99 (docs/decisions/0022). A
+ * write that comes when the writer has been idle for 2 ms goes at once, as before.
  */
 export const BATCH_INTERVAL_MS = 2;
 /** Enough writes waiting to start a batch before its interval is up. */
 export const FULL_BATCH = 64;
 
+/** Starts the writer thread for the database file at `path`; tests pass their own. */
 export type StartWriterWorker = (path: string) => Worker;
 
 export const startSqliteWriterWorker: StartWriterWorker = (path) =>
