@@ -38,8 +38,8 @@ export interface HistoryConversation {
 }
 
 /**
- * The store's code as it writes, and this file's (what it writes): a different schema, write
- * path or history is a different cache entry.
+ * The store's code as it writes, this file's (what it writes) and the widget's clientIds: a
+ * different schema, write path or history is a different cache entry.
  */
 function storeVersion(): string {
   const hash = createHash('sha256');
@@ -47,6 +47,7 @@ function storeVersion(): string {
     hash.update(readFileSync(join(STORE_DIR, file)));
   }
   hash.update(readFileSync(fileURLToPath(import.meta.url)));
+  hash.update(readFileSync(fileURLToPath(new URL('../../widget/src/client/client-id.ts', import.meta.url))));
   return hash.digest('hex').slice(0, 12);
 }
 
