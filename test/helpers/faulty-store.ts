@@ -21,6 +21,14 @@ export async function withFaultyStore(method: Method, body: (faulty: FaultyStore
   const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
   (store as unknown as Record<Method, (...args: unknown[]) => Promise<unknown>>)[method] = (...args) =>
     faulty.failing ? Promise.reject(new Error(`${method}: the database is away`)) : original(...args);
+  if (method === 'appendMessage') {
+    // The send's hot path appends through the completion form: it fails the same way.
+    const originalNow = store.appendMessageNow.bind(store);
+    store.appendMessageNow = (input, done) => {
+      if (!faulty.failing) return originalNow(input, done);
+      queueMicrotask(() => done.failed(new Error('appendMessage: the database is away')));
+    };
+  }
   try {
     await body(faulty);
   } finally {

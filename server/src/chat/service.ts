@@ -3,15 +3,12 @@
  * checks, the content rule, rate limits, idempotent sends and fan-out. Returns stored
  * records; callers render them for the viewer through `views.ts`.
  */
-import { checkContent } from '../../../protocol/index.js';
 import type { Bus, BusHealth } from '../cluster/bus.js';
 import { ChatError, notAParticipant } from '../core/errors.js';
 import type { RelayMetrics } from '../core/metrics.js';
 import type { Limiters } from '../limits/limiters.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type {
-  AppendMessageInput,
-  AppendMessageResult,
   ConversationContext,
   ConversationOverview,
   GroupRecord,
@@ -23,6 +20,7 @@ import type {
   Store,
 } from '../store/store.js';
 import { roleOf } from '../views/visibility.js';
+import { MessageSender, type SendReply } from './send.js';
 import { reportedEvent, revealedEvent } from '../views/webhook-events.js';
 import { newReportId } from '../store/ids.js';
 import type { ReportRecord, WebhookDeliveryStatus, WebhookEventRecord } from '../store/store.js';
@@ -54,9 +52,8 @@ export class ChatService {
   readonly #messageLimiter: RateLimiter;
   readonly #typingLimiter: RateLimiter;
   readonly #notifyAfterMs: number | undefined;
-  /** Sends being stored, by sender and clientId: a retry waits for the original. */
-  readonly #sendsInFlight = new Map<string, Promise<MessageRecord>>();
-  /** Every store write under way, so shutdown can let them commit before the store closes. */
+  readonly #sender: MessageSender;
+  /** Every other store write under way, so shutdown can let them commit before the store closes. */
   readonly #writes = new Set<Promise<unknown>>();
 
   constructor(options: ChatServiceOptions) {
@@ -67,6 +64,14 @@ export class ChatService {
     this.#messageLimiter = options.limiters.message;
     this.#typingLimiter = options.limiters.typing;
     this.#notifyAfterMs = options.webhooks?.notifyAfterMs;
+    this.#sender = new MessageSender({
+      store: this.#store,
+      bus: this.#bus,
+      metrics: this.#metrics,
+      limiter: this.#messageLimiter,
+      now: this.now,
+      notifyAfterMs: this.#notifyAfterMs,
+    });
   }
 
   /** For `/healthz`: can this relay reach its database, and (with Redis) the other relays? */
@@ -174,18 +179,15 @@ export class ChatService {
   }
 
   /**
-   * Stores a message and fans it out. Idempotent per (sender, clientId): a retry gets the
-   * original's result whatever its content, and is neither checked nor counted again.
-   *
-   * The path awaits only what must be waited for (docs/decisions/0019): the conversation (an
-   * in-memory read for SQLite's cached contexts), the limiter only when it is remote (Redis),
-   * and the write's COMMIT; the fan-out and the caller's ACK follow in the COMMIT's own
-   * continuation.
-   *
-   * `onStored` runs once the message is durably stored and before it is published, only for
-   * the attempt that stored it (not for a retry answered with the original): the sending
-   * socket's ACK goes there, so the fan-out can tell that socket has the message.
+   * Stores a message and fans it out (`send.ts`): idempotent per (sender, clientId), and
+   * `reply` is told once the message is durably stored (`stored`, the ACK's moment) and when
+   * the send is over. On the common path nothing in it is awaited (docs/decisions/0023).
    */
+  sendNow(userId: string, conversationId: string, rawContent: string, clientId: string | null, reply: SendReply): void {
+    this.#sender.send(userId, conversationId, rawContent, clientId, reply);
+  }
+
+  /** `sendNow`, as a promise of the stored message (or of the original a retry is answered with). */
   send(
     userId: string,
     conversationId: string,
@@ -193,112 +195,18 @@ export class ChatService {
     clientId: string | null,
     onStored?: (message: MessageRecord) => void,
   ): Promise<MessageRecord> {
-    if (clientId === null) return this.#storeAndPublish(userId, conversationId, rawContent, null, null, onStored);
-    const key = `${userId}\u0000${clientId}`;
-    const inFlight = this.#sendsInFlight.get(key);
-    if (inFlight) return inFlight;
-    const attempt = this.#storeAndPublish(userId, conversationId, rawContent, clientId, key, onStored);
-    this.#sendsInFlight.set(key, attempt);
-    return attempt;
-  }
-
-  /**
-   * A retry of a stored message: its first relay may have died between the commit and the
-   * publish, so it is published again. Each socket's delivery ledger drops what it already
-   * has, so nobody gets a NEW_MESSAGE twice.
-   */
-  async #republish(message: MessageRecord): Promise<void> {
-    const context = await this.#store.getConversation(message.conversationId);
-    if (context && context.conversation.closedAt === null) await this.#bus.publish({ type: 'message', context, message });
-  }
-
-  /**
-   * `key` (sender and clientId) is the entry of `#sendsInFlight` this attempt removes when it
-   * ends. A retry of a stored message is answered with the original even when its content,
-   * its conversation or the rate limit would refuse a new send: the clientId is looked up only
-   * on such a refusal; on the common path `appendMessage` deduplicates inside its transaction,
-   * so a send reads the clientId once.
-   */
-  async #storeAndPublish(
-    userId: string,
-    conversationId: string,
-    rawContent: string,
-    clientId: string | null,
-    key: string | null,
-    onStored: ((message: MessageRecord) => void) | undefined,
-  ): Promise<MessageRecord> {
-    try {
-      return await this.#storeOnce(userId, conversationId, rawContent, clientId, onStored);
-    } catch (error) {
-      if (clientId === null || !(error instanceof ChatError)) throw error;
-      const original = await this.#store.findMessageByClientId(userId, clientId);
-      if (!original) throw error;
-      await this.#republish(original);
-      return original;
-    } finally {
-      if (key !== null) this.#sendsInFlight.delete(key);
-    }
-  }
-
-  async #storeOnce(
-    userId: string,
-    conversationId: string,
-    rawContent: string,
-    clientId: string | null,
-    onStored: ((message: MessageRecord) => void) | undefined,
-  ): Promise<MessageRecord> {
-    // Not through requireParticipant: one async layer less on the per-message path.
-    const context = participantContext(await this.#store.getConversation(conversationId), userId);
-    const checked = checkContent(rawContent);
-    if (!checked.ok) throw new ChatError(checked.code, checked.message);
-    const now = this.now();
-    const limiter = this.#messageLimiter;
-    const retryAfterMs = limiter.takeNow !== undefined ? limiter.takeNow(userId, now) : await limiter.take(userId, now);
-    if (retryAfterMs > 0) {
-      throw new ChatError('RATE_LIMITED', `Too many messages; try again in ${Math.ceil(retryAfterMs / 1000)} s.`, {
-        retryAfterMs,
+    return new Promise((resolve, reject) => {
+      this.#sender.send(userId, conversationId, rawContent, clientId, {
+        stored: onStored ?? (() => undefined),
+        done: resolve,
+        failed: reject,
       });
-    }
-    const startedAt = performance.now();
-    const input: AppendMessageInput = { conversationId, senderId: userId, content: checked.content, clientId, now };
-    if (this.#notifyAfterMs !== undefined) input.noticeDueAt = now + this.#notifyAfterMs;
-    const write = this.#store.appendMessage(input);
-    this.#writes.add(write);
-    let result: AppendMessageResult;
-    try {
-      result = await write;
-    } catch (error) {
-      void limiter.release(userId, now);
-      throw error;
-    } finally {
-      this.#writes.delete(write);
-    }
-    if (result.kind === 'closed') {
-      void limiter.release(userId, now);
-      throw notAParticipant();
-    }
-    if (result.kind === 'duplicate') {
-      void limiter.release(userId, now);
-      await this.#republish(result.message);
-      return result.message;
-    }
-    const { message } = result;
-    this.#metrics.messageStored((performance.now() - startedAt) / 1000);
-    // The SQLite store's cached context has moved to this seq already; another store's copy is
-    // the context as it was read, so the event gets one that has.
-    const stored =
-      context.conversation.lastSeq >= message.seq
-        ? context
-        : { ...context, conversation: { ...context.conversation, lastSeq: message.seq } };
-    onStored?.(message);
-    // Both buses hand the event to this process's sockets before `publish` returns.
-    await this.#bus.publish({ type: 'message', context: stored, message });
-    return message;
+    });
   }
 
   /** Resolves once every write started so far has settled. */
   async drain(): Promise<void> {
-    await Promise.allSettled([...this.#writes]);
+    await Promise.all([this.#sender.drain(), Promise.allSettled([...this.#writes])]);
   }
 
   #track<T>(write: Promise<T>): Promise<T> {

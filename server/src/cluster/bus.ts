@@ -38,11 +38,13 @@ export interface BusMetrics {
 
 export interface Bus {
   /**
-   * Hands the event to every subscriber of this process before it resolves, and sends it on
+   * Hands the event to every subscriber of this process before it returns, and sends it on
    * to the other processes. Never rejects because the network is down: a networked bus
-   * counts and logs the failure and raises `resync` elsewhere once it can.
+   * counts and logs the failure and raises `resync` elsewhere once it can. A bus with nothing
+   * left to do once its subscribers have the event (the in-process one) returns nothing, and
+   * a subscriber's error is thrown, not returned: the send's hot path then waits for no promise.
    */
-  publish(event: BusEvent): Promise<void>;
+  publish(event: BusEvent): Promise<void> | void;
   /** Returns the unsubscribe function. */
   subscribe(handler: BusHandler): () => void;
   /** For `/healthz`. */

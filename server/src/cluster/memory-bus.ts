@@ -4,7 +4,7 @@ import type { Bus, BusEvent, BusHandler, BusHealth } from './bus.js';
 export class MemoryBus implements Bus {
   readonly #handlers = new Set<BusHandler>();
 
-  async publish(event: BusEvent): Promise<void> {
+  publish(event: BusEvent): void {
     for (const handler of this.#handlers) handler(event);
   }
 

@@ -41,7 +41,7 @@ export class Connection {
   readonly delivered = new DeliveryLedger();
   /** Frames waiting for the one being handled; a plain FIFO, not a chain of promises. */
   readonly #waiting: FrameTask[] = [];
-  /** A frame is being handled (its task, or work handed to `occupy`, has not settled). */
+  /** A frame is being handled (its task, or a frame held with `hold`, has not settled). */
   #busy = false;
   /** One function per socket that every handled frame's end calls: no closure per frame. */
   readonly #settled = (): void => {
@@ -104,12 +104,13 @@ export class Connection {
   }
 
   /**
-   * The frame being handled now, outside a task (the queue was `idle`), ends when `work`
-   * settles: frames that arrive meanwhile wait for it, so frames are still answered in order.
+   * A frame is being handled now, outside a task (the queue was `idle`); it ends when the
+   * returned function is called (the same function every time: nothing is made per frame).
+   * Frames that arrive meanwhile wait for it, so frames are still answered in order.
    */
-  occupy(work: Promise<void>): void {
+  hold(): () => void {
     this.#busy = true;
-    work.then(this.#settled, this.#settled);
+    return this.#settled;
   }
 
   #runWaiting(): void {

@@ -13,6 +13,7 @@ import {
 } from '../../../protocol/index.js';
 import { verifyParticipantToken, type JwtOptions, type TokenCheck } from '../auth/jwt.js';
 import { logTokenRefusal } from '../auth/refusal-log.js';
+import type { SendReply } from '../chat/send.js';
 import type { ChatService } from '../chat/service.js';
 import type { MessageRecord } from '../store/store.js';
 import { ChatError } from '../core/errors.js';
@@ -73,7 +74,7 @@ export class Dispatcher {
     // The common case: nothing of this socket's is waiting, so the send starts now, in this
     // turn, and the socket's next frames wait for its answer (docs/decisions/0019).
     if (frame.type === 'NEW_MESSAGE' && connection.idle && connection.isReady && connection.userId !== null) {
-      connection.occupy(this.#send(connection, connection.userId, frame));
+      this.#send(connection, connection.userId, frame, connection.hold());
       return;
     }
     this.#enqueue(connection, () => this.#handle(connection, frame));
@@ -91,7 +92,7 @@ export class Dispatcher {
       this.#refuse(connection, 'UNAUTHENTICATED', 'Send an AUTH frame with your token first.', {});
       return;
     }
-    if (frame.type === 'NEW_MESSAGE') return this.#send(connection, userId, frame);
+    if (frame.type === 'NEW_MESSAGE') return new Promise<void>((settled) => this.#send(connection, userId, frame, settled));
     try {
       switch (frame.type) {
         case 'TYPING':
@@ -120,32 +121,15 @@ export class Dispatcher {
   }
 
   /**
-   * A NEW_MESSAGE: its ACK once the message is durably stored, or its ERROR. A send with a
-   * `clientId` is ACKed before the fan-out, which then skips this socket: the ACK stands for
-   * the NEW_MESSAGE (docs/protocol.md). A retry answered with the original is ACKed after.
+   * A NEW_MESSAGE: its ACK once the message is durably stored, or its ERROR; `settled` when
+   * the socket's next frame may be handled.
    */
-  async #send(connection: Connection, userId: string, frame: NewMessageFrame): Promise<void> {
-    const clientId = frame.clientId ?? null;
-    let acked = false;
-    const onStored =
-      clientId === null
-        ? undefined
-        : (message: MessageRecord): void => {
-            acked = true;
-            connection.send(ackFrame(message, clientId));
-            this.#hub.acknowledged(connection, message);
-          };
-    try {
-      const message = await this.#service.send(userId, frame.conversationId, frame.content, clientId, onStored);
-      if (!acked && message.clientId !== null) connection.send(ackFrame(message, message.clientId));
-    } catch (error) {
-      this.#refuseError(
-        connection,
-        error,
-        clientId === null ? { conversationId: frame.conversationId } : { conversationId: frame.conversationId, clientId },
-      );
-    }
+  #send(connection: Connection, userId: string, frame: NewMessageFrame, settled: () => void): void {
+    const reply = new SocketSendReply(connection, frame, this.#hub, this.#refuseErrorOf, settled);
+    this.#service.sendNow(userId, frame.conversationId, frame.content, frame.clientId ?? null, reply);
   }
+
+  readonly #refuseErrorOf: RefuseError = (connection, error, about) => this.#refuseError(connection, error, about);
 
   async #authenticate(connection: Connection, token: string): Promise<void> {
     const check = await verifyParticipantToken(token, this.#jwt);
@@ -245,5 +229,48 @@ function hasLongToken(text: string): boolean {
     return typeof token === 'string' && token.length > LIMITS.maxTokenLength;
   } catch {
     return false;
+  }
+}
+
+type RefuseError = (connection: Connection, error: unknown, about: { clientId?: string; conversationId?: string }) => void;
+
+/**
+ * How one NEW_MESSAGE is answered (`chat/send.ts` calls it back). A send with a `clientId` is
+ * ACKed once stored, before the fan-out, which then skips this socket: the ACK stands for the
+ * NEW_MESSAGE (docs/protocol.md). A retry answered with the original is ACKed when it is done.
+ */
+class SocketSendReply implements SendReply {
+  readonly #connection: Connection;
+  readonly #frame: NewMessageFrame;
+  readonly #hub: SocketHub;
+  readonly #refuseError: RefuseError;
+  readonly #settled: () => void;
+  #acked = false;
+
+  constructor(connection: Connection, frame: NewMessageFrame, hub: SocketHub, refuseError: RefuseError, settled: () => void) {
+    this.#connection = connection;
+    this.#frame = frame;
+    this.#hub = hub;
+    this.#refuseError = refuseError;
+    this.#settled = settled;
+  }
+
+  stored(message: MessageRecord): void {
+    const clientId = this.#frame.clientId;
+    if (clientId === undefined) return;
+    this.#acked = true;
+    this.#connection.send(ackFrame(message, clientId));
+    this.#hub.acknowledged(this.#connection, message);
+  }
+
+  done(message: MessageRecord): void {
+    if (!this.#acked && message.clientId !== null) this.#connection.send(ackFrame(message, message.clientId));
+    this.#settled();
+  }
+
+  failed(error: unknown): void {
+    const { clientId, conversationId } = this.#frame;
+    this.#refuseError(this.#connection, error, clientId === undefined ? { conversationId } : { conversationId, clientId });
+    this.#settled();
   }
 }

@@ -348,10 +348,12 @@ describe('store failure', () => {
   test('answers ERROR INTERNAL with the ids, stores nothing, keeps the socket open and gives the rate slot back', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'santa-chat-ws-'));
     const store = await openStore(`sqlite:${join(dataDir, 'relay.db')}`);
-    // The disk fails once; everything else is the real store.
+    // The disk fails once; everything else is the real store, without its hot-path methods
+    // (as PostgreSQL's): the send reads and appends through promises.
     let failNextAppend = true;
     const failingOnce = new Proxy(store, {
       get(target, key) {
+        if (key === 'appendMessageNow' || key === 'peekConversation') return undefined;
         if (key === 'appendMessage' && failNextAppend) {
           return async () => {
             failNextAppend = false;

@@ -1,4 +1,4 @@
-import type { ConversationContext } from './store.js';
+import type { AppendCompletion, AppendMessageResult, ConversationContext } from './store.js';
 
 /**
  * The SQLite store's memory of conversation contexts, so a send does not read the four-table
@@ -42,7 +42,35 @@ export class ContextCache {
     if (cached !== undefined && cached.conversation.lastSeq < seq) cached.conversation.lastSeq = seq;
   }
 
+  /** `done`, once the cache has moved to a stored message's seq: its continuation sees the context as it now is. */
+  advancing(done: AppendCompletion): AppendCompletion {
+    return new AdvanceContext(this, done);
+  }
+
   forgetGroup(groupId: string): void {
     for (const [id, context] of this.#entries) if (context.group.id === groupId) this.#entries.delete(id);
+  }
+}
+
+/**
+ * Moves the cached context's `lastSeq` to a stored message's seq, then tells the caller: its
+ * continuation (the fan-out) sees the context as it now is.
+ */
+class AdvanceContext implements AppendCompletion {
+  readonly #contexts: ContextCache;
+  readonly #done: AppendCompletion;
+
+  constructor(contexts: ContextCache, done: AppendCompletion) {
+    this.#contexts = contexts;
+    this.#done = done;
+  }
+
+  written(result: AppendMessageResult): void {
+    if (result.kind === 'stored') this.#contexts.advance(result.message.conversationId, result.message.seq);
+    this.#done.written(result);
+  }
+
+  failed(error: unknown): void {
+    this.#done.failed(error);
   }
 }

@@ -135,6 +135,12 @@ export type AppendMessageResult =
   /** The conversation is closed or gone: nothing was written. */
   | { kind: 'closed' };
 
+/** How an append ended, told once it is durable (or failed); neither method may throw. */
+export interface AppendCompletion {
+  written(result: AppendMessageResult): void;
+  failed(error: unknown): void;
+}
+
 export interface HistoryPageQuery {
   after?: number;
   before?: number;
@@ -263,8 +269,19 @@ export interface Store {
   /** One conversation as `viewerId` lists it; `null` when absent. */
   getConversationOverview(conversationId: string, viewerId: string): Promise<ConversationOverview | null>;
 
+  /**
+   * The conversation, answered at once when this store holds it in memory (the SQLite store's
+   * context cache); `undefined` when `getConversation` must be asked.
+   */
+  peekConversation?(conversationId: string): ConversationContext | undefined;
+
   /** Stores a message with the next `seq`, atomically; deduplicates by (sender, clientId). */
   appendMessage(input: AppendMessageInput): Promise<AppendMessageResult>;
+  /**
+   * `appendMessage`, telling `done` instead of settling a promise (the send's hot path,
+   * `chat/send.ts`): a store that commits in batches calls it from the batch's end.
+   */
+  appendMessageNow?(input: AppendMessageInput, done: AppendCompletion): void;
   /** The message `senderId` stored with this `clientId`, in any conversation, if any. */
   findMessageByClientId(senderId: string, clientId: string): Promise<MessageRecord | null>;
   listMessages(conversationId: string, query: HistoryPageQuery): Promise<HistoryPage>;

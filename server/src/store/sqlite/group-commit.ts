@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { SqliteBatch } from './batch.js';
+import { completionPromise, type WriteCompletion } from './writes.js';
 
 interface PendingWrite {
   work: () => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
+  done: WriteCompletion<unknown>;
 }
 
 /**
@@ -31,15 +31,18 @@ export class SqliteGroupCommit {
     this.#batch = new SqliteBatch(database);
   }
 
-  /** Runs `work` in the next batch; resolves with its result once the batch has committed. */
+  /** Runs `work` in the next batch; tells `done` its result once the batch has committed. */
+  enqueueWith<T>(work: () => T, done: WriteCompletion<T>): void {
+    this.#queue.push({ work, done: done as WriteCompletion<unknown> });
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#flushScheduled());
+    }
+  }
+
+  /** `enqueueWith`, as a promise. */
   enqueue<T>(work: () => T): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.#scheduled) {
-        this.#scheduled = true;
-        setImmediate(() => this.#flushScheduled());
-      }
-    });
+    return completionPromise((done) => this.enqueueWith(work, done));
   }
 
   /** Commits whatever is queued, now (before the database closes). */
@@ -66,19 +69,19 @@ export class SqliteGroupCommit {
     try {
       outcomes = this.#batch.commit(batch.map((write) => write.work));
     } catch (error) {
-      for (const write of batch) write.reject(error);
+      for (const write of batch) write.done.failed(error);
       return;
     }
     batch.forEach((write, index) => {
       const outcome = outcomes[index]!;
-      if (outcome.ok) write.resolve(outcome.value);
-      else write.reject(outcome.error);
+      if (outcome.ok) write.done.written(outcome.value);
+      else write.done.failed(outcome.error);
     });
   }
 
   #failAll(error: Error): void {
     const queued = this.#queue;
     this.#queue = [];
-    for (const write of queued) write.reject(error);
+    for (const write of queued) write.done.failed(error);
   }
 }

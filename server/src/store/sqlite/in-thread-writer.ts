@@ -2,7 +2,15 @@ import type Database from 'better-sqlite3';
 import { SqliteGroupCommit } from './group-commit.js';
 import type { SqliteStatements } from './statements.js';
 import { prepareSqliteWebhookStatements, type SqliteWebhookStatements } from './webhook-statements.js';
-import { runBatchedWrite, settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
+import {
+  completionPromise,
+  runBatchedWrite,
+  settle,
+  type BatchedWrite,
+  type BatchedWriter,
+  type BatchedWriteResults,
+  type WriteCompletion,
+} from './writes.js';
 
 /**
  * The batched writes on the store's own connection, for a database no second thread can open
@@ -20,8 +28,12 @@ export class SqliteInThreadWriter implements BatchedWriter {
     this.#groupCommit = new SqliteGroupCommit(database);
   }
 
+  enqueueWith<W extends BatchedWrite>(write: W, done: WriteCompletion<BatchedWriteResults[W['kind']]>): void {
+    this.#groupCommit.enqueueWith(() => runBatchedWrite(this.#statements, this.#webhooks, write) as BatchedWriteResults[W['kind']], done);
+  }
+
   enqueue<W extends BatchedWrite>(write: W): Promise<BatchedWriteResults[W['kind']]> {
-    return this.#groupCommit.enqueue(() => runBatchedWrite(this.#statements, this.#webhooks, write) as BatchedWriteResults[W['kind']]);
+    return completionPromise((done) => this.enqueueWith(write, done));
   }
 
   exclusive<T>(work: () => T): Promise<T> {

@@ -19,8 +19,9 @@ import { prepareSqliteStatements, type SqliteStatements } from './statements.js'
 import { SqliteWriterThread } from './writer-thread.js';
 import { insertWebhookEvent, prepareSqliteWebhookStatements, type SqliteWebhookStatements } from './webhook-statements.js';
 import { toReportRecord, toWebhookEventRecord } from '../webhook-rows.js';
-import type { BatchedWriter } from './writes.js';
+import { completionPromise, type BatchedWriter } from './writes.js';
 import type {
+  AppendCompletion,
   AppendMessageInput,
   AppendMessageResult,
   ConversationContext,
@@ -220,12 +221,16 @@ export class SqliteStore implements Store {
     return row === undefined ? null : toConversationOverview(row);
   }
 
+  peekConversation(conversationId: string): ConversationContext | undefined {
+    return this.#contexts.get(conversationId);
+  }
+
   appendMessage(input: AppendMessageInput): Promise<AppendMessageResult> {
-    return this.#writer.enqueue({ kind: 'append', input }).then((result) => {
-      // Runs before any caller's continuation: every reaction of the batch was queued at its COMMIT.
-      if (result.kind === 'stored') this.#contexts.advance(result.message.conversationId, result.message.seq);
-      return result;
-    });
+    return completionPromise((done) => this.appendMessageNow(input, done));
+  }
+
+  appendMessageNow(input: AppendMessageInput, done: AppendCompletion): void {
+    this.#writer.enqueueWith({ kind: 'append', input }, this.#contexts.advancing(done));
   }
 
   async findMessageByClientId(senderId: string, clientId: string): Promise<MessageRecord | null> {
@@ -406,3 +411,4 @@ export class SqliteStore implements Store {
     return toConversationContext(row);
   }
 }
+

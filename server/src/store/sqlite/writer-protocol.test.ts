@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deserialize, serialize } from 'node:v8';
-import { decodeBatch, decodeOutcomes, encodeBatch, encodeOutcomes, receiveError } from './writer-protocol.js';
+import { decodeBatch, encodeBatch, encodeOutcomes, settleOutcomes } from './writer-protocol.js';
 import type { BatchedWrite } from './writes.js';
 
 // What crosses to the writer thread is a structured clone: v8.serialize is the same algorithm.
@@ -20,7 +20,7 @@ describe('writer thread protocol (flat arrays)', () => {
     assert.deepEqual(decodeBatch(cloned(encodeBatch(writes))), writes);
   });
 
-  it('brings back every outcome, a stored message rebuilt from its id and seq', () => {
+  it('tells every write its outcome, in order, a stored message rebuilt from its id and seq', () => {
     const stored = (index: number, id: string, seq: number) => {
       const { input } = writes[index] as Extract<BatchedWrite, { kind: 'append' }>;
       return { id, conversationId: input.conversationId, seq, senderId: input.senderId, content: input.content, clientId: input.clientId, createdAt: input.now };
@@ -32,12 +32,18 @@ describe('writer thread protocol (flat arrays)', () => {
       { ok: true as const, value: { kind: 'duplicate', message: stored(0, 'm_1', 1) } },
       { ok: false as const, error: Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }) },
     ];
-    const received = decodeOutcomes(writes, cloned(encodeOutcomes(writes, outcomes)));
+    const received: unknown[] = [];
+    settleOutcomes(
+      writes.map((write) => ({
+        write,
+        done: { written: (value: unknown) => received.push({ ok: true, value }), failed: (error: unknown) => received.push({ ok: false, error }) },
+      })),
+      cloned(encodeOutcomes(writes, outcomes)),
+    );
     assert.deepEqual(received.slice(0, 4), outcomes.slice(0, 4));
-    const failed = received[4]!;
-    assert.ok(!failed.ok);
-    const error = receiveError(failed.error);
-    assert.match(error.message, /disk I\/O error/);
-    assert.equal((error as Error & { code?: string }).code, 'SQLITE_IOERR');
+    const failed = received[4] as { ok: boolean; error: Error & { code?: string } };
+    assert.equal(failed.ok, false);
+    assert.match(failed.error.message, /disk I\/O error/);
+    assert.equal(failed.error.code, 'SQLITE_IOERR');
   });
 });

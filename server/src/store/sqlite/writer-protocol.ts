@@ -1,5 +1,5 @@
 import type { AppendMessageInput, MessageRecord } from '../store.js';
-import type { BatchedWrite } from './writes.js';
+import type { BatchedWrite, WriteCompletion } from './writes.js';
 
 /**
  * The messages between the store and its writer thread: a batch one way; back, `executed` when
@@ -17,8 +17,6 @@ export type FromWriterThread =
   | { type: 'committed'; outcomes: unknown[] }
   /** BEGIN or COMMIT failed: nothing of the batch is stored. */
   | { type: 'failed'; error: TransferredError };
-
-export type TransferredOutcome = { ok: true; value: unknown } | { ok: false; error: TransferredError };
 
 /** An error as plain data: a SqliteError's class and extra fields do not survive a clone. */
 export interface TransferredError {
@@ -98,11 +96,19 @@ export function encodeOutcomes(writes: readonly BatchedWrite[], outcomes: readon
   return flat;
 }
 
-/** Each write's outcome, in order; a stored append's message rebuilt from what was sent. */
-export function decodeOutcomes(writes: readonly BatchedWrite[], flat: readonly unknown[]): TransferredOutcome[] {
-  const outcomes: TransferredOutcome[] = [];
+/** A write waiting for its batch, and whom to tell how it ended. */
+export interface PendingWrite {
+  write: BatchedWrite;
+  done: WriteCompletion<unknown>;
+}
+
+/**
+ * Tells each write its outcome, in order, as it is read: no array of outcomes in between. A
+ * stored append's message is rebuilt from what was sent.
+ */
+export function settleOutcomes(pending: readonly PendingWrite[], flat: readonly unknown[]): void {
   let at = 0;
-  for (const write of writes) {
+  for (const { write, done } of pending) {
     const tag = flat[at];
     if (tag === STORED && write.kind === 'append') {
       const input = write.input;
@@ -115,15 +121,14 @@ export function decodeOutcomes(writes: readonly BatchedWrite[], flat: readonly u
         clientId: input.clientId,
         createdAt: input.now,
       };
-      outcomes.push({ ok: true, value: { kind: 'stored', message } });
       at += 3;
+      done.written({ kind: 'stored', message });
     } else if (tag === VALUE) {
-      outcomes.push({ ok: true, value: flat[at + 1] });
       at += 2;
+      done.written(flat[at - 1]);
     } else {
-      outcomes.push({ ok: false, error: flat[at + 1] as TransferredError });
       at += 2;
+      done.failed(receiveError(flat[at - 1] as TransferredError));
     }
   }
-  return outcomes;
 }

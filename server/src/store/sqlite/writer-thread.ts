@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import { decodeOutcomes, encodeBatch, receiveError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
-import { settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
+import { encodeBatch, receiveError, settleOutcomes, type FromWriterThread, type PendingWrite, type ToWriterThread } from './writer-protocol.js';
+import { completionPromise, settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults, type WriteCompletion } from './writes.js';
 
 /**
  * Run from TypeScript (tsx: tests, the demo) the worker needs a plain module that registers tsx
@@ -26,12 +26,6 @@ export type StartWriterWorker = (path: string) => Worker;
 export const startSqliteWriterWorker: StartWriterWorker = (path) =>
   new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: { path } });
 
-interface PendingWrite {
-  write: BatchedWrite;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
  * Group commit in a second thread (docs/decisions/0011): the appends and read cursors queued
  * in one turn of the event loop go to a worker that owns its own connection to the file, as
@@ -43,7 +37,7 @@ interface PendingWrite {
  * ran, its COMMIT is syncing), the next batch is sent at once, so it waits in the thread's
  * queue and starts the moment that COMMIT returns, instead of after a round trip through this
  * thread's event loop. At most two batches are in flight; outcomes come back in order, each
- * after its own COMMIT.
+ * after its own COMMIT, and the writes' completions are called in the order they were queued.
  *
  * The store's other writes run on its own connection through `exclusive`, between two
  * batches: they never wait for the writer's lock inside SQLite, where the busy handler would
@@ -84,12 +78,17 @@ export class SqliteWriterThread implements BatchedWriter {
     this.#ensureWorker();
   }
 
+  enqueueWith<W extends BatchedWrite>(write: W, done: WriteCompletion<BatchedWriteResults[W['kind']]>): void {
+    if (this.#closing !== null) {
+      done.failed(new Error('the SQLite store is closed'));
+      return;
+    }
+    this.#queue.push({ write, done: done as WriteCompletion<unknown> });
+    this.#schedule();
+  }
+
   enqueue<W extends BatchedWrite>(write: W): Promise<BatchedWriteResults[W['kind']]> {
-    if (this.#closing !== null) return Promise.reject(new Error('the SQLite store is closed'));
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
-      this.#schedule();
-    });
+    return completionPromise((done) => this.enqueueWith(write, done));
   }
 
   exclusive<T>(work: () => T): Promise<T> {
@@ -156,7 +155,7 @@ export class SqliteWriterThread implements BatchedWriter {
     try {
       worker = this.#ensureWorker();
     } catch (error) {
-      for (const pending of writes) pending.reject(error);
+      for (const pending of writes) pending.done.failed(error);
       this.#batchEnded();
       return;
     }
@@ -191,19 +190,14 @@ export class SqliteWriterThread implements BatchedWriter {
     const batch = this.#inFlight.shift();
     if (batch === undefined) return;
     if (this.#inFlight.length === 0) worker.unref();
+    // What gathered during the flight goes first: the thread commits it while this thread runs
+    // the completions (the fan-out of this batch's messages).
+    this.#send();
     if (message.type === 'failed') {
       const error = receiveError(message.error);
-      for (const pending of batch.writes) pending.reject(error);
+      for (const pending of batch.writes) pending.done.failed(error);
     } else {
-      const outcomes = decodeOutcomes(
-        batch.writes.map((pending) => pending.write),
-        message.outcomes,
-      );
-      batch.writes.forEach((pending, index) => {
-        const outcome = outcomes[index]!;
-        if (outcome.ok) pending.resolve(outcome.value);
-        else pending.reject(receiveError(outcome.error));
-      });
+      settleOutcomes(batch.writes, message.outcomes);
     }
     this.#batchEnded();
   }
@@ -216,7 +210,7 @@ export class SqliteWriterThread implements BatchedWriter {
     const error = new Error(`the SQLite writer thread stopped (exit code ${code}) before its batch was answered`, {
       cause: crash,
     });
-    for (const batch of batches) for (const pending of batch.writes) pending.reject(error);
+    for (const batch of batches) for (const pending of batch.writes) pending.done.failed(error);
     this.#batchEnded();
   }
 
@@ -226,8 +220,7 @@ export class SqliteWriterThread implements BatchedWriter {
       this.#afterBatch = [];
       for (const run of waiting) run();
     }
-    // What gathered during the flight goes at once, not after a turn: the settled batch's
-    // reactions (the fan-out of its messages) run next, here, while the thread commits.
+    // What the completions queued, or what waited for exclusive work, goes at once.
     this.#send();
   }
 }

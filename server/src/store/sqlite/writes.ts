@@ -37,9 +37,21 @@ export interface BatchedWriteResults {
   recordAttempt: null;
 }
 
+/**
+ * Told how a queued write ended, once its batch's COMMIT returned: one object per write (the
+ * send itself, `chat/send.ts`), instead of a promise, its two functions and a continuation per
+ * layer. Called in the order the writes were queued; neither method may throw.
+ */
+export interface WriteCompletion<T> {
+  written(value: T): void;
+  failed(error: unknown): void;
+}
+
 /** Where the store's batched writes commit, and how its other writes wait their turn. */
 export interface BatchedWriter {
-  /** Resolves with the write's result once its batch has committed (durably). */
+  /** Tells `done` the write's result once its batch has committed (durably). */
+  enqueueWith<W extends BatchedWrite>(write: W, done: WriteCompletion<BatchedWriteResults[W['kind']]>): void;
+  /** `enqueueWith`, as a promise. */
   enqueue<W extends BatchedWrite>(write: W): Promise<BatchedWriteResults[W['kind']]>;
   /**
    * Runs `work` (a write on the store's own connection) when no batch is committing: at once
@@ -48,6 +60,11 @@ export interface BatchedWriter {
   exclusive<T>(work: () => T): Promise<T>;
   /** Commits what is queued, then lets go of whatever the writer holds. */
   close(): Promise<void>;
+}
+
+/** A write's end as a promise: `start` queues the write with the completion it is given. */
+export function completionPromise<T>(start: (done: WriteCompletion<T>) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => start({ written: resolve, failed: reject }));
 }
 
 /** Runs `work` now, its result or its error as a promise. */
