@@ -128,6 +128,26 @@ for (const hotPath of [true, false]) {
       assert.deepEqual(log, ['stranger failed FORBIDDEN', 'empty failed EMPTY', 'k2 stored 1', 'published 1', 'k2 done 1', 'k3 stored 2', 'published 2', 'k3 done 2']);
     });
 
+    it('a store that throws instead of rejecting still ends the send, as failed', async () => {
+      const throwing = new Proxy(store, {
+        get(target, key) {
+          if (key === 'peekConversation') return undefined;
+          if (key === 'getConversation') {
+            return () => {
+              throw new Error('the database is away');
+            };
+          }
+          const value: unknown = Reflect.get(target, key, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const broken = new MessageSender({ ...sender.parts, store: throwing });
+      const reply = recorder(log, 'broken');
+      broken.send('a', conversationId, 'hello', null, reply);
+      await assert.rejects(reply.message, /the database is away/);
+      await broken.drain();
+    });
+
     it('drain waits until every send started is over, refused ones too', async () => {
       const stored = recorder(log, 'stored');
       const refused = recorder(log, 'refused');

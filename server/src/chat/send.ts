@@ -142,16 +142,21 @@ class SendAttempt implements AppendCompletion {
   }
 
   start(): void {
-    const { store } = this.#sender.parts;
-    const cached = store.peekConversation?.(this.#conversationId);
-    if (cached !== undefined) {
-      this.#checked(cached);
-      return;
+    try {
+      const { store } = this.#sender.parts;
+      const cached = store.peekConversation?.(this.#conversationId);
+      if (cached !== undefined) {
+        this.#checked(cached);
+        return;
+      }
+      store.getConversation(this.#conversationId).then(
+        (context) => this.#checked(context),
+        (error: unknown) => this.#refused(error),
+      );
+    } catch (error) {
+      // A store that throws instead of rejecting: the send still ends, and its socket goes on.
+      this.#refused(error);
     }
-    store.getConversation(this.#conversationId).then(
-      (context) => this.#checked(context),
-      (error: unknown) => this.#refused(error),
-    );
   }
 
   /** The conversation is known: the checks, then the limiter. */
