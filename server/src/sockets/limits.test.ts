@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import WebSocket from 'ws';
 import { sleep, TestClient } from '../../../test/helpers/client.js';
 import { withFaultyStore } from '../../../test/helpers/faulty-store.js';
 import { closeCode, errorFor, othersStillServed, pingPong, sendMessage, settle, withRelay } from '../../../test/helpers/ws-harness.js';
@@ -178,6 +179,40 @@ describe('heartbeat', () => {
       await pingPong(alive);
       assert.equal(alive.closeCode, null);
       await othersStillServed(harness);
+    });
+  });
+
+  test('spreads each round of pings over its interval instead of pinging every socket in one turn', async () => {
+    const intervalMs = 600;
+    await withRelay({ limits: { heartbeatIntervalMs: intervalMs } }, async (harness) => {
+      const pingedAt = new Map<WebSocket, number[]>();
+      const sockets = await Promise.all(
+        Array.from({ length: 30 }, () => {
+          const socket = new WebSocket(harness.relay.wsUrl);
+          pingedAt.set(socket, []);
+          socket.on('ping', () => pingedAt.get(socket)!.push(performance.now()));
+          return new Promise<WebSocket>((resolve, reject) => {
+            socket.once('open', () => resolve(socket));
+            socket.once('error', reject);
+          });
+        }),
+      );
+      try {
+        await sleep(3.2 * intervalMs);
+        const firsts = sockets.map((socket) => pingedAt.get(socket)![0]);
+        assert.ok(firsts.every((at) => at !== undefined), 'every socket was pinged');
+        const round = (firsts as number[]).sort((a, b) => a - b);
+        // One turn would ping all 30 within a few ms; spread, the round's pings span many steps.
+        assert.ok(round.at(-1)! - round[0]! >= intervalMs / 10, `the first round's pings spanned ${(round.at(-1)! - round[0]!).toFixed(1)} ms`);
+        for (const socket of sockets) {
+          const times = pingedAt.get(socket)!;
+          assert.ok(times.length >= 2, 'pinged again in the next round');
+          // About once per interval, never twice in one.
+          assert.ok(times[1]! - times[0]! >= intervalMs * 0.8, `pinged again after ${(times[1]! - times[0]!).toFixed(0)} ms`);
+        }
+      } finally {
+        for (const socket of sockets) socket.terminate();
+      }
     });
   });
 });
