@@ -135,11 +135,17 @@ export type AppendMessageResult =
   /** The conversation is closed or gone: nothing was written. */
   | { kind: 'closed' };
 
-/** How an append ended, told once it is durable (or failed); neither method may throw. */
-export interface AppendCompletion {
-  written(result: AppendMessageResult): void;
+/**
+ * Told how a write ended, once it is durable (or failed): one object per write instead of a
+ * promise and its continuations (`chat/send.ts`, the SQLite writers). Neither method may throw.
+ */
+export interface Completion<T> {
+  written(value: T): void;
   failed(error: unknown): void;
 }
+
+/** How an append ended. */
+export type AppendCompletion = Completion<AppendMessageResult>;
 
 export interface HistoryPageQuery {
   after?: number;

@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
 import { SqliteBatch } from './batch.js';
-import { completionPromise, type WriteCompletion } from './writes.js';
+import { completionPromise } from './writes.js';
+import type { Completion } from '../store.js';
 
 interface PendingWrite {
   work: () => unknown;
-  done: WriteCompletion<unknown>;
+  done: Completion<unknown>;
 }
 
 /**
@@ -32,8 +33,8 @@ export class SqliteGroupCommit {
   }
 
   /** Runs `work` in the next batch; tells `done` its result once the batch has committed. */
-  enqueueWith<T>(work: () => T, done: WriteCompletion<T>): void {
-    this.#queue.push({ work, done: done as WriteCompletion<unknown> });
+  enqueueWith<T>(work: () => T, done: Completion<T>): void {
+    this.#queue.push({ work, done: done as Completion<unknown> });
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(() => this.#flushScheduled());

@@ -9,8 +9,8 @@ import {
   type BatchedWrite,
   type BatchedWriter,
   type BatchedWriteResults,
-  type WriteCompletion,
 } from './writes.js';
+import type { Completion } from '../store.js';
 
 /**
  * The batched writes on the store's own connection, for a database no second thread can open
@@ -28,7 +28,7 @@ export class SqliteInThreadWriter implements BatchedWriter {
     this.#groupCommit = new SqliteGroupCommit(database);
   }
 
-  enqueueWith<W extends BatchedWrite>(write: W, done: WriteCompletion<BatchedWriteResults[W['kind']]>): void {
+  enqueueWith<W extends BatchedWrite>(write: W, done: Completion<BatchedWriteResults[W['kind']]>): void {
     this.#groupCommit.enqueueWith(() => runBatchedWrite(this.#statements, this.#webhooks, write) as BatchedWriteResults[W['kind']], done);
   }
 

@@ -411,4 +411,3 @@ export class SqliteStore implements Store {
     return toConversationContext(row);
   }
 }
-

@@ -1,5 +1,5 @@
-import type { AppendMessageInput, MessageRecord } from '../store.js';
-import type { BatchedWrite, WriteCompletion } from './writes.js';
+import type { AppendMessageInput, Completion, MessageRecord } from '../store.js';
+import type { BatchedWrite } from './writes.js';
 
 /**
  * The messages between the store and its writer thread: a batch one way; back, `executed` when
@@ -99,7 +99,7 @@ export function encodeOutcomes(writes: readonly BatchedWrite[], outcomes: readon
 /** A write waiting for its batch, and whom to tell how it ended. */
 export interface PendingWrite {
   write: BatchedWrite;
-  done: WriteCompletion<unknown>;
+  done: Completion<unknown>;
 }
 
 /**

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { encodeBatch, receiveError, settleOutcomes, type FromWriterThread, type PendingWrite, type ToWriterThread } from './writer-protocol.js';
-import { completionPromise, settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults, type WriteCompletion } from './writes.js';
+import { completionPromise, settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
+import type { Completion } from '../store.js';
 
 /**
  * Run from TypeScript (tsx: tests, the demo) the worker needs a plain module that registers tsx
@@ -78,12 +79,12 @@ export class SqliteWriterThread implements BatchedWriter {
     this.#ensureWorker();
   }
 
-  enqueueWith<W extends BatchedWrite>(write: W, done: WriteCompletion<BatchedWriteResults[W['kind']]>): void {
+  enqueueWith<W extends BatchedWrite>(write: W, done: Completion<BatchedWriteResults[W['kind']]>): void {
     if (this.#closing !== null) {
       done.failed(new Error('the SQLite store is closed'));
       return;
     }
-    this.#queue.push({ write, done: done as WriteCompletion<unknown> });
+    this.#queue.push({ write, done: done as Completion<unknown> });
     this.#schedule();
   }
 

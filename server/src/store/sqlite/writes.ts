@@ -11,6 +11,7 @@ import {
 import type {
   AppendMessageInput,
   AppendMessageResult,
+  Completion,
   MessageRecord,
   UnreadNoticeSettlement,
   WebhookAttemptOutcome,
@@ -37,20 +38,10 @@ export interface BatchedWriteResults {
   recordAttempt: null;
 }
 
-/**
- * Told how a queued write ended, once its batch's COMMIT returned: one object per write (the
- * send itself, `chat/send.ts`), instead of a promise, its two functions and a continuation per
- * layer. Called in the order the writes were queued; neither method may throw.
- */
-export interface WriteCompletion<T> {
-  written(value: T): void;
-  failed(error: unknown): void;
-}
-
 /** Where the store's batched writes commit, and how its other writes wait their turn. */
 export interface BatchedWriter {
-  /** Tells `done` the write's result once its batch has committed (durably). */
-  enqueueWith<W extends BatchedWrite>(write: W, done: WriteCompletion<BatchedWriteResults[W['kind']]>): void;
+  /** Tells `done` the write's result once its batch has committed (durably); in queue order. */
+  enqueueWith<W extends BatchedWrite>(write: W, done: Completion<BatchedWriteResults[W['kind']]>): void;
   /** `enqueueWith`, as a promise. */
   enqueue<W extends BatchedWrite>(write: W): Promise<BatchedWriteResults[W['kind']]>;
   /**
@@ -63,7 +54,7 @@ export interface BatchedWriter {
 }
 
 /** A write's end as a promise: `start` queues the write with the completion it is given. */
-export function completionPromise<T>(start: (done: WriteCompletion<T>) => void): Promise<T> {
+export function completionPromise<T>(start: (done: Completion<T>) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => start({ written: resolve, failed: reject }));
 }
 
