@@ -19,6 +19,12 @@ import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { AppendCompletion, AppendMessageInput, AppendMessageResult, ConversationContext, MessageRecord, Store } from '../store/store.js';
 import { roleOf } from '../views/visibility.js';
 
+/** The conversation, if `userId` takes part in it and it is open; otherwise the refusal. */
+export function participantContext(context: ConversationContext | null, userId: string): ConversationContext {
+  if (!context || context.conversation.closedAt !== null || roleOf(context, userId) === null) throw notAParticipant();
+  return context;
+}
+
 /** Whom a send tells how it went. None of the methods may throw. */
 export interface SendReply {
   /**
@@ -160,13 +166,11 @@ class SendAttempt implements AppendCompletion {
   }
 
   /** The conversation is known: the checks, then the limiter. */
-  #checked(context: ConversationContext | null): void {
+  #checked(found: ConversationContext | null): void {
     try {
       const userId = this.#userId;
-      if (!context || context.conversation.closedAt !== null || roleOf(context, userId) === null) {
-        this.#refused(notAParticipant());
-        return;
-      }
+      // Refused (a ChatError) unless userId takes part in the open conversation: caught below.
+      const context = participantContext(found, userId);
       const checked = checkContent(this.#content);
       if (!checked.ok) {
         this.#refused(new ChatError(checked.code, checked.message));

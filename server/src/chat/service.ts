@@ -4,7 +4,7 @@
  * records; callers render them for the viewer through `views.ts`.
  */
 import type { Bus, BusHealth } from '../cluster/bus.js';
-import { ChatError, notAParticipant } from '../core/errors.js';
+import { ChatError } from '../core/errors.js';
 import type { RelayMetrics } from '../core/metrics.js';
 import type { Limiters } from '../limits/limiters.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
@@ -19,8 +19,7 @@ import type {
   MessageRecord,
   Store,
 } from '../store/store.js';
-import { roleOf } from '../views/visibility.js';
-import { MessageSender, type SendReply } from './send.js';
+import { MessageSender, participantContext, type SendReply } from './send.js';
 import { reportedEvent, revealedEvent } from '../views/webhook-events.js';
 import { newReportId } from '../store/ids.js';
 import type { ReportRecord, WebhookDeliveryStatus, WebhookEventRecord } from '../store/store.js';
@@ -36,12 +35,6 @@ export interface ChatServiceOptions {
   limiters: Pick<Limiters, 'message' | 'typing'>;
   /** With webhooks configured: how long a message may stay unread before `message.unread`. */
   webhooks?: { notifyAfterMs: number } | undefined;
-}
-
-/** The conversation, if `userId` takes part in it and it is open; otherwise the refusal. */
-function participantContext(context: ConversationContext | null, userId: string): ConversationContext {
-  if (!context || context.conversation.closedAt !== null || roleOf(context, userId) === null) throw notAParticipant();
-  return context;
 }
 
 export class ChatService {
