@@ -1,10 +1,5 @@
 import type Database from 'better-sqlite3';
 
-/** Thrown by a write to undo its own changes and still settle with `value` (not an error). */
-export class UndoWrite<T> {
-  constructor(readonly value: T) {}
-}
-
 export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 /**
@@ -13,12 +8,12 @@ export type WriteOutcome = { ok: true; value: unknown } | { ok: false; error: un
  * they would with one transaction each. Used by both group commits: in this thread
  * (`group-commit.ts`) and in the writer thread (`writer-worker.ts`).
  *
- * The writes run without savepoints: the appends look for a duplicate before they change
- * anything, so a write that throws is the rare case, and three statements (SAVEPOINT, RELEASE
- * and their journal work) per write were a sixth of the writer's time. When a write does throw
- * (or throws `UndoWrite`), the whole transaction is rolled back and the batch runs again with
- * each write inside its own savepoint, so that only the failing one is undone: the outcomes
- * are those of the savepoint path, always. A write must therefore be safe to run twice: its
+ * The writes run without savepoints: an append that finds its clientId stored writes nothing
+ * and throws nothing, so a write that throws is the rare case, and three statements (SAVEPOINT,
+ * RELEASE and their journal work) per write were a sixth of the writer's time. When a write
+ * does throw, the whole transaction is rolled back and the batch runs again with each write
+ * inside its own savepoint, so that only the failing one is undone: the outcomes are those of
+ * the savepoint path, always. A write must therefore be safe to run twice: its
  * effects outside the database (none, for the store's writes) are not undone.
  */
 export class SqliteBatch {
@@ -75,7 +70,7 @@ export class SqliteBatch {
       } catch (error) {
         this.#rollbackToSavepoint.run();
         this.#release.run();
-        outcomes.push(error instanceof UndoWrite ? { ok: true, value: error.value } : { ok: false, error });
+        outcomes.push({ ok: false, error });
       }
     }
     return outcomes;

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { UndoWrite } from './batch.js';
 import { SqliteGroupCommit } from './group-commit.js';
 
 describe('SqliteGroupCommit', () => {
@@ -70,17 +69,6 @@ describe('SqliteGroupCommit', () => {
     assert.match(String((results[1] as PromiseRejectedResult).reason), /write 2 failed/);
     const stored = reader.prepare<[], number>("SELECT n FROM rows WHERE label = 'mixed' ORDER BY n").pluck().all();
     assert.deepEqual(stored, [1, 3]);
-  });
-
-  it('undoes a write that throws UndoWrite, and settles it with the value it carries', async () => {
-    const undone = groupCommit.enqueue(() => {
-      writer.prepare("INSERT INTO rows (label) VALUES ('undone')").run();
-      throw new UndoWrite('kept out');
-    });
-    const kept = groupCommit.enqueue(() => writer.prepare("INSERT INTO rows (label) VALUES ('kept')").run().changes);
-    assert.deepEqual(await Promise.all([undone, kept]), ['kept out', 1]);
-    const labels = reader.prepare<[], string>("SELECT label FROM rows WHERE label IN ('undone', 'kept')").pluck().all();
-    assert.deepEqual(labels, ['kept']);
   });
 
   it('lets each write see the ones queued before it', async () => {

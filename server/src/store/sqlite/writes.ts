@@ -1,5 +1,4 @@
 import { newMessageId } from '../ids.js';
-import { UndoWrite } from './batch.js';
 import { toMessageRecord } from '../rows.js';
 import type { SqliteStatements } from './statements.js';
 import {
@@ -84,22 +83,18 @@ export function runBatchedWrite(statements: SqliteStatements, webhooks: SqliteWe
 }
 
 /**
- * Three statements on the common path, none of which can fail: the dedupe lookup (one probe
- * of the `(client_id, sender_id)` index, which the insert would descend anyway), the next seq
- * (a read that also finds the conversation open: the greatest seq of its messages, plus one)
- * and the insert. The batch is the file's only writer, so nothing can store the clientId or
- * the seq between the lookup and the insert; should the insert still find the clientId, the
- * write undoes itself (`UndoWrite`: its batch runs again with a savepoint per write), and a
- * taken seq fails the insert (`UNIQUE (conversation_id, seq)`), so seq stays gapless.
+ * Two statements on the common path, neither of which can fail: the next seq (a read that also
+ * finds the conversation open: the greatest seq of its messages, plus one) and the insert,
+ * which stores nothing when the sender already stored this clientId (`ON CONFLICT … DO
+ * NOTHING` on the `(client_id, sender_id)` index, which it descends anyway). Only then, or when
+ * the conversation is closed, is the original looked up: a retry gets its original, even when
+ * the original closed the door behind it. The batch is the file's only writer, so nothing can
+ * take the seq between the read and the insert; a taken seq would fail the insert (`UNIQUE
+ * (conversation_id, seq)`), so seq stays gapless.
  */
 function appendMessage(statements: SqliteStatements, input: AppendMessageInput): AppendMessageResult {
-  if (input.clientId !== null) {
-    // A retry gets its original, even when the original closed the door behind it.
-    const original = statements.selectMessageByClientId.get(input.clientId, input.senderId);
-    if (original !== undefined) return { kind: 'duplicate', message: toMessageRecord(original) };
-  }
   const seq = statements.selectNextSeq.get(input.conversationId);
-  if (seq === undefined) return { kind: 'closed' };
+  if (seq === undefined) return originalOf(statements, input) ?? { kind: 'closed' };
   const message: MessageRecord = {
     id: newMessageId(),
     conversationId: input.conversationId,
@@ -110,13 +105,20 @@ function appendMessage(statements: SqliteStatements, input: AppendMessageInput):
     createdAt: input.now,
   };
   if (statements.insertMessage.run(message.id, message.conversationId, seq, message.senderId, message.content, message.clientId, input.now).changes === 0) {
-    const original = statements.selectMessageByClientId.get(input.clientId!, input.senderId)!;
-    throw new UndoWrite<AppendMessageResult>({ kind: 'duplicate', message: toMessageRecord(original) });
+    // Nothing was written: the clientId is the sender's already.
+    return originalOf(statements, input)!;
   }
   if (input.noticeDueAt !== undefined) {
     statements.armUnreadNotice.run({ conversationId: input.conversationId, senderId: input.senderId, dueAt: input.noticeDueAt });
   }
   return { kind: 'stored', message };
+}
+
+/** The message the sender already stored with this clientId, as a duplicate's result. */
+function originalOf(statements: SqliteStatements, input: AppendMessageInput): AppendMessageResult | undefined {
+  if (input.clientId === null) return undefined;
+  const original = statements.selectMessageByClientId.get(input.clientId, input.senderId);
+  return original === undefined ? undefined : { kind: 'duplicate', message: toMessageRecord(original) };
 }
 
 function markRead(
