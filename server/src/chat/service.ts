@@ -42,7 +42,6 @@ export class ChatService {
   readonly #bus: Bus;
   readonly now: Clock;
   readonly #metrics: RelayMetrics;
-  readonly #messageLimiter: RateLimiter;
   readonly #typingLimiter: RateLimiter;
   readonly #notifyAfterMs: number | undefined;
   readonly #sender: MessageSender;
@@ -54,14 +53,13 @@ export class ChatService {
     this.#bus = options.bus;
     this.now = options.now ?? Date.now;
     this.#metrics = options.metrics;
-    this.#messageLimiter = options.limiters.message;
     this.#typingLimiter = options.limiters.typing;
     this.#notifyAfterMs = options.webhooks?.notifyAfterMs;
     this.#sender = new MessageSender({
       store: this.#store,
       bus: this.#bus,
       metrics: this.#metrics,
-      limiter: this.#messageLimiter,
+      limiter: options.limiters.message,
       now: this.now,
       notifyAfterMs: this.#notifyAfterMs,
     });
@@ -181,19 +179,9 @@ export class ChatService {
   }
 
   /** `sendNow`, as a promise of the stored message (or of the original a retry is answered with). */
-  send(
-    userId: string,
-    conversationId: string,
-    rawContent: string,
-    clientId: string | null,
-    onStored?: (message: MessageRecord) => void,
-  ): Promise<MessageRecord> {
+  send(userId: string, conversationId: string, rawContent: string, clientId: string | null): Promise<MessageRecord> {
     return new Promise((resolve, reject) => {
-      this.#sender.send(userId, conversationId, rawContent, clientId, {
-        stored: onStored ?? (() => undefined),
-        done: resolve,
-        failed: reject,
-      });
+      this.#sender.send(userId, conversationId, rawContent, clientId, { stored: () => undefined, done: resolve, failed: reject });
     });
   }
 
