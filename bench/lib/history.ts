@@ -38,12 +38,13 @@ export interface HistoryConversation {
 }
 
 /**
- * The store's code as it writes, this file's (what it writes) and the widget's clientIds: a
- * different schema, write path or history is a different cache entry.
+ * The store's code as it writes, the ids it makes, this file's (what it writes) and the
+ * widget's clientIds: a different schema, write path, key order or history is a different
+ * cache entry.
  */
 function storeVersion(): string {
   const hash = createHash('sha256');
-  for (const file of ['migrations.ts', 'statements.ts', 'writes.ts', 'batch.ts', 'connection.ts']) {
+  for (const file of ['migrations.ts', 'statements.ts', 'writes.ts', 'batch.ts', 'connection.ts', '../ids.ts']) {
     hash.update(readFileSync(join(STORE_DIR, file)));
   }
   hash.update(readFileSync(fileURLToPath(import.meta.url)));

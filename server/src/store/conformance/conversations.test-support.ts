@@ -10,7 +10,7 @@ export function conversationCases(openStore: OpenStore): void {
       assert.ok(first);
       assert.equal(first.created, true);
       const { conversation } = first.context;
-      assert.match(conversation.id, /^c_[A-Za-z0-9_-]{16}$/);
+      assert.match(conversation.id, /^c_[A-Za-z0-9_-]{24}$/);
       assert.match(conversation.alias, /^s_[A-Za-z0-9_-]{22}$/);
       assert.deepEqual(first.context, {
         conversation: {
@@ -40,6 +40,18 @@ export function conversationCases(openStore: OpenStore): void {
       assert.equal(left?.context.conversation.id, right?.context.conversation.id);
       assert.deepEqual([left?.created, right?.created].sort(), [false, true]);
       assert.notEqual(left?.context.conversation.alias, conversation.alias);
+    });
+  });
+
+  it('conversation ids sort by their createdAt, not by when the store made them (decision 0024)', async () => {
+    await withStore(openStore, async (store) => {
+      await store.putGroup('g1', groupWrite(), 100);
+      const later = await openPair(store, 'g1', 'a', 'b', 1_796_000_000_000);
+      const earlier = await openPair(store, 'g1', 'b', 'c', 1_795_999_999_999);
+      const same = await openPair(store, 'g1', 'c', 'd', 1_796_000_000_000);
+      assert.ok(earlier.conversation.id < later.conversation.id);
+      assert.ok(earlier.conversation.id < same.conversation.id);
+      assert.equal(same.conversation.id.slice(0, 10), later.conversation.id.slice(0, 10));
     });
   });
 

@@ -126,7 +126,7 @@ export class PostgresStore implements Store {
       const pair = (await client.query<{ revealed_at: number | null }>(sql.selectAssignmentLatch, [groupId, santaId, gifteeId]))
         .rows[0];
       if (pair === undefined) return null;
-      const id = newConversationId();
+      const id = newConversationId(now);
       const inserted = await client.query(sql.insertConversation, [
         id, groupId, santaId, gifteeId, newSantaAlias(), now, pair.revealed_at,
       ]);

@@ -187,7 +187,7 @@ export class SqliteStore implements Store {
       if (pair === undefined) return null;
       const openId = statements.selectOpenConversationIdOfPair.get(groupId, santaId, gifteeId);
       if (openId !== undefined) return { context: this.#requireContext(openId), created: false };
-      const id = newConversationId();
+      const id = newConversationId(now);
       const alias = newSantaAlias();
       statements.insertConversation.run({ id, groupId, santaId, gifteeId, alias, revealedAt: pair.revealed_at, now });
       return { context: this.#requireContext(id), created: true };
