@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { groupWrite, openPair } from '../conformance/fixtures.test-support.js';
-import { openSqliteStore } from './store.js';
+import { fileWithConversation } from './file.test-support.js';
 import { decodeBatch } from './writer-protocol.js';
 import { FULL_BATCH, SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
 
@@ -18,12 +15,7 @@ describe('SqliteWriterThread', () => {
   let nextClientId = 0;
 
   before(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'santa-chat-writer-thread-'));
-    path = join(directory, 'writer.db');
-    const store = openSqliteStore(path);
-    await store.putGroup('g1', groupWrite(), 100);
-    conversationId = (await openPair(store, 'g1', 'a', 'b', 100)).conversation.id;
-    await store.close();
+    ({ directory, path, conversationId } = await fileWithConversation('santa-chat-writer-thread-'));
     reader = new Database(path, { readonly: true });
   });
 
