@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { fileWithConversation } from './file.test-support.js';
+import { groupWrite, openPair } from '../conformance/fixtures.test-support.js';
+import { openSqliteStore } from './store.js';
 import { decodeBatch } from './writer-protocol.js';
 import { FULL_BATCH, SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
 
@@ -15,7 +18,12 @@ describe('SqliteWriterThread', () => {
   let nextClientId = 0;
 
   before(async () => {
-    ({ directory, path, conversationId } = await fileWithConversation('santa-chat-writer-thread-'));
+    directory = await mkdtemp(join(tmpdir(), 'santa-chat-writer-thread-'));
+    path = join(directory, 'writer.db');
+    const store = openSqliteStore(path);
+    await store.putGroup('g1', groupWrite(), 100);
+    conversationId = (await openPair(store, 'g1', 'a', 'b', 100)).conversation.id;
+    await store.close();
     reader = new Database(path, { readonly: true });
   });
 

@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { CheckpointSchedule } from './checkpointer.js';
 import { encodeBatch, receiveError, settleOutcomes, type FromWriterThread, type PendingWrite, type ToWriterThread } from './writer-protocol.js';
 import { completionPromise, settle, type BatchedWrite, type BatchedWriter, type BatchedWriteResults } from './writes.js';
 import type { Completion } from '../store.js';
@@ -27,12 +26,6 @@ export type StartWriterWorker = (path: string) => Worker;
 
 export const startSqliteWriterWorker: StartWriterWorker = (path) =>
   new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: { path } });
-
-/** A writer thread whose checkpointer keeps another schedule (tests). */
-export const startSqliteWriterWorkerWith =
-  (schedule: CheckpointSchedule): StartWriterWorker =>
-  (path) =>
-    new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: { path, schedule } });
 
 /**
  * Group commit in a second thread (docs/decisions/0011): the appends and read cursors queued
