@@ -7,7 +7,12 @@ import { connectSqlite } from './connection.js';
  * ACK waits for it.
  */
 export const CHECKPOINT_INTERVAL_MS = 1000;
-/** After a pass that left frames behind (the writer appended meanwhile): the next one, soon. */
+/**
+ * After a pass that could not take its locks, or left frames behind because a reader still
+ * needed them: the next one, soon. Frames the writer appends during a pass do not count: the
+ * pass reports against the WAL as it found it, so under load every pass reports all copied and
+ * the next comes after CHECKPOINT_INTERVAL_MS (measured, bench/RESULTS.md, 2026-12-06).
+ */
 const CATCH_UP_MS = 100;
 
 interface CheckpointResult {
@@ -19,9 +24,11 @@ interface CheckpointResult {
 /**
  * The checkpointer's body (a thread the writer thread starts, `writer-worker.ts`): its own
  * connection, a PASSIVE checkpoint on a timer. PASSIVE never waits for the writer or readers:
- * it copies the frames no reader still needs while the writer goes on appending. Once a pass
- * has copied every frame, the writer's next transaction starts the WAL again from its
- * beginning, so the file stays the size of about one interval of writes.
+ * it copies the frames no reader still needs while the writer goes on appending. A pass that
+ * finds no commit landed while it copied syncs the file, and the writer's next transaction
+ * starts the WAL again from its beginning. Under load that never happens (the writer commits
+ * every few milliseconds), so the WAL starts again only at the writer's own checkpoint past
+ * SQLITE_WAL_LIMIT_BYTES (`writer-worker.ts`).
  */
 export function runCheckpointer(port: MessagePort, path: string): void {
   const database = connectSqlite(path);
