@@ -4,6 +4,7 @@
  * start into one sentence and exit 1. `main.ts` (the relay) and the demo's entry point use it.
  */
 import { ConfigError } from './core/errors.js';
+import { applyRelayV8Flags } from './core/v8-flags.js';
 import type { RunningRelay } from './relay-server.js';
 
 export interface Started {
@@ -15,6 +16,7 @@ export interface Started {
 }
 
 export function runRelayProcess(name: string, start: () => Promise<Started>): void {
+  applyRelayV8Flags();
   start().then(
     ({ relay, banner = [], warnings = [] }) => {
       const metricsLine = relay.metricsUrl !== undefined ? [`santa-chat metrics: ${relay.metricsUrl}`] : [];

@@ -18,6 +18,7 @@ import type { RelayMetrics } from '../core/metrics.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { AppendCompletion, AppendMessageInput, AppendMessageResult, ConversationContext, MessageRecord, Store } from '../store/store.js';
 import { roleOf } from '../views/visibility.js';
+import { SendsInFlight } from './sends-in-flight.js';
 
 /** The conversation, if `userId` takes part in it and it is open; otherwise the refusal. */
 export function participantContext(context: ConversationContext | null, userId: string): ConversationContext {
@@ -53,7 +54,7 @@ export interface SenderParts {
 export class MessageSender {
   readonly parts: SenderParts;
   /** Sends being stored, by sender and clientId: a retry follows the original. */
-  readonly #inFlight = new Map<string, SendAttempt>();
+  readonly #inFlight = new SendsInFlight<SendAttempt>();
   /** Sends started and not yet over, and who waits for there to be none (shutdown). */
   #sending = 0;
   #whenIdle: (() => void)[] = [];
@@ -65,18 +66,17 @@ export class MessageSender {
   send(userId: string, conversationId: string, rawContent: string, clientId: string | null, reply: SendReply): void {
     this.#sending += 1;
     if (clientId === null) {
-      new SendAttempt(this, userId, conversationId, rawContent, null, null, reply).start();
+      new SendAttempt(this, userId, conversationId, rawContent, null, reply).start();
       return;
     }
-    const key = `${userId}\u0000${clientId}`;
-    const original = this.#inFlight.get(key);
+    const original = this.#inFlight.find(userId, clientId);
     if (original !== undefined) {
       this.#sending -= 1;
       original.follow(reply);
       return;
     }
-    const attempt = new SendAttempt(this, userId, conversationId, rawContent, clientId, key, reply);
-    this.#inFlight.set(key, attempt);
+    const attempt = new SendAttempt(this, userId, conversationId, rawContent, clientId, reply);
+    this.#inFlight.add(userId, attempt);
     attempt.start();
   }
 
@@ -86,9 +86,9 @@ export class MessageSender {
     return new Promise((resolve) => this.#whenIdle.push(resolve));
   }
 
-  /** @internal (SendAttempt) `key`: the attempt's entry among the sends in flight, if it has one. */
-  ended(key: string | null): void {
-    if (key !== null) this.#inFlight.delete(key);
+  /** @internal (SendAttempt) The attempt is over; with a clientId it was among the sends in flight. */
+  ended(attempt: SendAttempt): void {
+    if (attempt.clientId !== null) this.#inFlight.remove(attempt.userId, attempt);
     this.#sending -= 1;
     if (this.#sending > 0 || this.#whenIdle.length === 0) return;
     const waiting = this.#whenIdle;
@@ -110,13 +110,12 @@ export class MessageSender {
 /** One send, from its checks to its fan-out; it is its own append's completion. */
 class SendAttempt implements AppendCompletion {
   readonly #sender: MessageSender;
-  readonly #userId: string;
+  readonly userId: string;
   readonly #conversationId: string;
   /** As the client sent it; once checked, as it is stored. */
   #content: string;
-  readonly #clientId: string | null;
-  /** This attempt's entry in the sender's sends in flight (with a clientId). */
-  readonly #key: string | null;
+  /** With one, the attempt is among the sender's sends in flight until it ends. */
+  readonly clientId: string | null;
   readonly #reply: SendReply;
   /** Retries of the same clientId that came while this attempt was on its way. */
   #followers: SendReply[] | null = null;
@@ -131,15 +130,13 @@ class SendAttempt implements AppendCompletion {
     conversationId: string,
     rawContent: string,
     clientId: string | null,
-    key: string | null,
     reply: SendReply,
   ) {
     this.#sender = sender;
-    this.#userId = userId;
+    this.userId = userId;
     this.#conversationId = conversationId;
     this.#content = rawContent;
-    this.#clientId = clientId;
-    this.#key = key;
+    this.clientId = clientId;
     this.#reply = reply;
   }
 
@@ -168,7 +165,7 @@ class SendAttempt implements AppendCompletion {
   /** The conversation is known: the checks, then the limiter. */
   #checked(found: ConversationContext | null): void {
     try {
-      const userId = this.#userId;
+      const userId = this.userId;
       // Refused (a ChatError) unless userId takes part in the open conversation: caught below.
       const context = participantContext(found, userId);
       const checked = checkContent(this.#content);
@@ -205,9 +202,9 @@ class SendAttempt implements AppendCompletion {
     const now = this.#now;
     const input: AppendMessageInput = {
       conversationId: this.#conversationId,
-      senderId: this.#userId,
+      senderId: this.userId,
       content: this.#content,
-      clientId: this.#clientId,
+      clientId: this.clientId,
       now,
     };
     if (notifyAfterMs !== undefined) input.noticeDueAt = now + notifyAfterMs;
@@ -263,7 +260,7 @@ class SendAttempt implements AppendCompletion {
   }
 
   #releaseSlot(): void {
-    void this.#sender.parts.limiter.release(this.#userId, this.#now);
+    void this.#sender.parts.limiter.release(this.userId, this.#now);
   }
 
   /**
@@ -273,12 +270,12 @@ class SendAttempt implements AppendCompletion {
    * deduplicates inside its transaction, so a send reads the clientId once.
    */
   #refused(error: unknown): void {
-    const clientId = this.#clientId;
+    const clientId = this.clientId;
     if (clientId === null || !(error instanceof ChatError)) {
       this.#fail(error);
       return;
     }
-    this.#sender.parts.store.findMessageByClientId(this.#userId, clientId).then(
+    this.#sender.parts.store.findMessageByClientId(this.userId, clientId).then(
       (original) => {
         if (original === null) this.#fail(error);
         else this.#answerWith(original);
@@ -296,13 +293,13 @@ class SendAttempt implements AppendCompletion {
   }
 
   #finish(message: MessageRecord): void {
-    this.#sender.ended(this.#key);
+    this.#sender.ended(this);
     this.#reply.done(message);
     if (this.#followers !== null) for (const follower of this.#followers) follower.done(message);
   }
 
   #fail(error: unknown): void {
-    this.#sender.ended(this.#key);
+    this.#sender.ended(this);
     this.#reply.failed(error);
     if (this.#followers !== null) for (const follower of this.#followers) follower.failed(error);
   }
