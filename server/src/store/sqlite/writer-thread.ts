@@ -12,12 +12,14 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : '
 
 /**
  * A batch starts at most this often, unless `FULL_BATCH` writes are waiting. Each COMMIT costs
- * its fsync and a WAL page per B-tree leaf it changed, however few messages it holds: at 10,000
- * messages a second this disk committed about 1,250 batches of ~8, and 2 ms makes them ~20, for
- * 16 % less CPU and 17 % less WAL per message, at about 2 ms more p99 (docs/decisions/0022). A
- * write that comes when the writer has been idle for 2 ms goes at once, as before.
+ * its fsync, a round trip to the thread and a WAL page per B-tree leaf it changed, however few
+ * messages it holds: at 10,000 messages a second this disk committed about 1,250 batches of ~8,
+ * and 2 ms made them ~20, for 16 % less CPU per message (docs/decisions/0022). 4 ms (batches
+ * about twice as large) took about 10 % more off, for 1.6 ms more p50 under that load, once the relay's p99 had
+ * room for it (decision 0022, update of 2026-12-06). A write that comes when the writer has
+ * been idle for 4 ms goes at once.
  */
-export const BATCH_INTERVAL_MS = 2;
+export const BATCH_INTERVAL_MS = 4;
 /** Enough writes waiting to start a batch before its interval is up. */
 export const FULL_BATCH = 64;
 
