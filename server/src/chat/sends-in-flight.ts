@@ -16,9 +16,9 @@ const FIRST_SWEEP_AT = 1024;
  * send: a Map whose keys come and go with every message rehashes every few dozen messages, and
  * V8 links each table it replaces to the next one. Once one of those tables was old enough to be
  * promoted, it kept every later table, and every send listed in them, alive through the young
- * generation's collections, so each message's objects were promoted and the relay ran a
- * mark-compact about once a second at 10,000 messages a second: the stalls that set its p99
- * (docs/decisions/0025-garbage-the-young-generation-keeps.md).
+ * generation's collections until they were promoted too. At 10,000 messages a second that was
+ * one of the two reasons for a mark-compact about once a second, the stalls that set the
+ * relay's p99 (docs/decisions/0025-garbage-the-young-generation-keeps.md).
  *
  * Senders with nothing in flight are forgotten in one pass each time the map has doubled, so
  * it holds about the senders active since the last pass, and rehashes only then.

@@ -14,8 +14,9 @@ import { setFlagsFromString } from 'node:v8';
  * second or two, and those pauses set the relay's p99. Without it the young generation's
  * collections keep only the frames in flight (docs/decisions/0025-garbage-the-young-generation-keeps.md).
  *
- * Node reads these flags at any time (it starts V8 with its flags unfrozen); only this process
- * gets them, so a host that embeds the relay in its own process decides for itself.
+ * Set at run time with `v8.setFlagsFromString`, this flag takes effect (`v8-flags.test.ts` shows
+ * it); only this process gets it, so a host that runs the relay's code in its own process decides
+ * for itself.
  */
 export const RELAY_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
 
