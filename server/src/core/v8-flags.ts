@@ -15,8 +15,7 @@ import { setFlagsFromString } from 'node:v8';
  * collections keep only the frames in flight (docs/decisions/0025-garbage-the-young-generation-keeps.md).
  *
  * Set at run time with `v8.setFlagsFromString`, this flag takes effect (`v8-flags.test.ts` shows
- * it); only this process gets it, so a host that runs the relay's code in its own process decides
- * for itself.
+ * it, and that `runRelayProcess` applies it).
  */
 export const RELAY_V8_FLAGS: readonly string[] = ['--no-allocation-site-pretenuring'];
 

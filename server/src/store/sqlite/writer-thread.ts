@@ -15,9 +15,9 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : '
  * its fsync, a round trip to the thread and a WAL page per B-tree leaf it changed, however few
  * messages it holds: at 10,000 messages a second this disk committed about 1,250 batches of ~8,
  * and 2 ms made them ~20, for 16 % less CPU per message (docs/decisions/0022). 4 ms (batches
- * about twice as large) took about 10 % more off, for 1.6 ms more p50 under that load, once the relay's p99 had
- * room for it (decision 0022, update of 2026-12-06). A write that comes when the writer has
- * been idle for 4 ms goes at once.
+ * about twice as large) took about 10 % more off, for 1.6 ms more p50 under that load, once the
+ * relay's p99 had room for it (decision 0022, update of 2026-12-06). A write that comes 4 ms or
+ * more after the last batch went goes at once.
  */
 export const BATCH_INTERVAL_MS = 4;
 /** Enough writes waiting to start a batch before its interval is up. */
