@@ -23,8 +23,9 @@ function setup(options: Partial<SantaChatClientOptions> = {}) {
     client,
     network,
     states,
-    advance(ms: number) {
-      now += ms;
+    /** Moves timers by `ms` and the clock by `clockMs` (the same unless a test makes them differ). */
+    advance(ms: number, clockMs = ms) {
+      now += clockMs;
       mock.timers.tick(ms);
     },
   };
@@ -311,6 +312,18 @@ describe('SantaChatClient connection', () => {
     await flush();
     assert.equal(socket.framesOf('SYNC').length, syncs, 'a renewal READY does not catch up again');
     assert.equal(client.state, 'connected');
+    client.disconnect();
+  });
+
+  it('renews when its timer fires a little early by the clock (a busy event loop), not 10 s later', async () => {
+    const provider = mock.fn(async () => tokenFor('alice', 3600, NOW + 540_000));
+    const { client, network, advance } = setup({ token: tokenFor('alice', 600), tokenProvider: provider });
+    await client.connect();
+    await openAndReady(network, [conversation('c1')]);
+    // The timer's 540 s are up while the clock, behind it by 50 ms, still shows 60.05 s left.
+    advance(540_000, 539_950);
+    await flush();
+    assert.equal(provider.mock.callCount(), 1);
     client.disconnect();
   });
 

@@ -11,6 +11,13 @@ const RENEW_BEFORE_MS = 60_000;
 const MIN_RENEW_DELAY_MS = 10_000;
 /** setTimeout cannot wait longer (24.8 days); a longer wait fires early and re-arms. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * How early by the clock a renewal timer may fire and still renew. Node measures a timer's wait
+ * from its event loop's time, which lags `Date.now()` by as long as the current callback has
+ * run, so under load the timer can fire while the clock still says a few ms more than a minute
+ * are left; without this the client waited another MIN_RENEW_DELAY_MS.
+ */
+const TIMER_SLACK_MS = 1_000;
 
 export class TokenSource {
   current: string | null;
@@ -29,9 +36,9 @@ export class TokenSource {
     return this.#provider !== undefined;
   }
 
-  #expiresSoon(token: string): boolean {
+  #expiresSoon(token: string, slackMs = 0): boolean {
     const expiry = tokenExpiry(token);
-    return expiry !== null && expiry * 1000 - this.#now() <= RENEW_BEFORE_MS;
+    return expiry !== null && expiry * 1000 - this.#now() <= RENEW_BEFORE_MS + slackMs;
   }
 
   /**
@@ -67,7 +74,8 @@ export class TokenSource {
     const due = expiry * 1000 - RENEW_BEFORE_MS - this.#now();
     this.#renewTimer = setTimeout(
       () => {
-        if (this.current !== null && !this.#expiresSoon(this.current)) {
+        // Not yet due: the host set a fresher token meanwhile, or setTimeout's limit cut the wait short.
+        if (this.current !== null && !this.#expiresSoon(this.current, TIMER_SLACK_MS)) {
           this.scheduleRenewal(renewed);
           return;
         }
