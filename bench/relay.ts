@@ -67,6 +67,7 @@ import { WalMeter, writeBytes, type WalReading } from './lib/wal.js';
 import { mapLimit, sleep, startServer, within, type ServerProcess } from './lib/processes.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
 import { benchIdOf } from './lib/client-ids.js';
+import { WRITER_THREAD_NAME } from '../server/src/store/sqlite/thread-name.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RELAY_MAIN = join(ROOT, 'server/src/main.ts');
@@ -364,8 +365,19 @@ interface ScenarioResult {
   warmup?: Omit<RunResult, 'ackedIds'>;
   deliveredPerSecond: number;
   lost: number;
-  /** `mainThreadUsPerMessage`: the event loop's part of `serverCpuUsPerMessage` (the rest: the SQLite writer, GC helpers, checkpointer). */
-  cpu: { serverCores: number; serverCpuUsPerMessage: number; mainThreadUsPerMessage: number; generatorCores: number; systemBusy: number; systemIowait: number };
+  /**
+   * `mainThreadUsPerMessage`: the event loop's part of `serverCpuUsPerMessage`; `writerThreadUsPerMessage`:
+   * the SQLite writer thread's (relay only; the rest: GC helpers, the checkpointer, libuv's pool).
+   */
+  cpu: {
+    serverCores: number;
+    serverCpuUsPerMessage: number;
+    mainThreadUsPerMessage: number;
+    writerThreadUsPerMessage?: number;
+    generatorCores: number;
+    systemBusy: number;
+    systemIowait: number;
+  };
   /** Write-family system calls of the server's main thread (its socket writes) per delivered message. */
   writeSyscallsPerMessage: number;
   /** Relay only: each ACKed clientId looked up in the database after the relay stopped. */
@@ -432,7 +444,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     let profile: Promise<CpuProfile> | undefined;
     let serverCpu: CpuWindow | undefined;
     let generatorCpu: CpuWindow | undefined;
-    let cpu: ScenarioResult['cpu'] = { serverCores: NaN, serverCpuUsPerMessage: NaN, mainThreadUsPerMessage: NaN, generatorCores: NaN, systemBusy: NaN, systemIowait: NaN };
+    let cpu: ScenarioResult['cpu'] = { serverCores: NaN, serverCpuUsPerMessage: NaN, mainThreadUsPerMessage: NaN, writerThreadUsPerMessage: NaN, generatorCores: NaN, systemBusy: NaN, systemIowait: NaN };
     const generatorPid = spawned.pid;
     let walMeter: WalMeter | undefined;
     let wal: WalReading | undefined;
@@ -442,7 +454,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     let syscalls = NaN;
     const off = spawned.on((message) => {
       if (message.type === 'window-start') {
-        serverCpu = new CpuWindow(server.pid);
+        serverCpu = new CpuWindow(server.pid, target === 'relay' ? WRITER_THREAD_NAME : undefined);
         generatorCpu = new CpuWindow(generatorPid);
         syscallsAtStart = writeSyscalls(server.pid);
         if (target === 'relay') {
@@ -465,6 +477,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
           serverCores: relayWindow.cores,
           serverCpuUsPerMessage: NaN,
           mainThreadUsPerMessage: relayWindow.mainThreadSeconds * 1e6,
+          writerThreadUsPerMessage: relayWindow.threadSeconds * 1e6,
           generatorCores: generatorWindow.cores,
           systemBusy: relayWindow.systemBusy,
           systemIowait: relayWindow.systemIowait,
@@ -489,6 +502,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     const reads = target === 'relay' ? await probeReads(server.url, plan, secrets) : undefined;
     cpu.serverCpuUsPerMessage = result.deliveredInWindow > 0 ? cpu.serverCpuUsPerMessage / result.deliveredInWindow : NaN;
     cpu.mainThreadUsPerMessage = result.deliveredInWindow > 0 ? cpu.mainThreadUsPerMessage / result.deliveredInWindow : NaN;
+    cpu.writerThreadUsPerMessage = result.deliveredInWindow > 0 ? cpu.writerThreadUsPerMessage! / result.deliveredInWindow : NaN;
     const heapOf = (reading: MemoryReading): number => (reading.heap ? reading.heap.heapUsed + reading.heap.external : NaN);
     const stored = result.deliveredInWindow;
     const scenario: ScenarioResult = {
@@ -824,7 +838,9 @@ async function main(): Promise<void> {
         (result.warmup ? ` (warm-up ${ms(result.warmup.endToEnd.p99)} ms)` : '') +
         `, ${integer(result.lost)} lost, ` +
         `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy), ` +
-        `${Math.round(result.cpu.serverCpuUsPerMessage)} µs/msg (main thread ${Math.round(result.cpu.mainThreadUsPerMessage)}), ${kib(result.memory.rssPerIdleSocket)}/socket ` +
+        `${Math.round(result.cpu.serverCpuUsPerMessage)} µs/msg (main thread ${Math.round(result.cpu.mainThreadUsPerMessage)}` +
+        (Number.isFinite(result.cpu.writerThreadUsPerMessage) ? `, SQLite writer ${Math.round(result.cpu.writerThreadUsPerMessage!)}` : '') +
+        `), ${kib(result.memory.rssPerIdleSocket)}/socket ` +
         (result.storage ? `WAL ${kib(result.storage.walBytesPerMessage)}/msg, disk ${kib(result.storage.writeBytesPerMessage)}/msg ` : '') +
         `${result.writeSyscallsPerMessage.toFixed(2)} main-thread write calls/msg ` +
         `(${Math.round((performance.now() - started) / 1000)} s)\n`,

@@ -4,7 +4,7 @@
  * resident memory of one pid, and the whole machine's CPU split.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** Clock ticks per second of `/proc/<pid>/stat` (USER_HZ, 100 on every common kernel). */
 const CLOCK_TICKS = ((): number => {
@@ -22,6 +22,30 @@ export function cpuSeconds(pid: number, thread?: number): number {
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // utime and stime are fields 14 and 15 of stat(5), i.e. 12 and 13 after the state field (3).
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/**
+ * CPU seconds used so far by each thread of the process named `name` (its `comm`; the relay's
+ * SQLite threads name themselves, `server/src/store/sqlite/thread-name.ts`), by thread id. A
+ * thread that ended is missing; one that started since is new.
+ */
+export function namedThreadsCpuSeconds(pid: number, name: string): Map<number, number> {
+  const seconds = new Map<number, number>();
+  let threads: string[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return seconds;
+  }
+  for (const thread of threads) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${thread}/comm`, 'utf8').trim() !== name) continue;
+      seconds.set(Number(thread), cpuSeconds(pid, Number(thread)));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return seconds;
 }
 
 /**
@@ -64,21 +88,37 @@ export class CpuWindow {
   readonly #pid: number;
   readonly #startCpu: number;
   readonly #startMainCpu: number;
+  readonly #thread: string | undefined;
+  readonly #startThreadCpu: Map<number, number>;
   readonly #startWall: number;
   readonly #startSystem: SystemCpu;
 
-  constructor(pid: number) {
+  /** `thread`: the name of threads whose part to report too (`threadSeconds`). */
+  constructor(pid: number, thread?: string) {
     this.#pid = pid;
     this.#startCpu = cpuSeconds(pid);
     this.#startMainCpu = cpuSeconds(pid, pid);
+    this.#thread = thread;
+    this.#startThreadCpu = thread === undefined ? new Map() : namedThreadsCpuSeconds(pid, thread);
     this.#startWall = performance.now();
     this.#startSystem = systemCpu();
   }
 
-  /** `mainThreadSeconds`: the part of `cpuSeconds` the main thread (the event loop) used. */
-  end(): { cores: number; cpuSeconds: number; mainThreadSeconds: number; systemBusy: number; systemIowait: number } {
+  /**
+   * `mainThreadSeconds`: the part of `cpuSeconds` the main thread (the event loop) used;
+   * `threadSeconds`: the part the threads named as the constructor was told used (NaN without a
+   * name, 0 when no such thread ran).
+   */
+  end(): { cores: number; cpuSeconds: number; mainThreadSeconds: number; threadSeconds: number; systemBusy: number; systemIowait: number } {
     const used = cpuSeconds(this.#pid) - this.#startCpu;
     const mainThreadSeconds = cpuSeconds(this.#pid, this.#pid) - this.#startMainCpu;
+    let threadSeconds = Number.NaN;
+    if (this.#thread !== undefined) {
+      threadSeconds = 0;
+      for (const [thread, seconds] of namedThreadsCpuSeconds(this.#pid, this.#thread)) {
+        threadSeconds += seconds - (this.#startThreadCpu.get(thread) ?? 0);
+      }
+    }
     const wall = (performance.now() - this.#startWall) / 1000;
     const system = systemCpu();
     const total = system.total - this.#startSystem.total || 1;
@@ -86,6 +126,7 @@ export class CpuWindow {
       cores: used / wall,
       cpuSeconds: used,
       mainThreadSeconds,
+      threadSeconds,
       systemBusy: (system.busy - this.#startSystem.busy) / total,
       systemIowait: (system.iowait - this.#startSystem.iowait) / total,
     };

@@ -7,6 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { groupWrite, openPair } from '../conformance/fixtures.test-support.js';
 import { openSqliteStore } from './store.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { CHECKPOINTER_THREAD_NAME, WRITER_THREAD_NAME } from './thread-name.js';
 import { decodeBatch } from './writer-protocol.js';
 import { FULL_BATCH, SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
 
@@ -139,6 +141,27 @@ describe('SqliteWriterThread', () => {
     assert.equal((await Promise.all(writes)).length, 300);
     assert.equal(committedCount() - start, 300);
     await assert.rejects(append(writer), /closed/);
+  });
+
+  it('names its threads, so `top -H` and `perf` tell the writer and the checkpointer apart', { skip: process.platform !== 'linux' && 'Linux names threads through /proc' }, async () => {
+    const threadNames = (): string[] =>
+      readdirSync('/proc/self/task').map((thread) => readFileSync(`/proc/self/task/${thread}/comm`, 'utf8').trim());
+    assert.ok(!threadNames().includes(WRITER_THREAD_NAME));
+    const writer = new SqliteWriterThread(path);
+    try {
+      await append(writer);
+      // A thread starts with the name of the thread that made it: the checkpointer's is named
+      // like the writer's until its own code has loaded and renamed it. (Under tsx, each worker
+      // also starts a module-loader thread before its code runs, and the checkpointer's keeps the
+      // writer's name: it idles once the modules are loaded.)
+      const deadline = Date.now() + 10_000;
+      while (!threadNames().includes(CHECKPOINTER_THREAD_NAME) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const names = threadNames();
+      assert.ok(names.includes(WRITER_THREAD_NAME), names.join(', '));
+      assert.equal(names.filter((name) => name === CHECKPOINTER_THREAD_NAME).length, 1, names.join(', '));
+    } finally {
+      await writer.close();
+    }
   });
 
   it('rejects the batch of a thread that dies, and starts a new thread for the next batch', async () => {

@@ -10,6 +10,7 @@ import { SqliteBatch } from './batch.js';
 import { runCheckpointer } from './checkpointer.js';
 import { connectSqlite, SQLITE_WAL_LIMIT_BYTES } from './connection.js';
 import { prepareSqliteStatements } from './statements.js';
+import { CHECKPOINTER_THREAD_NAME, nameThisThread, WRITER_THREAD_NAME } from './thread-name.js';
 import { decodeBatch, encodeOutcomes, transferError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
 import { prepareSqliteWebhookStatements } from './webhook-statements.js';
 import { runBatchedWrite } from './writes.js';
@@ -20,8 +21,13 @@ const { path, role } = workerData as { path: string; role?: 'writer' | 'checkpoi
 const WAL_CHECK_MS = 100;
 let walCheckedAt = Number.NEGATIVE_INFINITY;
 
-if (role === 'checkpointer') runCheckpointer(port, path);
-else runWriter();
+if (role === 'checkpointer') {
+  nameThisThread(CHECKPOINTER_THREAD_NAME);
+  runCheckpointer(port, path);
+} else {
+  nameThisThread(WRITER_THREAD_NAME);
+  runWriter();
+}
 
 function runWriter(): void {
   const database = connectSqlite(path);
