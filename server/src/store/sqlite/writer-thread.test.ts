@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,6 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { groupWrite, openPair } from '../conformance/fixtures.test-support.js';
 import { openSqliteStore } from './store.js';
-import { readdirSync, readFileSync } from 'node:fs';
 import { CHECKPOINTER_THREAD_NAME, WRITER_THREAD_NAME } from './thread-name.js';
 import { decodeBatch } from './writer-protocol.js';
 import { FULL_BATCH, SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
