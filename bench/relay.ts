@@ -367,13 +367,14 @@ interface ScenarioResult {
   lost: number;
   /**
    * `mainThreadUsPerMessage`: the event loop's part of `serverCpuUsPerMessage`; `writerThreadUsPerMessage`:
-   * the SQLite writer thread's (relay only; the rest: GC helpers, the checkpointer, libuv's pool).
+   * the SQLite writer thread's (relay only, else NaN; absent in results saved before 2026-12-06
+   * 17:34 UTC; the rest: GC helpers, the checkpointer, libuv's pool).
    */
   cpu: {
     serverCores: number;
     serverCpuUsPerMessage: number;
     mainThreadUsPerMessage: number;
-    writerThreadUsPerMessage?: number;
+    writerThreadUsPerMessage: number;
     generatorCores: number;
     systemBusy: number;
     systemIowait: number;
@@ -502,7 +503,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     const reads = target === 'relay' ? await probeReads(server.url, plan, secrets) : undefined;
     cpu.serverCpuUsPerMessage = result.deliveredInWindow > 0 ? cpu.serverCpuUsPerMessage / result.deliveredInWindow : NaN;
     cpu.mainThreadUsPerMessage = result.deliveredInWindow > 0 ? cpu.mainThreadUsPerMessage / result.deliveredInWindow : NaN;
-    cpu.writerThreadUsPerMessage = result.deliveredInWindow > 0 ? cpu.writerThreadUsPerMessage! / result.deliveredInWindow : NaN;
+    cpu.writerThreadUsPerMessage = result.deliveredInWindow > 0 ? cpu.writerThreadUsPerMessage / result.deliveredInWindow : NaN;
     const heapOf = (reading: MemoryReading): number => (reading.heap ? reading.heap.heapUsed + reading.heap.external : NaN);
     const stored = result.deliveredInWindow;
     const scenario: ScenarioResult = {
@@ -839,7 +840,7 @@ async function main(): Promise<void> {
         `, ${integer(result.lost)} lost, ` +
         `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy), ` +
         `${Math.round(result.cpu.serverCpuUsPerMessage)} µs/msg (main thread ${Math.round(result.cpu.mainThreadUsPerMessage)}` +
-        (Number.isFinite(result.cpu.writerThreadUsPerMessage) ? `, SQLite writer ${Math.round(result.cpu.writerThreadUsPerMessage!)}` : '') +
+        (Number.isFinite(result.cpu.writerThreadUsPerMessage) ? `, SQLite writer ${Math.round(result.cpu.writerThreadUsPerMessage)}` : '') +
         `), ${kib(result.memory.rssPerIdleSocket)}/socket ` +
         (result.storage ? `WAL ${kib(result.storage.walBytesPerMessage)}/msg, disk ${kib(result.storage.writeBytesPerMessage)}/msg ` : '') +
         `${result.writeSyscallsPerMessage.toFixed(2)} main-thread write calls/msg ` +
