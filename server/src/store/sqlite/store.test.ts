@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,68 @@ describe('SQLite store', () => {
       } finally {
         await store.close();
       }
+    });
+  });
+
+  it('starts the WAL again under a steady stream of commits: the writer finishes what the checkpointer caught up on', async () => {
+    await withDatabasePath(async (path) => {
+      const store = openSqliteStore(path);
+      try {
+        await store.putGroup('g1', groupWrite(), 100);
+        const { conversation } = await openPair(store, 'g1', 'a', 'b', 100);
+        // The WAL header's checkpoint sequence number goes up each time the WAL starts again.
+        const walSequence = (): number | null => {
+          const header = readFileSync(`${path}-wal`).subarray(0, 16);
+          return header.length === 16 ? header.readUInt32BE(12) : null;
+        };
+        const sequences = new Set<number>();
+        let stop = false;
+        const sampling = (async () => {
+          while (!stop) {
+            const sequence = walSequence();
+            if (sequence !== null) sequences.add(sequence);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        })();
+        // Commits back to back for 4 s: each checkpointer pass races one, so none of them can
+        // finish a checkpoint by itself (SQLite starts the WAL again only after one that did).
+        const until = Date.now() + 4000;
+        let index = 0;
+        while (Date.now() < until) {
+          await Promise.all(
+            Array.from({ length: 20 }, () => {
+              index += 1;
+              return store.appendMessage({ conversationId: conversation.id, senderId: 'a', content: `${'x'.repeat(200)} ${index}`, clientId: `c${index}`, now: 200 });
+            }),
+          );
+        }
+        stop = true;
+        await sampling;
+        assert.ok(sequences.size >= 3, `the WAL started again ${sequences.size - 1} times in 4 s of commits (${index} messages)`);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it('holds a descriptor of its own on the file for the checkpointer, and closes it with the store', { skip: process.platform !== 'linux' && 'reads /proc/self/fd' }, async () => {
+    await withDatabasePath(async (path) => {
+      const descriptorsOfFile = (): number =>
+        readdirSync('/proc/self/fd').filter((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`) === path;
+          } catch {
+            return false;
+          }
+        }).length;
+      const store = openSqliteStore(path);
+      await store.putGroup('g1', groupWrite(), 100);
+      // This thread's connection, the writer's, the checkpointer's and the store's own.
+      const deadline = Date.now() + 5000;
+      while (descriptorsOfFile() < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(descriptorsOfFile(), 4);
+      await store.close();
+      assert.equal(descriptorsOfFile(), 0);
     });
   });
 

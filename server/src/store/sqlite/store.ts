@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { ContextCache } from '../context-cache.js';
 import { planGroupWrite, type ExistingGroup } from '../group-plan.js';
@@ -68,8 +69,17 @@ export function openSqliteStore(path: string): SqliteStore {
     applySqliteMigrations(database, sqliteMigrations, Date.now());
     const statements = prepareSqliteStatements(database);
     const inMemory = path === ':memory:' || path === '';
-    const writer = inMemory ? new SqliteInThreadWriter(database, statements) : new SqliteWriterThread(path);
-    return new SqliteStore(database, statements, writer);
+    if (inMemory) return new SqliteStore(database, statements, new SqliteInThreadWriter(database, statements));
+    // The checkpointer syncs the file through a descriptor of its own (`checkpointer.ts`). It
+    // closes after the file's last connection here: closing a descriptor drops every lock this
+    // process holds on the file, SQLite's included.
+    const syncFd = openSync(path, 'r+');
+    try {
+      return new SqliteStore(database, statements, new SqliteWriterThread(path, { syncFd }), () => closeSync(syncFd));
+    } catch (error) {
+      closeSync(syncFd);
+      throw error;
+    }
   } catch (error) {
     database.close();
     throw error;
@@ -93,12 +103,15 @@ export class SqliteStore implements Store {
   readonly #writer: BatchedWriter;
   readonly #contexts = new ContextCache();
   readonly #webhooks: SqliteWebhookStatements;
+  /** Closes what else this store holds open on its file, after its last connection. */
+  readonly #closeFile: () => void;
   #closing: Promise<void> | null = null;
 
-  constructor(database: Database.Database, statements: SqliteStatements, writer: BatchedWriter) {
+  constructor(database: Database.Database, statements: SqliteStatements, writer: BatchedWriter, closeFile: () => void = () => {}) {
     this.#database = database;
     this.#statements = statements;
     this.#writer = writer;
+    this.#closeFile = closeFile;
     this.#webhooks = prepareSqliteWebhookStatements(database);
   }
 
@@ -339,7 +352,13 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
-    this.#closing ??= this.#writer.close().finally(() => this.#database.close());
+    this.#closing ??= this.#writer.close().finally(() => {
+      try {
+        this.#database.close();
+      } finally {
+        this.#closeFile();
+      }
+    });
     return this.#closing;
   }
 

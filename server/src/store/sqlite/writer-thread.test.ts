@@ -64,7 +64,7 @@ describe('SqliteWriterThread', () => {
   it('sends the next batch while the previous COMMIT syncs, and settles each write after its own COMMIT', async () => {
     const events: string[] = [];
     const recording: StartWriterWorker = (workerPath) => {
-      const worker = startSqliteWriterWorker(workerPath);
+      const worker = startSqliteWriterWorker(workerPath, null);
       const post = worker.postMessage.bind(worker);
       worker.postMessage = (message: { type: string; writes?: unknown[] }) => {
         if (message.type === 'batch') events.push(`send ${decodeBatch(message.writes!).length}`);
@@ -73,7 +73,7 @@ describe('SqliteWriterThread', () => {
       worker.on('message', (message: { type: string }) => events.push(message.type));
       return worker;
     };
-    const writer = new SqliteWriterThread(path, recording);
+    const writer = new SqliteWriterThread(path, { startWorker: recording });
     try {
       const start = committedCount();
       const first = burst(writer, 200).map((write) => write.then(() => committedCount() - start));
@@ -93,7 +93,7 @@ describe('SqliteWriterThread', () => {
   it('starts a batch at most once per interval unless a full batch waits; an idle writer sends at once; close does not wait', async () => {
     const sent: { size: number; at: number }[] = [];
     const recording: StartWriterWorker = (workerPath) => {
-      const worker = startSqliteWriterWorker(workerPath);
+      const worker = startSqliteWriterWorker(workerPath, null);
       const post = worker.postMessage.bind(worker);
       worker.postMessage = (message: { type: string; writes?: unknown[] }) => {
         if (message.type === 'batch') sent.push({ size: decodeBatch(message.writes!).length, at: performance.now() });
@@ -102,7 +102,7 @@ describe('SqliteWriterThread', () => {
       return worker;
     };
     const interval = 1000;
-    const writer = new SqliteWriterThread(path, recording, 512, interval);
+    const writer = new SqliteWriterThread(path, { startWorker: recording, interval });
     try {
       // Idle: the first write goes in the turn after it came.
       const started = performance.now();
@@ -134,7 +134,7 @@ describe('SqliteWriterThread', () => {
   });
 
   it('close commits every queued batch, then refuses new writes', async () => {
-    const writer = new SqliteWriterThread(path, startSqliteWriterWorker, 64);
+    const writer = new SqliteWriterThread(path, { maxBatch: 64 });
     const start = committedCount();
     const writes = burst(writer, 300);
     await writer.close();
@@ -168,10 +168,10 @@ describe('SqliteWriterThread', () => {
     let started = 0;
     const startDyingFirst: StartWriterWorker = (workerPath) => {
       started += 1;
-      if (started > 1) return startSqliteWriterWorker(workerPath);
+      if (started > 1) return startSqliteWriterWorker(workerPath, null);
       return new Worker("require('node:worker_threads').parentPort.on('message', () => process.exit(3))", { eval: true });
     };
-    const writer = new SqliteWriterThread(path, startDyingFirst);
+    const writer = new SqliteWriterThread(path, { startWorker: startDyingFirst });
     try {
       const lost = await Promise.allSettled([append(writer, 'lost-1'), append(writer, 'lost-2')]);
       for (const outcome of lost) {
@@ -189,7 +189,7 @@ describe('SqliteWriterThread', () => {
 
   it('settles every write when its thread is terminated mid-batch, and the file stays writable', async () => {
     let worker: Worker | undefined;
-    const writer = new SqliteWriterThread(path, (workerPath) => (worker = startSqliteWriterWorker(workerPath)));
+    const writer = new SqliteWriterThread(path, { startWorker: (workerPath, syncFd) => (worker = startSqliteWriterWorker(workerPath, syncFd)) });
     try {
       await append(writer);
       const writes = burst(writer, 500);

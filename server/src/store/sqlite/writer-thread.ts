@@ -23,11 +23,15 @@ export const BATCH_INTERVAL_MS = 4;
 /** Enough writes waiting to start a batch before its interval is up. */
 export const FULL_BATCH = 64;
 
-/** Starts the writer thread for the database file at `path`; tests pass their own. */
-export type StartWriterWorker = (path: string) => Worker;
+/**
+ * Starts the writer thread for the database file at `path`; tests pass their own. `syncFd` is
+ * a descriptor of that file that its checkpointer syncs after each pass (`checkpointer.ts`);
+ * the store opens it and closes it after the file's last connection.
+ */
+export type StartWriterWorker = (path: string, syncFd: number | null) => Worker;
 
-export const startSqliteWriterWorker: StartWriterWorker = (path) =>
-  new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: { path } });
+export const startSqliteWriterWorker: StartWriterWorker = (path, syncFd) =>
+  new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: { path, syncFd } });
 
 /**
  * Group commit in a second thread (docs/decisions/0011): the appends and read cursors queued
@@ -50,6 +54,16 @@ export const startSqliteWriterWorker: StartWriterWorker = (path) =>
  * client retries with the same clientId and gets the original) and the next batch starts a
  * new thread.
  */
+export interface WriterThreadOptions {
+  /** A descriptor of the file for the checkpointer to sync (`StartWriterWorker`); none: it does not. */
+  syncFd?: number | null;
+  startWorker?: StartWriterWorker;
+  /** The most writes one batch holds. */
+  maxBatch?: number;
+  /** `BATCH_INTERVAL_MS`, unless a test says otherwise. */
+  interval?: number;
+}
+
 interface InFlightBatch {
   writes: PendingWrite[];
   /** The thread reported its statements done; its COMMIT is syncing. */
@@ -58,6 +72,7 @@ interface InFlightBatch {
 
 export class SqliteWriterThread implements BatchedWriter {
   readonly #path: string;
+  readonly #syncFd: number | null;
   readonly #startWorker: StartWriterWorker;
   readonly #maxBatch: number;
   #worker: Worker | null = null;
@@ -73,11 +88,12 @@ export class SqliteWriterThread implements BatchedWriter {
   #lastSentAt = Number.NEGATIVE_INFINITY;
   #intervalTimer: NodeJS.Timeout | null = null;
 
-  constructor(path: string, startWorker: StartWriterWorker = startSqliteWriterWorker, maxBatch = 512, interval = BATCH_INTERVAL_MS) {
+  constructor(path: string, options: WriterThreadOptions = {}) {
     this.#path = path;
-    this.#startWorker = startWorker;
-    this.#maxBatch = maxBatch;
-    this.#interval = interval;
+    this.#syncFd = options.syncFd ?? null;
+    this.#startWorker = options.startWorker ?? startSqliteWriterWorker;
+    this.#maxBatch = options.maxBatch ?? 512;
+    this.#interval = options.interval ?? BATCH_INTERVAL_MS;
     this.#ensureWorker();
   }
 
@@ -170,7 +186,7 @@ export class SqliteWriterThread implements BatchedWriter {
 
   #ensureWorker(): Worker {
     if (this.#worker !== null) return this.#worker;
-    const worker = this.#startWorker(this.#path);
+    const worker = this.#startWorker(this.#path, this.#syncFd);
     let crash: unknown;
     worker.on('message', (message: FromWriterThread) => this.#received(worker, message));
     worker.on('error', (error) => {

@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { SqliteBatch } from './batch.js';
-import { runCheckpointer } from './checkpointer.js';
+import { runCheckpointer, type FromCheckpointer } from './checkpointer.js';
 import { connectSqlite, SQLITE_WAL_LIMIT_BYTES } from './connection.js';
 import { prepareSqliteStatements } from './statements.js';
 import { CHECKPOINTER_THREAD_NAME, nameThisThread, WRITER_THREAD_NAME } from './thread-name.js';
@@ -16,14 +16,14 @@ import { prepareSqliteWebhookStatements } from './webhook-statements.js';
 import { runBatchedWrite } from './writes.js';
 
 const port = parentPort!;
-const { path, role } = workerData as { path: string; role?: 'writer' | 'checkpointer' };
+const { path, role, syncFd } = workerData as { path: string; role?: 'writer' | 'checkpointer'; syncFd?: number | null };
 /** How often, at most, the writer looks at the WAL's size (below). */
 const WAL_CHECK_MS = 100;
 let walCheckedAt = Number.NEGATIVE_INFINITY;
 
 if (role === 'checkpointer') {
   nameThisThread(CHECKPOINTER_THREAD_NAME);
-  runCheckpointer(port, path);
+  runCheckpointer(port, path, syncFd ?? null);
 } else {
   nameThisThread(WRITER_THREAD_NAME);
   runWriter();
@@ -36,11 +36,23 @@ function runWriter(): void {
   const batch = new SqliteBatch(database);
   const checkpointInThisThread = database.prepare('PRAGMA wal_checkpoint(PASSIVE)');
   const checkpointer = new Worker(new URL(import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : './writer-worker.js', import.meta.url), {
-    workerData: { path, role: 'checkpointer' },
+    workerData: { path, role: 'checkpointer', syncFd },
   });
   // Should the checkpointer die, the writer goes on: past the WAL limit it checkpoints itself.
   let checkpointerRunning = true;
   checkpointer.on('error', () => {});
+  // The checkpointer copied and synced all it found: the frames committed since are few, and
+  // once this thread has copied them too, its next transaction starts the WAL again
+  // (`checkpointer.ts`). It runs here, between two batches, because only a moment with no
+  // commit in it lets a checkpoint finish.
+  checkpointer.on('message', (message: FromCheckpointer) => {
+    if (message.type !== 'caught-up') return;
+    try {
+      checkpointInThisThread.get();
+    } catch {
+      // An I/O error: the next COMMIT reports it to its writes, and the WAL limit still holds.
+    }
+  });
   checkpointer.on('exit', () => {
     checkpointerRunning = false;
   });
