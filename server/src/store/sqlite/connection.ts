@@ -45,3 +45,27 @@ export function connectSqlite(path: string): Database.Database {
     throw error;
   }
 }
+
+/** What the connection actually runs with, as SQLite reports it (for tests and diagnostics). */
+export interface SqliteConnectionSettings {
+  journalMode: string;
+  synchronous: number;
+  foreignKeys: boolean;
+  secureDelete: boolean;
+  busyTimeoutMs: number;
+  cacheSizeKib: number;
+  walAutocheckpoint: number;
+}
+
+export function readConnectionSettings(database: Database.Database): SqliteConnectionSettings {
+  const pragma = (name: string): unknown => database.pragma(name, { simple: true });
+  return {
+    journalMode: String(pragma('journal_mode')),
+    synchronous: Number(pragma('synchronous')),
+    foreignKeys: Number(pragma('foreign_keys')) === 1,
+    secureDelete: Number(pragma('secure_delete')) === 1,
+    busyTimeoutMs: Number(pragma('busy_timeout')),
+    cacheSizeKib: -Number(pragma('cache_size')),
+    walAutocheckpoint: Number(pragma('wal_autocheckpoint')),
+  };
+}

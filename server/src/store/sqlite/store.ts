@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { ContextCache } from '../context-cache.js';
 import { planGroupWrite, type ExistingGroup } from '../group-plan.js';
 import { newConversationId, newSantaAlias } from '../ids.js';
-import { connectSqlite } from './connection.js';
+import { connectSqlite, readConnectionSettings, type SqliteConnectionSettings } from './connection.js';
 import { SqliteInThreadWriter } from './in-thread-writer.js';
 import { applySqliteMigrations } from './migrate.js';
 import { sqliteMigrations } from './migrations.js';
@@ -46,17 +46,6 @@ import type {
   WebhookEventRecord,
   WebhookEventWrite,
 } from '../store.js';
-
-/** What the connection actually runs with, as SQLite reports it (for tests and diagnostics). */
-export interface SqliteConnectionSettings {
-  journalMode: string;
-  synchronous: number;
-  foreignKeys: boolean;
-  secureDelete: boolean;
-  busyTimeoutMs: number;
-  cacheSizeKib: number;
-  walAutocheckpoint: number;
-}
 
 /**
  * Opens (creating when missing) the database file at `path`, or `:memory:`, and migrates it.
@@ -363,16 +352,7 @@ export class SqliteStore implements Store {
   }
 
   connectionSettings(): SqliteConnectionSettings {
-    const pragma = (name: string): unknown => this.#database.pragma(name, { simple: true });
-    return {
-      journalMode: String(pragma('journal_mode')),
-      synchronous: Number(pragma('synchronous')),
-      foreignKeys: Number(pragma('foreign_keys')) === 1,
-      secureDelete: Number(pragma('secure_delete')) === 1,
-      busyTimeoutMs: Number(pragma('busy_timeout')),
-      cacheSizeKib: -Number(pragma('cache_size')),
-      walAutocheckpoint: Number(pragma('wal_autocheckpoint')),
-    };
+    return readConnectionSettings(this.#database);
   }
 
   /**

@@ -35,41 +35,25 @@ function runWriter(): void {
   const webhooks = prepareSqliteWebhookStatements(database);
   const batch = new SqliteBatch(database);
   const checkpointInThisThread = database.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-  const checkpointer = new Worker(new URL(import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : './writer-worker.js', import.meta.url), {
-    workerData: { path, role: 'checkpointer', syncFd },
-  });
-  // Should the checkpointer die, the writer goes on: past the WAL limit it checkpoints itself.
-  let checkpointerRunning = true;
-  checkpointer.on('error', () => {});
   // The checkpointer copied and synced all it found: the frames committed since are few, and
   // once this thread has copied them too, its next transaction starts the WAL again
   // (`checkpointer.ts`). It runs here, between two batches, because only a moment with no
   // commit in it lets a checkpoint finish.
-  checkpointer.on('message', (message: FromCheckpointer) => {
-    if (message.type !== 'caught-up') return;
+  const checkpointer = startCheckpointer(() => {
     try {
       checkpointInThisThread.get();
     } catch {
       // An I/O error: the next COMMIT reports it to its writes, and the WAL limit still holds.
     }
   });
-  checkpointer.on('exit', () => {
-    checkpointerRunning = false;
-  });
   const executed: FromWriterThread = { type: 'executed' };
 
   port.on('message', (message: ToWriterThread) => {
     if (message.type === 'close') {
-      const closeDatabase = (): void => {
+      checkpointer.close(() => {
         database.close();
         port.close();
-      };
-      if (!checkpointerRunning) {
-        closeDatabase();
-        return;
-      }
-      checkpointer.once('exit', closeDatabase);
-      checkpointer.postMessage({ type: 'close' });
+      });
       return;
     }
     let reply: FromWriterThread;
@@ -86,15 +70,45 @@ function runWriter(): void {
       reply = { type: 'failed', error: transferError(error) };
     }
     port.postMessage(reply);
-    // Past the limit the checkpointer's passes never copied the whole WAL (each raced the
-    // writer), so it never started again: this thread checkpoints, between two batches. The
-    // size is looked at every WAL_CHECK_MS at most: a `stat` after every batch was 3 % of this
-    // thread's time at 10,000 messages a second, and the WAL grows by a few MiB in that time.
+    // Past the limit the checkpointer fell behind, or died, and the WAL did not start again:
+    // this thread checkpoints, between two batches. The size is looked at every WAL_CHECK_MS
+    // at most: a `stat` after every batch was 3 % of this thread's time at 10,000 messages a
+    // second, and the WAL grows by a few MiB in that time.
     const now = performance.now();
     if (now - walCheckedAt < WAL_CHECK_MS) return;
     walCheckedAt = now;
     if (walBytes() > SQLITE_WAL_LIMIT_BYTES) checkpointInThisThread.get();
   });
+}
+
+/**
+ * Starts this writer's checkpointer (`checkpointer.ts`, the same entry with another role).
+ * `finish` runs each time it caught up. `close(then)` stops it and calls `then` once it has
+ * exited, at once if it already had.
+ */
+function startCheckpointer(finish: () => void): { close(then: () => void): void } {
+  const checkpointer = new Worker(new URL(import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : './writer-worker.js', import.meta.url), {
+    workerData: { path, role: 'checkpointer', syncFd },
+  });
+  // Should the checkpointer die, the writer goes on: past the WAL limit it checkpoints itself.
+  let running = true;
+  checkpointer.on('error', () => {});
+  checkpointer.on('exit', () => {
+    running = false;
+  });
+  checkpointer.on('message', (message: FromCheckpointer) => {
+    if (message.type === 'caught-up') finish();
+  });
+  return {
+    close(then) {
+      if (!running) {
+        then();
+        return;
+      }
+      checkpointer.once('exit', then);
+      checkpointer.postMessage({ type: 'close' });
+    },
+  };
 }
 
 function walBytes(): number {
