@@ -99,7 +99,9 @@ describe('token refusals over WebSocket', () => {
       assert.equal(await closeCode(renewing), CloseCode.UNAUTHENTICATED);
       assertReason(renewing.closeReason, 'TOKEN_USER_CHANGED', 'renewal for bob');
 
-      const { client: lapsing } = await harness.ready('cleo', harness.relay.token('cleo', 1));
+      // A JWT's exp is in whole seconds: a token for "1 s" can have a few milliseconds left
+      // and lapse before its AUTH is read. "2 s" leaves between one and two.
+      const { client: lapsing } = await harness.ready('cleo', harness.relay.token('cleo', 2));
       assert.equal(await closeCode(lapsing, 4000), CloseCode.TOKEN_EXPIRED);
       assertReason(lapsing.closeReason, 'TOKEN_EXPIRED', 'lapsed token');
     });

@@ -33,6 +33,16 @@ export type StartWriterWorker = (path: string, syncFd: number | null) => Worker;
 export const startSqliteWriterWorker: StartWriterWorker = (path, syncFd) =>
   new Worker(new URL(WORKER_ENTRY, import.meta.url), { workerData: { path, syncFd } });
 
+export interface WriterThreadOptions {
+  /** A descriptor of the file for the checkpointer to sync (`StartWriterWorker`); none: it does not. */
+  syncFd?: number | null;
+  startWorker?: StartWriterWorker;
+  /** The most writes one batch holds. */
+  maxBatch?: number;
+  /** `BATCH_INTERVAL_MS`, unless a test says otherwise. */
+  interval?: number;
+}
+
 /**
  * Group commit in a second thread (docs/decisions/0011): the appends and read cursors queued
  * in one turn of the event loop go to a worker that owns its own connection to the file, as
@@ -54,16 +64,6 @@ export const startSqliteWriterWorker: StartWriterWorker = (path, syncFd) =>
  * client retries with the same clientId and gets the original) and the next batch starts a
  * new thread.
  */
-export interface WriterThreadOptions {
-  /** A descriptor of the file for the checkpointer to sync (`StartWriterWorker`); none: it does not. */
-  syncFd?: number | null;
-  startWorker?: StartWriterWorker;
-  /** The most writes one batch holds. */
-  maxBatch?: number;
-  /** `BATCH_INTERVAL_MS`, unless a test says otherwise. */
-  interval?: number;
-}
-
 interface InFlightBatch {
   writes: PendingWrite[];
   /** The thread reported its statements done; its COMMIT is syncing. */
