@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { after, before, describe, it } from 'node:test';
@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { groupWrite, openPair } from '../conformance/fixtures.test-support.js';
 import { openSqliteStore } from './store.js';
 import { CHECKPOINTER_THREAD_NAME, WRITER_THREAD_NAME } from './thread-name.js';
+import { CHECKPOINTER_NICENESS } from './thread-priority.js';
 import { decodeBatch } from './writer-protocol.js';
 import { FULL_BATCH, SqliteWriterThread, startSqliteWriterWorker, type StartWriterWorker } from './writer-thread.js';
 
@@ -159,6 +160,29 @@ describe('SqliteWriterThread', () => {
       const names = threadNames();
       assert.ok(names.includes(WRITER_THREAD_NAME), names.join(', '));
       assert.equal(names.filter((name) => name === CHECKPOINTER_THREAD_NAME).length, 1, names.join(', '));
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('runs its checkpointer below the priority of the process, and its writer at it', { skip: process.platform !== 'linux' && 'a thread has a priority of its own on Linux' }, async () => {
+    const threadsNamed = (name: string): number[] =>
+      readdirSync('/proc/self/task')
+        .filter((thread) => readFileSync(`/proc/self/task/${thread}/comm`, 'utf8').trim() === name)
+        .map(Number);
+    const writer = new SqliteWriterThread(path);
+    try {
+      await append(writer);
+      const processPriority = getPriority(process.pid);
+      const expected = Math.min(19, processPriority + CHECKPOINTER_NICENESS);
+      // The checkpointer names itself, then lowers its priority.
+      const lowered = (): boolean => threadsNamed(CHECKPOINTER_THREAD_NAME).some((thread) => getPriority(thread) === expected);
+      const deadline = Date.now() + 10_000;
+      while (!lowered() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(threadsNamed(CHECKPOINTER_THREAD_NAME).map((thread) => getPriority(thread)), [expected]);
+      // The writer's own thread (the first so named; under tsx the checkpointer's module loader
+      // thread carries its name too, made before the checkpointer lowered itself).
+      assert.equal(getPriority(threadsNamed(WRITER_THREAD_NAME)[0]!), processPriority);
     } finally {
       await writer.close();
     }

@@ -11,6 +11,7 @@ import { runCheckpointer, type FromCheckpointer } from './checkpointer.js';
 import { connectSqlite, SQLITE_WAL_LIMIT_BYTES } from './connection.js';
 import { prepareSqliteStatements } from './statements.js';
 import { CHECKPOINTER_THREAD_NAME, nameThisThread, WRITER_THREAD_NAME } from './thread-name.js';
+import { CHECKPOINTER_NICENESS, lowerThisThreadsPriority } from './thread-priority.js';
 import { decodeBatch, encodeOutcomes, transferError, type FromWriterThread, type ToWriterThread } from './writer-protocol.js';
 import { prepareSqliteWebhookStatements } from './webhook-statements.js';
 import { runBatchedWrite } from './writes.js';
@@ -23,6 +24,7 @@ let walCheckedAt = Number.NEGATIVE_INFINITY;
 
 if (role === 'checkpointer') {
   nameThisThread(CHECKPOINTER_THREAD_NAME);
+  lowerThisThreadsPriority(CHECKPOINTER_NICENESS);
   runCheckpointer(port, path, syncFd ?? null);
 } else {
   nameThisThread(WRITER_THREAD_NAME);
