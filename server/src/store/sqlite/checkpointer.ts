@@ -41,6 +41,11 @@ export interface CheckpointRound {
   caughtUp: boolean;
 }
 
+/** The pass could not take its locks, or left frames that a reader still needed. */
+function leftBehind(result: CheckpointResult): boolean {
+  return result.busy !== 0 || result.checkpointed < result.log;
+}
+
 /**
  * One round of the checkpointer: PASSIVE passes, each followed by a sync of the file through a
  * descriptor of its own, until a pass is quick.
@@ -70,7 +75,7 @@ export function checkpointRound(
     const started = now();
     result = pass();
     passes += 1;
-    if (result.busy !== 0 || result.checkpointed < result.log) return { result, passes, caughtUp: false };
+    if (leftBehind(result)) return { result, passes, caughtUp: false };
     const idle = result.log <= 0 || (previous !== null && result.log === previous.log && result.checkpointed === previous.checkpointed);
     if (passes === 1 && idle) return { result, passes, caughtUp: false };
     sync();
@@ -103,7 +108,7 @@ export function runCheckpointer(port: MessagePort, path: string, syncFd: number 
     try {
       const { result, caughtUp } = checkpointRound(() => checkpoint.get()!, sync, previous);
       previous = result;
-      if (result.busy !== 0 || result.checkpointed < result.log) next = CATCH_UP_MS;
+      if (leftBehind(result)) next = CATCH_UP_MS;
       else if (caughtUp) port.postMessage({ type: 'caught-up' } satisfies FromCheckpointer);
     } catch {
       // An I/O error: the writer's commits report it to their callers; this round tries again

@@ -40,6 +40,11 @@ describe('SqliteWriterThread', () => {
     writer.enqueue({ kind: 'append', input: { conversationId, senderId: 'a', content: clientId, clientId, now: 1000 } });
   const burst = (writer: SqliteWriterThread, count: number) => Array.from({ length: count }, () => append(writer));
   const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  /** This process's threads (Linux, through /proc): their ids and names. */
+  const threads = (): { id: number; name: string }[] =>
+    readdirSync('/proc/self/task').map((thread) => ({ id: Number(thread), name: readFileSync(`/proc/self/task/${thread}/comm`, 'utf8').trim() }));
+  const threadNames = (): string[] => threads().map((thread) => thread.name);
+  const threadsNamed = (name: string): number[] => threads().filter((thread) => thread.name === name).map((thread) => thread.id);
 
   it('settles each write after its batch committed, and runs exclusive work between two batches', async () => {
     const writer = new SqliteWriterThread(path);
@@ -145,8 +150,6 @@ describe('SqliteWriterThread', () => {
   });
 
   it('names its threads, so `top -H` and `perf` tell the writer and the checkpointer apart', { skip: process.platform !== 'linux' && 'Linux names threads through /proc' }, async () => {
-    const threadNames = (): string[] =>
-      readdirSync('/proc/self/task').map((thread) => readFileSync(`/proc/self/task/${thread}/comm`, 'utf8').trim());
     assert.ok(!threadNames().includes(WRITER_THREAD_NAME));
     const writer = new SqliteWriterThread(path);
     try {
@@ -166,10 +169,6 @@ describe('SqliteWriterThread', () => {
   });
 
   it('runs its checkpointer below the priority of the process, and its writer at it', { skip: process.platform !== 'linux' && 'a thread has a priority of its own on Linux' }, async () => {
-    const threadsNamed = (name: string): number[] =>
-      readdirSync('/proc/self/task')
-        .filter((thread) => readFileSync(`/proc/self/task/${thread}/comm`, 'utf8').trim() === name)
-        .map(Number);
     const writer = new SqliteWriterThread(path);
     try {
       await append(writer);

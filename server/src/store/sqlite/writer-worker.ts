@@ -36,18 +36,19 @@ function runWriter(): void {
   const statements = prepareSqliteStatements(database);
   const webhooks = prepareSqliteWebhookStatements(database);
   const batch = new SqliteBatch(database);
-  const checkpointInThisThread = database.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  const passiveCheckpoint = database.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  const checkpointInThisThread = (): void => {
+    try {
+      passiveCheckpoint.get();
+    } catch {
+      // An I/O error: the next COMMIT reports it to its writes; the thread goes on.
+    }
+  };
   // The checkpointer copied and synced all it found: the frames committed since are few, and
   // once this thread has copied them too, its next transaction starts the WAL again
   // (`checkpointer.ts`). It runs here, between two batches, because only a moment with no
   // commit in it lets a checkpoint finish.
-  const checkpointer = startCheckpointer(() => {
-    try {
-      checkpointInThisThread.get();
-    } catch {
-      // An I/O error: the next COMMIT reports it to its writes, and the WAL limit still holds.
-    }
-  });
+  const checkpointer = startCheckpointer(checkpointInThisThread);
   const executed: FromWriterThread = { type: 'executed' };
 
   port.on('message', (message: ToWriterThread) => {
@@ -79,7 +80,7 @@ function runWriter(): void {
     const now = performance.now();
     if (now - walCheckedAt < WAL_CHECK_MS) return;
     walCheckedAt = now;
-    if (walBytes() > SQLITE_WAL_LIMIT_BYTES) checkpointInThisThread.get();
+    if (walBytes() > SQLITE_WAL_LIMIT_BYTES) checkpointInThisThread();
   });
 }
 
