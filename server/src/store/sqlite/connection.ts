@@ -3,22 +3,39 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 /**
- * Opens a connection to the database file at `path` (creating its folder), or `:memory:`,
- * with the settings every connection of the store runs with: the main thread's and the
- * writer thread's (`sqlite-writer-thread.ts`) alike.
- */
-/**
- * Page cache per connection, in KiB (negative `cache_size`): room for the upper levels of the
- * messages' B-trees of a database of millions of messages (their interior pages), so an append
- * reads only the leaves it changes. SQLite allocates it as pages are used: a small database
+ * Page cache of the store's own connection (the reads, and the writes outside the batches), in
+ * KiB (negative `cache_size`): the history pages and conversation lists of a database of
+ * millions of messages read from it. SQLite allocates it as pages are used: a small database
  * never grows to it.
  */
 export const SQLITE_CACHE_KIB = 64 * 1024;
 
+/**
+ * Page cache of the writer thread's connection (`writer-worker.ts`), in KiB: the interior pages
+ * of every B-tree an append descends fit several times over (about 1,500 pages, 6 MiB, with 3
+ * million messages stored), and the leaves it writes are read back from the OS's page cache.
+ * Not larger, because at the end of each transaction that split a B-tree page SQLite walks its
+ * whole page cache (a split's page swap goes through a page number past the file's end, and the
+ * COMMIT then looks for pages past it): with 64 MiB full, that walk was 14 % of the writer's CPU
+ * at 3 million messages (docs/decisions/0027-the-writers-page-cache.md).
+ */
+export const SQLITE_WRITER_CACHE_KIB = 16 * 1024;
+
+export interface SqliteConnectionOptions {
+  /** Page cache in KiB; `SQLITE_CACHE_KIB` unless said. */
+  cacheKib?: number;
+}
+
+/**
+ * Opens a connection to the database file at `path` (creating its folder), or `:memory:`,
+ * with the settings every connection of the store runs with: the main thread's and the
+ * writer thread's (`writer-thread.ts`) alike, but for the page cache's size.
+ */
+
 /** The WAL's size past which the writer checkpoints itself (`writer-worker.ts`). */
 export const SQLITE_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
-export function connectSqlite(path: string): Database.Database {
+export function connectSqlite(path: string, options: SqliteConnectionOptions = {}): Database.Database {
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
   try {
@@ -31,7 +48,7 @@ export function connectSqlite(path: string): Database.Database {
     // Right to erasure: deleted rows are overwritten with zeros instead of left in free space.
     database.pragma('secure_delete = ON');
     database.pragma('busy_timeout = 5000');
-    database.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+    database.pragma(`cache_size = -${options.cacheKib ?? SQLITE_CACHE_KIB}`);
     // No connection checkpoints at its own COMMIT: the writer thread's checkpointer copies the
     // WAL back on a timer, beside the commits (`checkpointer.ts`). With the default (1,000
     // pages) the commit that crossed the mark copied and synced the database file before its
@@ -44,6 +61,11 @@ export function connectSqlite(path: string): Database.Database {
     database.close();
     throw error;
   }
+}
+
+/** The writer thread's connection: the same settings, with the writer's page cache. */
+export function connectSqliteWriter(path: string): Database.Database {
+  return connectSqlite(path, { cacheKib: SQLITE_WRITER_CACHE_KIB });
 }
 
 /** What the connection actually runs with, as SQLite reports it (for tests and diagnostics). */

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { runStoreConformance } from '../conformance/suite.test-support.js';
 import { groupWrite, openPair, send } from '../conformance/fixtures.test-support.js';
 import { openSqliteStore, type SqliteStore } from './store.js';
+import { connectSqliteWriter, readConnectionSettings } from './connection.js';
 import { sqliteMigrations } from './migrations.js';
 
 /** A database file in a fresh temp directory, under a folder that does not exist yet. */
@@ -61,6 +62,19 @@ describe('SQLite store', () => {
           walAutocheckpoint: 0,
         });
       } finally {
+        await store.close();
+      }
+    });
+  });
+
+  it("gives the writer thread's connection the same settings with a 16 MiB page cache", async () => {
+    await withDatabasePath(async (path) => {
+      const store = openSqliteStore(path);
+      const writer = connectSqliteWriter(path);
+      try {
+        assert.deepEqual(readConnectionSettings(writer), { ...store.connectionSettings(), cacheSizeKib: 16384 });
+      } finally {
+        writer.close();
         await store.close();
       }
     });

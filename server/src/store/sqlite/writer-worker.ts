@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { SqliteBatch } from './batch.js';
 import { runCheckpointer, type FromCheckpointer } from './checkpointer.js';
-import { connectSqlite, SQLITE_WAL_LIMIT_BYTES } from './connection.js';
+import { connectSqliteWriter, SQLITE_WAL_LIMIT_BYTES } from './connection.js';
 import { prepareSqliteStatements } from './statements.js';
 import { CHECKPOINTER_THREAD_NAME, nameThisThread, WRITER_THREAD_NAME } from './thread-name.js';
 import { CHECKPOINTER_NICENESS, lowerThisThreadsPriority } from './thread-priority.js';
@@ -32,7 +32,7 @@ if (role === 'checkpointer') {
 }
 
 function runWriter(): void {
-  const database = connectSqlite(path);
+  const database = connectSqliteWriter(path);
   const statements = prepareSqliteStatements(database);
   const webhooks = prepareSqliteWebhookStatements(database);
   const batch = new SqliteBatch(database);
