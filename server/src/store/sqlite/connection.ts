@@ -11,30 +11,39 @@ import Database from 'better-sqlite3';
 export const SQLITE_CACHE_KIB = 64 * 1024;
 
 /**
- * Page cache of the writer thread's connection (`writer-worker.ts`), in KiB: the interior pages
- * of every B-tree an append descends fit several times over (about 1,500 pages, 6 MiB, with 3
- * million messages stored), and the leaves it writes are read back from the OS's page cache.
- * Not larger, because at the end of each transaction that split a B-tree page SQLite walks its
- * whole page cache (a split's page swap goes through a page number past the file's end, and the
- * COMMIT then looks for pages past it): with 64 MiB full, that walk was 14 % of the writer's CPU
- * at 3 million messages (docs/decisions/0027-the-writers-page-cache.md).
+ * Page cache of the writer thread's connection (`writer-worker.ts`) while the file is under
+ * 1 GiB, in KiB: the interior pages of every B-tree in the file fit more than twice over (about
+ * 1,500 pages, 6 MiB, with 3 million messages stored), and the leaves it writes are read back
+ * from the OS's page cache. Not larger, because at the end of each transaction that split a
+ * B-tree page SQLite walks its whole page cache: a split's page swap goes through the lock-byte
+ * page's number, past the end of a file under 1 GiB, and the COMMIT then looks for cached pages
+ * past the end. With 64 MiB full, that walk was 14 % of the writer's CPU at 3 million messages.
+ * A file of 1 GiB or more holds that page, the walk stops, and the writer's cache grows to
+ * `SQLITE_CACHE_KIB` (`writerCacheKib`; docs/decisions/0027-the-writers-page-cache.md).
  */
 export const SQLITE_WRITER_CACHE_KIB = 16 * 1024;
+
+/** Where SQLite's lock-byte page starts: byte 2^30 (`PENDING_BYTE`). */
+const LOCK_BYTE_OFFSET = 2 ** 30;
+
+/** The writer's page cache for a file of `pages` pages of `pageSize` bytes (above). */
+export function writerCacheKib(pages: number, pageSize: number): number {
+  return pages >= LOCK_BYTE_OFFSET / pageSize + 1 ? SQLITE_CACHE_KIB : SQLITE_WRITER_CACHE_KIB;
+}
 
 export interface SqliteConnectionOptions {
   /** Page cache in KiB; `SQLITE_CACHE_KIB` unless said. */
   cacheKib?: number;
 }
 
+/** The WAL's size past which the writer checkpoints itself (`writer-worker.ts`). */
+export const SQLITE_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
+
 /**
  * Opens a connection to the database file at `path` (creating its folder), or `:memory:`,
  * with the settings every connection of the store runs with: the main thread's and the
  * writer thread's (`writer-thread.ts`) alike, but for the page cache's size.
  */
-
-/** The WAL's size past which the writer checkpoints itself (`writer-worker.ts`). */
-export const SQLITE_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
-
 export function connectSqlite(path: string, options: SqliteConnectionOptions = {}): Database.Database {
   if (path !== ':memory:' && path !== '') mkdirSync(dirname(path), { recursive: true });
   const database = new Database(path);
@@ -63,9 +72,20 @@ export function connectSqlite(path: string, options: SqliteConnectionOptions = {
   }
 }
 
-/** The writer thread's connection: the same settings, with the writer's page cache. */
+/**
+ * The writer thread's connection: the same settings, with the writer's page cache, sized for
+ * the file now. `fitWriterCache` sizes it again as the file grows (`writer-worker.ts` calls it
+ * every 100 ms at most).
+ */
 export function connectSqliteWriter(path: string): Database.Database {
-  return connectSqlite(path, { cacheKib: SQLITE_WRITER_CACHE_KIB });
+  const database = connectSqlite(path, { cacheKib: SQLITE_WRITER_CACHE_KIB });
+  fitWriterCache(database);
+  return database;
+}
+
+export function fitWriterCache(database: Database.Database): void {
+  const kib = writerCacheKib(Number(database.pragma('page_count', { simple: true })), Number(database.pragma('page_size', { simple: true })));
+  if (-Number(database.pragma('cache_size', { simple: true })) !== kib) database.pragma(`cache_size = -${kib}`);
 }
 
 /** What the connection actually runs with, as SQLite reports it (for tests and diagnostics). */

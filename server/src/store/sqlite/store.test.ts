@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { runStoreConformance } from '../conformance/suite.test-support.js';
 import { groupWrite, openPair, send } from '../conformance/fixtures.test-support.js';
 import { openSqliteStore, type SqliteStore } from './store.js';
-import { connectSqliteWriter, readConnectionSettings } from './connection.js';
+import { connectSqliteWriter, readConnectionSettings, writerCacheKib } from './connection.js';
 import { sqliteMigrations } from './migrations.js';
 
 /** A database file in a fresh temp directory, under a folder that does not exist yet. */
@@ -76,6 +76,34 @@ describe('SQLite store', () => {
       } finally {
         writer.close();
         await store.close();
+      }
+    });
+  });
+
+  it("grows the writer's page cache to the store's once the file reaches 1 GiB, where SQLite no longer walks it at COMMIT", async () => {
+    assert.equal(writerCacheKib(262_144, 4096), 16384);
+    assert.equal(writerCacheKib(262_145, 4096), 65536);
+    assert.equal(writerCacheKib(131_073, 8192), 65536);
+    await withDatabasePath(async (path) => {
+      await openSqliteStore(path).close();
+      // A 1 GiB file without writing 1 GiB: sparse, its header's page count raised to match.
+      const pages = 262_146;
+      truncateSync(path, pages * 4096);
+      const file = openSync(path, 'r+');
+      try {
+        const header = Buffer.alloc(100);
+        readSync(file, header, 0, 100, 0);
+        header.writeUInt32BE(pages, 28);
+        header.writeUInt32BE(header.readUInt32BE(24), 92);
+        writeSync(file, header, 0, 100, 0);
+      } finally {
+        closeSync(file);
+      }
+      const writer = connectSqliteWriter(path);
+      try {
+        assert.equal(readConnectionSettings(writer).cacheSizeKib, 65536);
+      } finally {
+        writer.close();
       }
     });
   });
