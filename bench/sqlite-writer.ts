@@ -11,7 +11,7 @@
  *   npm run bench:sqlite -- --history=3000000 --spread=20000 --cache=65536,16384 --repeat=2
  */
 import { randomInt } from 'node:crypto';
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -62,7 +62,6 @@ interface Run {
   userUsPerAppend: number;
   systemUsPerAppend: number;
   msPerBatch: number;
-  walKibPerAppend: number;
 }
 
 function removeTarget(): void {
@@ -81,7 +80,6 @@ function runOnce(source: string, cacheKib: number): Run {
     const batch = new SqliteBatch(database);
     const checkpoint = database.prepare('PRAGMA wal_checkpoint(PASSIVE)');
     let sent = 0;
-    let walBytes = 0;
     const commit = (count: number): void => {
       for (let index = 0; index < count; index += 1) {
         const writes = Array.from({ length: BATCH }, () => {
@@ -91,14 +89,10 @@ function runOnce(source: string, cacheKib: number): Run {
           return () => runBatchedWrite(statements, webhooks, { kind: 'append', input });
         });
         batch.commit(writes);
-        if (index % 200 === 199) {
-          walBytes += statSync(`${TARGET}-wal`).size;
-          checkpoint.get();
-        }
+        if (index % 200 === 199) checkpoint.get();
       }
     };
     commit(WARMUP);
-    walBytes = 0;
     const cpu = process.cpuUsage();
     const started = performance.now();
     commit(BATCHES);
@@ -110,8 +104,6 @@ function runOnce(source: string, cacheKib: number): Run {
       userUsPerAppend: round(used.user / appends, 1),
       systemUsPerAppend: round(used.system / appends, 1),
       msPerBatch: round((performance.now() - started) / BATCHES, 2),
-      // The WAL's size at each checkpoint: an upper bound (the WAL starts again only when a pass copied it all).
-      walKibPerAppend: round(walBytes / 1024 / (BATCH * Math.floor(BATCHES / 200) * 200), 1),
     };
   } finally {
     database.close();
