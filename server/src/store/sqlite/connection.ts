@@ -18,7 +18,7 @@ export const SQLITE_CACHE_KIB = 64 * 1024;
  * B-tree page SQLite walks its whole page cache: a split's page swap goes through the lock-byte
  * page's number, past the end of a file under 1 GiB, and the COMMIT then looks for cached pages
  * past the end. With 64 MiB full, that walk was 14 % of the writer's CPU at 3 million messages.
- * A file of 1 GiB or more holds that page, the walk stops, and the writer's cache grows to
+ * A file of 1 GiB or more holds that page, the walk stops, and the writer's cache is
  * `SQLITE_CACHE_KIB` (`writerCacheKib`; docs/decisions/0027-the-writers-page-cache.md).
  */
 export const SQLITE_WRITER_CACHE_KIB = 16 * 1024;
@@ -73,19 +73,18 @@ export function connectSqlite(path: string, options: SqliteConnectionOptions = {
 }
 
 /**
- * The writer thread's connection: the same settings, with the writer's page cache, sized for
- * the file now. `fitWriterCache` sizes it again as the file grows (`writer-worker.ts` calls it
- * every 100 ms at most).
+ * The writer thread's connection: the same settings, with the writer's page cache sized for the
+ * file as it is when the thread starts (`writerCacheKib`). A file that grows past 1 GiB while
+ * the relay runs gets the larger cache at the relay's next start: until then its writer pays a
+ * few more reads from the OS's page cache, about 2 µs per append (decision 0027).
  */
 export function connectSqliteWriter(path: string): Database.Database {
   const database = connectSqlite(path, { cacheKib: SQLITE_WRITER_CACHE_KIB });
-  fitWriterCache(database);
+  const pages = Number(database.pragma('page_count', { simple: true }));
+  const pageSize = Number(database.pragma('page_size', { simple: true }));
+  const kib = writerCacheKib(pages, pageSize);
+  if (kib !== SQLITE_WRITER_CACHE_KIB) database.pragma(`cache_size = -${kib}`);
   return database;
-}
-
-export function fitWriterCache(database: Database.Database): void {
-  const kib = writerCacheKib(Number(database.pragma('page_count', { simple: true })), Number(database.pragma('page_size', { simple: true })));
-  if (-Number(database.pragma('cache_size', { simple: true })) !== kib) database.pragma(`cache_size = -${kib}`);
 }
 
 /** What the connection actually runs with, as SQLite reports it (for tests and diagnostics). */

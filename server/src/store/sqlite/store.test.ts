@@ -80,7 +80,7 @@ describe('SQLite store', () => {
     });
   });
 
-  it("grows the writer's page cache to the store's once the file reaches 1 GiB, where SQLite no longer walks it at COMMIT", async () => {
+  it("opens the writer with the store's page cache when the file is 1 GiB or more, where SQLite no longer walks it at COMMIT", async () => {
     assert.equal(writerCacheKib(262_144, 4096), 16384);
     assert.equal(writerCacheKib(262_145, 4096), 65536);
     assert.equal(writerCacheKib(131_073, 8192), 65536);

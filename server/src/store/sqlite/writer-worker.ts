@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { SqliteBatch } from './batch.js';
 import { runCheckpointer, type FromCheckpointer } from './checkpointer.js';
-import { connectSqliteWriter, fitWriterCache, SQLITE_WAL_LIMIT_BYTES } from './connection.js';
+import { connectSqliteWriter, SQLITE_WAL_LIMIT_BYTES } from './connection.js';
 import { prepareSqliteStatements } from './statements.js';
 import { CHECKPOINTER_THREAD_NAME, nameThisThread, WRITER_THREAD_NAME } from './thread-name.js';
 import { CHECKPOINTER_NICENESS, lowerThisThreadsPriority } from './thread-priority.js';
@@ -81,12 +81,6 @@ function runWriter(): void {
     if (now - walCheckedAt < WAL_CHECK_MS) return;
     walCheckedAt = now;
     if (walBytes() > SQLITE_WAL_LIMIT_BYTES) checkpointInThisThread();
-    // The file may have reached 1 GiB: then the writer's page cache grows (`connection.ts`).
-    try {
-      fitWriterCache(database);
-    } catch {
-      // An I/O error: the next COMMIT reports it to its writes; the cache stays as it is.
-    }
   });
 }
 
