@@ -21,7 +21,7 @@ import { prepareSqliteStatements } from '../server/src/store/sqlite/statements.j
 import { prepareSqliteWebhookStatements } from '../server/src/store/sqlite/webhook-statements.js';
 import { runBatchedWrite } from '../server/src/store/sqlite/writes.js';
 import { newClientId } from '../widget/src/client/client-id.js';
-import { copyHistory, historyDatabase, sampleConversations } from './lib/history.js';
+import { copyHistory, HISTORY_CONTENT, historyDatabase, sampleConversations } from './lib/history.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
 import { writeResult, table } from './lib/results.js';
 import { median, round } from './lib/stats.js';
@@ -54,7 +54,6 @@ const BATCHES = positive('batches');
 const WARMUP = positive('warmup');
 const REPEAT = positive('repeat');
 const TARGET = join(tmpdir(), `santa-chat-bench-sqlite-${process.pid}.db`);
-const CONTENT = 'Do you like blue or red? Wool or cotton? Asking for a friend';
 
 interface Run {
   cacheKib: number;
@@ -74,7 +73,7 @@ function runOnce(source: string, cacheKib: number): Run {
   copyHistory(source, TARGET);
   const database = connectSqlite(TARGET, { cacheKib });
   try {
-    const conversations = sampleConversations(database as unknown as Parameters<typeof sampleConversations>[0], SPREAD);
+    const conversations = sampleConversations(database, SPREAD);
     const statements = prepareSqliteStatements(database);
     const webhooks = prepareSqliteWebhookStatements(database);
     const batch = new SqliteBatch(database);
@@ -85,7 +84,7 @@ function runOnce(source: string, cacheKib: number): Run {
         const writes = Array.from({ length: BATCH }, () => {
           const conversation = conversations[randomInt(conversations.length)]!;
           const now = Date.now() + sent;
-          const input = { conversationId: conversation.id, senderId: conversation.santa, content: `${CONTENT} ${sent++}`, clientId: newClientId(now), now };
+          const input = { conversationId: conversation.id, senderId: conversation.santa, content: `${HISTORY_CONTENT} ${sent++}`, clientId: newClientId(now), now };
           return () => runBatchedWrite(statements, webhooks, { kind: 'append', input });
         });
         batch.commit(writes);

@@ -15,6 +15,7 @@ import { closeSync, copyFileSync, existsSync, fsyncSync, mkdirSync, openSync, re
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3';
 import { SqliteBatch } from '../../server/src/store/sqlite/batch.js';
 import { connectSqlite } from '../../server/src/store/sqlite/connection.js';
 import { SqliteInThreadWriter } from '../../server/src/store/sqlite/in-thread-writer.js';
@@ -29,7 +30,8 @@ import { newClientId } from '../../widget/src/client/client-id.js';
 export const HISTORY_CACHE_DIR = join(tmpdir(), 'santa-chat-bench-history');
 const STORE_DIR = fileURLToPath(new URL('../../server/src/store/sqlite/', import.meta.url));
 const MESSAGES_PER_CONVERSATION = 25;
-const CONTENT = 'Do you like blue or red? Wool or cotton? Asking for a friend';
+/** A history message's text, about 60 characters, before its number. */
+export const HISTORY_CONTENT = 'Do you like blue or red? Wool or cotton? Asking for a friend';
 
 export interface HistoryConversation {
   id: string;
@@ -122,7 +124,7 @@ async function build(path: string, messages: number, log: (line: string) => void
     const writes = Array.from({ length: size }, (_, index) => {
       const conversation = conversations[randomInt(conversations.length)]!;
       const senderId = randomInt(2) === 0 ? conversation.santa : conversation.giftee;
-      const input = { conversationId: conversation.id, senderId, content: `${CONTENT} ${written + index}`, clientId: newClientId(now + written + index), now: now + written + index };
+      const input = { conversationId: conversation.id, senderId, content: `${HISTORY_CONTENT} ${written + index}`, clientId: newClientId(now + written + index), now: now + written + index };
       return () => runBatchedWrite(statements, webhooks, { kind: 'append', input });
     });
     batch.commit(writes);
@@ -136,8 +138,8 @@ async function build(path: string, messages: number, log: (line: string) => void
   await store.close();
 }
 
-/** A sample of the history's conversations (for the read probes), read from a copy. */
-export function sampleConversations(database: { prepare: (sql: string) => { all: (...args: unknown[]) => unknown[] } }, count: number): HistoryConversation[] {
+/** A random sample of the history's conversations (`bench:sqlite` spreads its appends over them), read from a copy. */
+export function sampleConversations(database: Database.Database, count: number): HistoryConversation[] {
   return database
     .prepare("SELECT id, santa_id AS santa, giftee_id AS giftee FROM conversations WHERE group_id LIKE 'h%' ORDER BY random() LIMIT ?")
     .all(count) as HistoryConversation[];
