@@ -26,33 +26,42 @@ import { describeMachine, machineInfo } from './lib/machine.js';
 import { writeResult, table } from './lib/results.js';
 import { median, round } from './lib/stats.js';
 
-const { values } = parseArgs({
-  options: {
-    history: { type: 'string', default: '3000000' },
-    spread: { type: 'string', default: '20000' },
-    cache: { type: 'string', default: `${SQLITE_CACHE_KIB},${SQLITE_WRITER_CACHE_KIB}` },
-    batch: { type: 'string', default: '46' },
-    batches: { type: 'string', default: '1000' },
-    warmup: { type: 'string', default: '1500' },
-    repeat: { type: 'string', default: '2' },
-  },
-});
-const positive = (name: keyof typeof values): number => {
-  const value = Number(values[name]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}: a positive integer`);
-  return value;
-};
-const HISTORY = positive('history');
-const SPREAD = positive('spread');
-const CACHES = String(values.cache).split(',').map((kib) => {
-  const value = Number(kib);
-  if (!Number.isInteger(value) || value < 1) throw new Error('--cache: page cache sizes in KiB');
-  return value;
-});
-const BATCH = positive('batch');
-const BATCHES = positive('batches');
-const WARMUP = positive('warmup');
-const REPEAT = positive('repeat');
+const USAGE = 'npm run bench:sqlite -- [--history=3000000] [--spread=20000] [--cache=65536,16384] [--batch=46] [--batches=1000] [--warmup=1500] [--repeat=2]';
+
+/** The options, or a one-line error and the usage (exit code 2), not a stack trace. */
+function readOptions(): { history: number; spread: number; caches: number[]; batch: number; batches: number; warmup: number; repeat: number } {
+  try {
+    const { values } = parseArgs({
+      options: {
+        history: { type: 'string', default: '3000000' },
+        spread: { type: 'string', default: '20000' },
+        cache: { type: 'string', default: `${SQLITE_CACHE_KIB},${SQLITE_WRITER_CACHE_KIB}` },
+        batch: { type: 'string', default: '46' },
+        batches: { type: 'string', default: '1000' },
+        warmup: { type: 'string', default: '1500' },
+        repeat: { type: 'string', default: '2' },
+      },
+    });
+    const positive = (name: string, text: string): number => {
+      const value = Number(text);
+      if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}=${text}: a positive integer`);
+      return value;
+    };
+    return {
+      history: positive('history', values.history),
+      spread: positive('spread', values.spread),
+      caches: values.cache.split(',').map((kib) => positive('cache', kib)),
+      batch: positive('batch', values.batch),
+      batches: positive('batches', values.batches),
+      warmup: positive('warmup', values.warmup),
+      repeat: positive('repeat', values.repeat),
+    };
+  } catch (error) {
+    process.stderr.write(`bench:sqlite: ${error instanceof Error ? error.message : String(error)}\nusage: ${USAGE}\n`);
+    process.exit(2);
+  }
+}
+const { history: HISTORY, spread: SPREAD, caches: CACHES, batch: BATCH, batches: BATCHES, warmup: WARMUP, repeat: REPEAT } = readOptions();
 const TARGET = join(tmpdir(), `santa-chat-bench-sqlite-${process.pid}.db`);
 
 interface Run {
