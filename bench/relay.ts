@@ -62,7 +62,7 @@ import { describeMachine, machineInfo, machineLoad, type MachineInfo } from './l
 import { durableCommitCeiling, type DiskCeiling } from './lib/disk.js';
 import { historyDatabase, copyHistory } from './lib/history.js';
 import { CpuWindow, rssBytes, writeSyscalls } from './lib/proc.js';
-import { summarize, type LatencySummary } from './lib/stats.js';
+import { median, summarize, type LatencySummary } from './lib/stats.js';
 import { WalMeter, writeBytes, type WalReading } from './lib/wal.js';
 import { mapLimit, sleep, startServer, within, type ServerProcess } from './lib/processes.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
@@ -94,36 +94,49 @@ interface Options {
   warmupMs: number;
 }
 
+const USAGE =
+  'npm run bench:relay -- [--quick] [--sizes=1000,5000] [--rates=2000,10000,max] [--duration=10] [--drain=20] [--warmup=2] ' +
+  '[--only=relay|baseline] [--history=0,3000000] [--repeat=3] [--profile] [--webhooks] [--db-dir=DIR] [--report=FILE.json]';
+
+/** A wrong command line: printed as one line and the usage (exit code 2), not as a stack trace. */
+class OptionError extends Error {}
+
 function parseOptions(argv: string[]): Options {
+  const stray = argv.find((arg) => !arg.startsWith('--'));
+  if (stray !== undefined) throw new OptionError(`${stray}: options are --name=value`);
   const flags = new Map(
-    argv.filter((arg) => arg.startsWith('--')).map((arg) => {
+    argv.map((arg) => {
       const [name, value] = arg.slice(2).split('=', 2);
       return [name ?? '', value ?? 'true'] as const;
     }),
   );
   const known = new Set(['quick', 'sizes', 'rates', 'duration', 'drain', 'only', 'profile', 'db-dir', 'webhooks', 'history', 'repeat', 'warmup']);
-  for (const name of flags.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}`);
+  for (const name of flags.keys()) if (!known.has(name)) throw new OptionError(`unknown option --${name}`);
   const quick = flags.has('quick');
   const list = (name: string, fallback: string): string[] => (flags.get(name) ?? fallback).split(',').map((item) => item.trim());
   const sizes = list('sizes', quick ? '200' : '1000,5000').map(Number);
   if (sizes.some((size) => !Number.isInteger(size) || size < 4 || size % 4 !== 0)) {
-    throw new Error('--sizes: each N must be a multiple of 4 (groups of four)');
+    throw new OptionError('--sizes: each N must be a multiple of 4 (groups of four)');
   }
   const rates = list('rates', quick ? '2000,max' : '2000,10000,max').map((rate) => (rate === 'max' ? null : Number(rate)));
-  if (rates.some((rate) => rate !== null && !(rate > 0))) throw new Error('--rates: positive numbers or "max"');
+  if (rates.some((rate) => rate !== null && !(rate > 0))) throw new OptionError('--rates: positive numbers or "max"');
   const only = flags.get('only');
-  if (only !== undefined && only !== 'relay' && only !== 'baseline') throw new Error('--only=relay or --only=baseline');
+  if (only !== undefined && only !== 'relay' && only !== 'baseline') throw new OptionError('--only=relay or --only=baseline');
   const history = list('history', '0').map(Number);
-  if (history.some((count) => !Number.isInteger(count) || count < 0)) throw new Error('--history: message counts (0 or more)');
+  if (history.some((count) => !Number.isInteger(count) || count < 0)) throw new OptionError('--history: message counts (0 or more)');
   const repeat = Number(flags.get('repeat') ?? 1);
-  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat: a positive integer');
+  if (!Number.isInteger(repeat) || repeat < 1) throw new OptionError('--repeat: a positive integer');
   const warmup = Number(flags.get('warmup') ?? (quick ? 1 : 2));
-  if (!(warmup >= 0)) throw new Error('--warmup: seconds (0 or more)');
+  if (!(warmup >= 0)) throw new OptionError('--warmup: seconds (0 or more)');
+  const duration = Number(flags.get('duration') ?? (quick ? 3 : 10));
+  if (!(duration > 0)) throw new OptionError('--duration: seconds (more than 0)');
+  const drain = Number(flags.get('drain') ?? (quick ? 5 : 20));
+  if (!(drain >= 0)) throw new OptionError('--drain: seconds (0 or more)');
   return {
     sizes,
     rates,
-    durationMs: Number(flags.get('duration') ?? (quick ? 3 : 10)) * 1000,
-    drainMs: Number(flags.get('drain') ?? (quick ? 5 : 20)) * 1000,
+    durationMs: duration * 1000,
+    drainMs: drain * 1000,
     settleMs: quick ? 1000 : 3000,
     targets: only === undefined ? ['baseline', 'relay'] : [only],
     profile: flags.has('profile'),
@@ -699,7 +712,6 @@ function historyTable(results: readonly ScenarioResult[]): string {
   const relays = results.filter((result) => result.target === 'relay');
   const keys = [...new Set(relays.map((result) => `${result.sockets}|${result.rate}|${result.history ?? 0}`))];
   if (keys.length === relays.length) return '';
-  const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
   const group = (sockets: number, rate: number | null, history: number): ScenarioResult[] =>
     relays.filter((result) => result.sockets === sockets && result.rate === rate && (result.history ?? 0) === history);
   const rows = keys.map((key) => {
@@ -775,7 +787,6 @@ function checkTargets(results: readonly ScenarioResult[], drainMs: number): Targ
   }
   const idle = results.filter((result) => result.target === 'relay' && result.sockets === largest);
   if (idle.length > 0) {
-    const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
     const whole = median(idle.map((result) => result.memory.rssPerIdleSocket));
     const secondHalf = median(idle.map((result) => result.memory.rssPerIdleSocketSecondHalf));
     const heap = median(idle.map((result) => result.memory.heapPerIdleSocket));
@@ -905,6 +916,10 @@ function report({ startedAt, machine, load, options, disk, scenarios: results, t
 main().then(
   () => process.exit(0),
   (error: unknown) => {
+    if (error instanceof OptionError) {
+      process.stderr.write(`bench:relay: ${error.message}\nusage: ${USAGE}\n`);
+      process.exit(2);
+    }
     process.stderr.write(`\nbench:relay failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     killAll();
     process.exit(1);

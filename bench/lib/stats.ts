@@ -30,8 +30,12 @@ export function summarize(values: ArrayLike<number>): LatencySummary {
   };
 }
 
+/** The middle value; of an even count, the mean of the two middle ones (NaN when empty). */
 export function median(values: readonly number[]): number {
-  return percentile(Float64Array.from(values).sort(), 50);
+  const sorted = Float64Array.from(values).sort();
+  const middle = sorted.length >> 1;
+  if (sorted.length % 2 === 1) return sorted[middle] ?? Number.NaN;
+  return sorted.length === 0 ? Number.NaN : ((sorted[middle - 1] ?? Number.NaN) + (sorted[middle] ?? Number.NaN)) / 2;
 }
 
 /** Three decimals are more than the timers resolve. */
