@@ -389,6 +389,8 @@ interface ScenarioResult {
     mainThreadUsPerMessage: number;
     writerThreadUsPerMessage: number;
     generatorCores: number;
+    /** This process (the bench: its meters and the IPC) over the window; it shares the cores too. */
+    benchCores?: number;
     systemBusy: number;
     systemIowait: number;
   };
@@ -458,6 +460,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
     let profile: Promise<CpuProfile> | undefined;
     let serverCpu: CpuWindow | undefined;
     let generatorCpu: CpuWindow | undefined;
+    let benchCpu: CpuWindow | undefined;
     let cpu: ScenarioResult['cpu'] = { serverCores: NaN, serverCpuUsPerMessage: NaN, mainThreadUsPerMessage: NaN, writerThreadUsPerMessage: NaN, generatorCores: NaN, systemBusy: NaN, systemIowait: NaN };
     const generatorPid = spawned.pid;
     let walMeter: WalMeter | undefined;
@@ -470,6 +473,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
       if (message.type === 'window-start') {
         serverCpu = new CpuWindow(server.pid, target === 'relay' ? WRITER_THREAD_NAME : undefined);
         generatorCpu = new CpuWindow(generatorPid);
+        benchCpu = new CpuWindow(process.pid);
         syscallsAtStart = writeSyscalls(server.pid);
         if (target === 'relay') {
           walMeter = new WalMeter(databasePath);
@@ -493,6 +497,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
           mainThreadUsPerMessage: relayWindow.mainThreadSeconds * 1e6,
           writerThreadUsPerMessage: relayWindow.threadSeconds * 1e6,
           generatorCores: generatorWindow.cores,
+          ...(benchCpu ? { benchCores: benchCpu.end().cores } : {}),
           systemBusy: relayWindow.systemBusy,
           systemIowait: relayWindow.systemIowait,
         };
@@ -849,7 +854,7 @@ async function main(): Promise<void> {
       `${integer(result.deliveredPerSecond)}/s delivered, e2e p99 ${ms(result.run.endToEnd.p99)} ms` +
         (result.warmup ? ` (warm-up ${ms(result.warmup.endToEnd.p99)} ms)` : '') +
         `, ${integer(result.lost)} lost, ` +
-        `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy), ` +
+        `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy, this bench ${result.cpu.benchCores?.toFixed(2) ?? '?'}), ` +
         `${Math.round(result.cpu.serverCpuUsPerMessage)} µs/msg (main thread ${Math.round(result.cpu.mainThreadUsPerMessage)}` +
         (Number.isFinite(result.cpu.writerThreadUsPerMessage) ? `, SQLite writer ${Math.round(result.cpu.writerThreadUsPerMessage)}` : '') +
         `), ${kib(result.memory.rssPerIdleSocket)}/socket ` +
