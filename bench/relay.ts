@@ -63,6 +63,7 @@ import { durableCommitCeiling, type DiskCeiling } from './lib/disk.js';
 import { historyDatabase, copyHistory } from './lib/history.js';
 import { CpuWindow, rssBytes, writeSyscalls } from './lib/proc.js';
 import { median, summarize, type LatencySummary } from './lib/stats.js';
+import { OptionError } from './lib/options.js';
 import { WalMeter, writeBytes, type WalReading } from './lib/wal.js';
 import { mapLimit, sleep, startServer, within, type ServerProcess } from './lib/processes.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
@@ -97,9 +98,6 @@ interface Options {
 const USAGE =
   'npm run bench:relay -- [--quick] [--sizes=1000,5000] [--rates=2000,10000,max] [--duration=10] [--drain=20] [--warmup=2] ' +
   '[--only=relay|baseline] [--history=0,3000000] [--repeat=3] [--profile] [--webhooks] [--db-dir=DIR] [--report=FILE.json]';
-
-/** A wrong command line: printed as one line and the usage (exit code 2), not as a stack trace. */
-class OptionError extends Error {}
 
 function parseOptions(argv: string[]): Options {
   const stray = argv.find((arg) => !arg.startsWith('--'));

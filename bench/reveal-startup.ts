@@ -11,19 +11,20 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import WebSocket from 'ws';
 import { signParticipantToken } from '../server/src/auth/jwt.js';
 import { openSqliteStore } from '../server/src/store/sqlite/store.js';
+import { readOptions, wholeNumber } from './lib/options.js';
 import { rssBytes } from './lib/proc.js';
 import { median } from './lib/stats.js';
 
-const { values } = parseArgs({
-  options: { groups: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } },
-});
-const GROUPS = Number(values.groups);
-const RUNS = Number(values.runs);
+const { groups: GROUPS, runs: RUNS } = readOptions(
+  'reveal',
+  '[--groups=100000] [--runs=3]',
+  { groups: { type: 'string', default: '100000' }, runs: { type: 'string', default: '3' } },
+  (values) => ({ groups: wholeNumber('groups', values.groups), runs: wholeNumber('runs', values.runs) }),
+);
 const SECRET = 'bench-secret-with-enough-entropy-0123456789';
 const ADMIN = 'bench-admin-token-0123456789';
 

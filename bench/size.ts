@@ -17,6 +17,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { machineInfo, machineLoad } from './lib/machine.js';
+import { readOptions } from './lib/options.js';
 import { table, writeResult } from './lib/results.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -24,6 +25,12 @@ const KB = 1024;
 const EAGER_GZIP = 16 * KB;
 const TOTAL_GZIP = 24 * KB;
 const EAGER = 'widget/dist/santa-chat.js';
+const OPTIONS = readOptions(
+  'size',
+  '[--build] [--modules]',
+  { build: { type: 'boolean', default: false }, modules: { type: 'boolean', default: false } },
+  (values) => values,
+);
 
 /** The script-tag module, its panel chunk(s), the locales and the IIFE, as built. */
 function bundles(): string[] {
@@ -121,7 +128,7 @@ async function byModule(path: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
-  if (process.argv.includes('--build') || !existsSync(`${ROOT}${EAGER}`)) build();
+  if (OPTIONS.build || !existsSync(`${ROOT}${EAGER}`)) build();
   const sizes = await Promise.all(bundles().map(measure));
   const kb = (bytes: number): string => `${(bytes / KB).toFixed(2)} KB`;
   const eager = sizes.find((size) => size.file === EAGER);
@@ -144,7 +151,7 @@ async function main(): Promise<void> {
     `Eager (dist/santa-chat.js, before the panel opens) ≤ 16 KB gzipped: ${verdict(eager.gzip, EAGER_GZIP)} (built ${eager.builtAt}).`,
     `Total (with the panel chunk; locales apart) ≤ 24 KB gzipped: ${verdict(total, TOTAL_GZIP)}.`,
   ];
-  if (process.argv.includes('--modules')) for (const file of [EAGER, ...imported]) lines.push('', await byModule(file));
+  if (OPTIONS.modules) for (const file of [EAGER, ...imported]) lines.push('', await byModule(file));
   process.stdout.write(`${lines.join('\n')}\n`);
   const path = await writeResult('size', {
     benchmark: 'size',

@@ -14,7 +14,6 @@ import { randomInt } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SqliteBatch } from '../server/src/store/sqlite/batch.js';
 import { connectSqlite, SQLITE_CACHE_KIB, SQLITE_WRITER_CACHE_KIB } from '../server/src/store/sqlite/connection.js';
 import { prepareSqliteStatements } from '../server/src/store/sqlite/statements.js';
@@ -23,45 +22,34 @@ import { runBatchedWrite } from '../server/src/store/sqlite/writes.js';
 import { newClientId } from '../widget/src/client/client-id.js';
 import { copyHistory, HISTORY_CONTENT, historyDatabase, sampleConversations } from './lib/history.js';
 import { describeMachine, machineInfo } from './lib/machine.js';
+import { readOptions, wholeNumber } from './lib/options.js';
 import { writeResult, table } from './lib/results.js';
 import { median, round } from './lib/stats.js';
 
-const USAGE = 'npm run bench:sqlite -- [--history=3000000] [--spread=20000] [--cache=65536,16384] [--batch=46] [--batches=1000] [--warmup=1500] [--repeat=2]';
+const USAGE = '[--history=3000000] [--spread=20000] [--cache=65536,16384] [--batch=46] [--batches=1000] [--warmup=1500] [--repeat=2]';
 
-/** The options, or a one-line error and the usage (exit code 2), not a stack trace. */
-function readOptions(): { history: number; spread: number; caches: number[]; batch: number; batches: number; warmup: number; repeat: number } {
-  try {
-    const { values } = parseArgs({
-      options: {
-        history: { type: 'string', default: '3000000' },
-        spread: { type: 'string', default: '20000' },
-        cache: { type: 'string', default: `${SQLITE_CACHE_KIB},${SQLITE_WRITER_CACHE_KIB}` },
-        batch: { type: 'string', default: '46' },
-        batches: { type: 'string', default: '1000' },
-        warmup: { type: 'string', default: '1500' },
-        repeat: { type: 'string', default: '2' },
-      },
-    });
-    const positive = (name: string, text: string): number => {
-      const value = Number(text);
-      if (!Number.isInteger(value) || value < 1) throw new Error(`--${name}=${text}: a positive integer`);
-      return value;
-    };
-    return {
-      history: positive('history', values.history),
-      spread: positive('spread', values.spread),
-      caches: values.cache.split(',').map((kib) => positive('cache', kib)),
-      batch: positive('batch', values.batch),
-      batches: positive('batches', values.batches),
-      warmup: positive('warmup', values.warmup),
-      repeat: positive('repeat', values.repeat),
-    };
-  } catch (error) {
-    process.stderr.write(`bench:sqlite: ${error instanceof Error ? error.message : String(error)}\nusage: ${USAGE}\n`);
-    process.exit(2);
-  }
-}
-const { history: HISTORY, spread: SPREAD, caches: CACHES, batch: BATCH, batches: BATCHES, warmup: WARMUP, repeat: REPEAT } = readOptions();
+const { history: HISTORY, spread: SPREAD, caches: CACHES, batch: BATCH, batches: BATCHES, warmup: WARMUP, repeat: REPEAT } = readOptions(
+  'sqlite',
+  USAGE,
+  {
+    history: { type: 'string', default: '3000000' },
+    spread: { type: 'string', default: '20000' },
+    cache: { type: 'string', default: `${SQLITE_CACHE_KIB},${SQLITE_WRITER_CACHE_KIB}` },
+    batch: { type: 'string', default: '46' },
+    batches: { type: 'string', default: '1000' },
+    warmup: { type: 'string', default: '1500' },
+    repeat: { type: 'string', default: '2' },
+  },
+  (values) => ({
+    history: wholeNumber('history', values.history),
+    spread: wholeNumber('spread', values.spread),
+    caches: values.cache.split(',').map((kib) => wholeNumber('cache', kib)),
+    batch: wholeNumber('batch', values.batch),
+    batches: wholeNumber('batches', values.batches),
+    warmup: wholeNumber('warmup', values.warmup),
+    repeat: wholeNumber('repeat', values.repeat),
+  }),
+);
 const TARGET = join(tmpdir(), `santa-chat-bench-sqlite-${process.pid}.db`);
 
 interface Run {

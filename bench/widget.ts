@@ -33,6 +33,7 @@ import WebSocket from 'ws';
 import { signParticipantToken } from '../server/src/auth/jwt.js';
 import { CHROMIUM_ARGS, ensureChromium } from '../test/e2e/chromium.js';
 import { describeMachine, machineInfo, machineLoad } from './lib/machine.js';
+import { OptionError, readOptions, wholeNumber } from './lib/options.js';
 import { sleep, startServer, within, type ServerProcess } from './lib/processes.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
 import { summarize, type LatencySummary } from './lib/stats.js';
@@ -43,7 +44,23 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHED_MESSAGES = 200;
 const CACHED_PAINT_TARGET_MS = 50;
 const SEND_TO_PAINT_TARGET_MS = 30;
-const RUNS = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice('--runs='.length) ?? 20);
+const { runs: RUNS, trace: TRACE, bundle: BUNDLE } = readOptions(
+  'widget',
+  '[--runs=20] [--trace] [--bundle=widget/dist/santa-chat.js]',
+  {
+    runs: { type: 'string', default: '20' },
+    trace: { type: 'boolean', default: false },
+    bundle: { type: 'string', default: 'widget/dist/santa-chat.js' },
+  },
+  (values) => {
+    // The default is built below when missing; another build must exist (relative: to the repository's root).
+    const other = values.bundle !== 'widget/dist/santa-chat.js';
+    if (other && !existsSync(isAbsolute(values.bundle) ? values.bundle : join(ROOT, values.bundle))) {
+      throw new OptionError(`--bundle=${values.bundle}: no such file`);
+    }
+    return { runs: wholeNumber('runs', values.runs), trace: values.trace, bundle: values.bundle };
+  },
+);
 /**
  * Extra runs under the CPU profiler, for the breakdown only: profiling slows what it watches.
  * They load the same sources bundled by esbuild without minifying, so the functions have
@@ -51,7 +68,6 @@ const RUNS = Number(process.argv.find((arg) => arg.startsWith('--runs='))?.slice
  */
 const PROFILED_RUNS = 5;
 let readableBundle: string | undefined;
-const TRACE = process.argv.includes('--trace');
 const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'v8.execute'];
 
 /** Runs `task` under Chrome's tracing; writes the trace and returns its main-thread timeline. */
@@ -66,11 +82,11 @@ async function traced(browser: Browser, page: Page, name: string, task: () => Pr
 }
 const DEADLINE_MS = 10 * 60_000;
 
-/**
- * `--bundle=FILE`: time another build of the widget instead of dist/santa-chat.js (e.g. one
- * built from an older commit, to compare before and after in the same minutes).
+/*
+ * `--bundle=FILE` (read with the other options above): time another build of the widget instead
+ * of dist/santa-chat.js (e.g. one built from an older commit, to compare before and after in the
+ * same minutes).
  */
-const BUNDLE = process.argv.find((arg) => arg.startsWith('--bundle='))?.slice('--bundle='.length) ?? 'widget/dist/santa-chat.js';
 
 const STATIC_FILES: Record<string, { path: string; type: string }> = {
   '/bench/widget/page.html': { path: 'bench/widget/page.html', type: 'text/html; charset=utf-8' },
