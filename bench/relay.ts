@@ -391,6 +391,8 @@ interface ScenarioResult {
     benchCores?: number;
     systemBusy: number;
     systemIowait: number;
+    /** Of `systemBusy`, the share the hypervisor gave to others (a VM's steal time; absent before 2026-12-07). */
+    systemSteal?: number;
   };
   /** Write-family system calls of the server's main thread (its socket writes) per delivered message. */
   writeSyscallsPerMessage: number;
@@ -498,6 +500,7 @@ async function runScenario(target: Target, sockets: number, rate: number | null,
           ...(benchCpu ? { benchCores: benchCpu.end().cores } : {}),
           systemBusy: relayWindow.systemBusy,
           systemIowait: relayWindow.systemIowait,
+          systemSteal: relayWindow.systemSteal,
         };
         cpu.serverCpuUsPerMessage = relayWindow.cpuSeconds * 1e6;
       }
@@ -852,7 +855,7 @@ async function main(): Promise<void> {
       `${integer(result.deliveredPerSecond)}/s delivered, e2e p99 ${ms(result.run.endToEnd.p99)} ms` +
         (result.warmup ? ` (warm-up ${ms(result.warmup.endToEnd.p99)} ms)` : '') +
         `, ${integer(result.lost)} lost, ` +
-        `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy, this bench ${result.cpu.benchCores?.toFixed(2) ?? '?'}), ` +
+        `CPU ${result.cpu.serverCores.toFixed(2)} (machine ${percent(result.cpu.systemBusy)} busy of which steal ${percent(result.cpu.systemSteal ?? Number.NaN)}, this bench ${result.cpu.benchCores?.toFixed(2) ?? '?'}), ` +
         `${Math.round(result.cpu.serverCpuUsPerMessage)} µs/msg (main thread ${Math.round(result.cpu.mainThreadUsPerMessage)}` +
         (Number.isFinite(result.cpu.writerThreadUsPerMessage) ? `, SQLite writer ${Math.round(result.cpu.writerThreadUsPerMessage)}` : '') +
         `), ${kib(result.memory.rssPerIdleSocket)}/socket ` +

@@ -68,6 +68,8 @@ export function rssBytes(pid: number): number {
 export interface SystemCpu {
   busy: number;
   iowait: number;
+  /** Time the hypervisor ran something else while this VM's cores had work (counted in `busy`). */
+  steal: number;
   total: number;
 }
 
@@ -80,7 +82,7 @@ export function systemCpu(): SystemCpu {
     .slice(1)
     .map(Number);
   const busy = user + nice + system + irq + softirq + steal;
-  return { busy, iowait, total: busy + idle + iowait };
+  return { busy, iowait, steal, total: busy + idle + iowait };
 }
 
 /** CPU use of a process over a window, as a share of one core (1 = one core fully busy). */
@@ -109,7 +111,7 @@ export class CpuWindow {
    * `threadSeconds`: the part the threads named as the constructor was told used (NaN without a
    * name, 0 when no such thread ran).
    */
-  end(): { cores: number; cpuSeconds: number; mainThreadSeconds: number; threadSeconds: number; systemBusy: number; systemIowait: number } {
+  end(): { cores: number; cpuSeconds: number; mainThreadSeconds: number; threadSeconds: number; systemBusy: number; systemIowait: number; systemSteal: number } {
     const used = cpuSeconds(this.#pid) - this.#startCpu;
     const mainThreadSeconds = cpuSeconds(this.#pid, this.#pid) - this.#startMainCpu;
     let threadSeconds = Number.NaN;
@@ -129,6 +131,7 @@ export class CpuWindow {
       threadSeconds,
       systemBusy: (system.busy - this.#startSystem.busy) / total,
       systemIowait: (system.iowait - this.#startSystem.iowait) / total,
+      systemSteal: (system.steal - this.#startSystem.steal) / total,
     };
   }
 }
