@@ -28,16 +28,19 @@ test('bench:relay answers a wrong option with one line and its usage, exit code 
   assertRefused('relay', './relay.ts', ['--sizes=1001'], 'bench:relay: --sizes: each N must be a multiple of 4 (groups of four)');
   assertRefused('relay', './relay.ts', ['--duration=soon'], 'bench:relay: --duration: seconds (more than 0)');
   assertRefused('relay', './relay.ts', ['--rates=fast'], 'bench:relay: --rates: positive numbers or "max"');
+  assertRefused('relay', './relay.ts', ['--history=-5'], 'bench:relay: --history=-5: a whole number of at least 0');
+  assertRefused('relay', './relay.ts', ['--report'], /^bench:relay: Option '--report <value>' argument missing/);
 });
 
 test('the other benchmarks refuse unknown options, stray arguments and wrong numbers the same way', () => {
   assertRefused('sqlite', './sqlite-writer.ts', ['--history=many'], 'bench:sqlite: --history=many: a whole number of at least 1');
   assertRefused('sqlite', './sqlite-writer.ts', ['--cache=65536,'], 'bench:sqlite: --cache=: a whole number of at least 1');
   assertRefused('reveal', './reveal-startup.ts', ['--runs=0'], 'bench:reveal: --runs=0: a whole number of at least 1');
-  assertRefused('reveal', './reveal-startup.ts', ['extra'], /^bench:reveal: Unexpected argument 'extra'/);
+  assertRefused('reveal', './reveal-startup.ts', ['extra'], 'bench:reveal: extra: options are --name=value');
   assertRefused('widget', './widget.ts', ['--runs=2.5'], 'bench:widget: --runs=2.5: a whole number of at least 1');
   assertRefused('widget', './widget.ts', ['--bundle=no/such/file.js'], 'bench:widget: --bundle=no/such/file.js: no such file');
-  assertRefused('size', './size.ts', ['--modulez'], /^bench:size: Unknown option '--modulez'/);
+  assertRefused('size', './size.ts', ['--modulez'], 'bench:size: unknown option --modulez');
+  assertRefused('size', './size.ts', ['--build=yes'], /^bench:size: Option '--build' does not take an argument/);
 });
 
 test('wholeNumber: whole numbers at or above the floor, or an OptionError naming the option', () => {

@@ -63,7 +63,7 @@ import { durableCommitCeiling, type DiskCeiling } from './lib/disk.js';
 import { historyDatabase, copyHistory } from './lib/history.js';
 import { CpuWindow, rssBytes, writeSyscalls } from './lib/proc.js';
 import { median, summarize, type LatencySummary } from './lib/stats.js';
-import { OptionError } from './lib/options.js';
+import { OptionError, readOptions, wholeNumber } from './lib/options.js';
 import { WalMeter, writeBytes, type WalReading } from './lib/wal.js';
 import { mapLimit, sleep, startServer, within, type ServerProcess } from './lib/processes.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
@@ -93,58 +93,66 @@ interface Options {
   history: number[];
   repeat: number;
   warmupMs: number;
+  /** A saved run (JSON) whose tables to print again, running nothing. */
+  report: string | undefined;
 }
 
-const USAGE =
-  'npm run bench:relay -- [--quick] [--sizes=1000,5000] [--rates=2000,10000,max] [--duration=10] [--drain=20] [--warmup=2] ' +
-  '[--only=relay|baseline] [--history=0,3000000] [--repeat=3] [--profile] [--webhooks] [--db-dir=DIR] [--report=FILE.json]';
-
-function parseOptions(argv: string[]): Options {
-  const stray = argv.find((arg) => !arg.startsWith('--'));
-  if (stray !== undefined) throw new OptionError(`${stray}: options are --name=value`);
-  const flags = new Map(
-    argv.map((arg) => {
-      const [name, value] = arg.slice(2).split('=', 2);
-      return [name ?? '', value ?? 'true'] as const;
-    }),
+/** The command line (`bench/lib/options.ts`: a wrong one is one line and the usage, exit 2). */
+function parseOptions(): Options {
+  return readOptions(
+    'relay',
+    '[--quick] [--sizes=1000,5000] [--rates=2000,10000,max] [--duration=10] [--drain=20] [--warmup=2] ' +
+      '[--only=relay|baseline] [--history=0,3000000] [--repeat=3] [--profile] [--webhooks] [--db-dir=DIR] [--report=FILE.json]',
+    {
+      quick: { type: 'boolean', default: false },
+      sizes: { type: 'string' },
+      rates: { type: 'string' },
+      duration: { type: 'string' },
+      drain: { type: 'string' },
+      warmup: { type: 'string' },
+      only: { type: 'string' },
+      history: { type: 'string', default: '0' },
+      repeat: { type: 'string', default: '1' },
+      profile: { type: 'boolean', default: false },
+      webhooks: { type: 'boolean', default: false },
+      'db-dir': { type: 'string' },
+      report: { type: 'string' },
+    },
+    (values) => {
+      const quick = values.quick;
+      const list = (text: string): string[] => text.split(',').map((item) => item.trim());
+      const sizes = list(values.sizes ?? (quick ? '200' : '1000,5000')).map(Number);
+      if (sizes.some((size) => !Number.isInteger(size) || size < 4 || size % 4 !== 0)) {
+        throw new OptionError('--sizes: each N must be a multiple of 4 (groups of four)');
+      }
+      const rates = list(values.rates ?? (quick ? '2000,max' : '2000,10000,max')).map((rate) => (rate === 'max' ? null : Number(rate)));
+      if (rates.some((rate) => rate !== null && !(rate > 0))) throw new OptionError('--rates: positive numbers or "max"');
+      const only = values.only;
+      if (only !== undefined && only !== 'relay' && only !== 'baseline') throw new OptionError('--only=relay or --only=baseline');
+      const history = list(values.history).map((count) => wholeNumber('history', count, 0));
+      const seconds = (name: string, text: string | undefined, fallback: number, min: 'zero' | 'positive'): number => {
+        const value = Number(text ?? fallback);
+        if (!(min === 'zero' ? value >= 0 : value > 0)) throw new OptionError(`--${name}: seconds (${min === 'zero' ? '0 or more' : 'more than 0'})`);
+        return value;
+      };
+      return {
+        sizes,
+        rates,
+        durationMs: seconds('duration', values.duration, quick ? 3 : 10, 'positive') * 1000,
+        drainMs: seconds('drain', values.drain, quick ? 5 : 20, 'zero') * 1000,
+        settleMs: quick ? 1000 : 3000,
+        targets: only === undefined ? ['baseline', 'relay'] : [only],
+        profile: values.profile,
+        dbDir: values['db-dir'] ?? tmpdir(),
+        quick,
+        webhooks: values.webhooks,
+        history,
+        repeat: wholeNumber('repeat', values.repeat),
+        warmupMs: seconds('warmup', values.warmup, quick ? 1 : 2, 'zero') * 1000,
+        report: values.report,
+      };
+    },
   );
-  const known = new Set(['quick', 'sizes', 'rates', 'duration', 'drain', 'only', 'profile', 'db-dir', 'webhooks', 'history', 'repeat', 'warmup']);
-  for (const name of flags.keys()) if (!known.has(name)) throw new OptionError(`unknown option --${name}`);
-  const quick = flags.has('quick');
-  const list = (name: string, fallback: string): string[] => (flags.get(name) ?? fallback).split(',').map((item) => item.trim());
-  const sizes = list('sizes', quick ? '200' : '1000,5000').map(Number);
-  if (sizes.some((size) => !Number.isInteger(size) || size < 4 || size % 4 !== 0)) {
-    throw new OptionError('--sizes: each N must be a multiple of 4 (groups of four)');
-  }
-  const rates = list('rates', quick ? '2000,max' : '2000,10000,max').map((rate) => (rate === 'max' ? null : Number(rate)));
-  if (rates.some((rate) => rate !== null && !(rate > 0))) throw new OptionError('--rates: positive numbers or "max"');
-  const only = flags.get('only');
-  if (only !== undefined && only !== 'relay' && only !== 'baseline') throw new OptionError('--only=relay or --only=baseline');
-  const history = list('history', '0').map(Number);
-  if (history.some((count) => !Number.isInteger(count) || count < 0)) throw new OptionError('--history: message counts (0 or more)');
-  const repeat = Number(flags.get('repeat') ?? 1);
-  if (!Number.isInteger(repeat) || repeat < 1) throw new OptionError('--repeat: a positive integer');
-  const warmup = Number(flags.get('warmup') ?? (quick ? 1 : 2));
-  if (!(warmup >= 0)) throw new OptionError('--warmup: seconds (0 or more)');
-  const duration = Number(flags.get('duration') ?? (quick ? 3 : 10));
-  if (!(duration > 0)) throw new OptionError('--duration: seconds (more than 0)');
-  const drain = Number(flags.get('drain') ?? (quick ? 5 : 20));
-  if (!(drain >= 0)) throw new OptionError('--drain: seconds (0 or more)');
-  return {
-    sizes,
-    rates,
-    durationMs: duration * 1000,
-    drainMs: drain * 1000,
-    settleMs: quick ? 1000 : 3000,
-    targets: only === undefined ? ['baseline', 'relay'] : [only],
-    profile: flags.has('profile'),
-    dbDir: flags.get('db-dir') ?? tmpdir(),
-    quick,
-    webhooks: flags.has('webhooks'),
-    history,
-    repeat,
-    warmupMs: warmup * 1000,
-  };
 }
 
 // Every child this process starts, so a deadline or Ctrl-C leaves nothing behind.
@@ -808,14 +816,13 @@ function checkTargets(results: readonly ScenarioResult[], drainMs: number): Targ
 }
 
 async function main(): Promise<void> {
-  const saved = process.argv.find((arg) => arg.startsWith('--report='));
-  if (saved !== undefined) {
+  const options = parseOptions();
+  if (options.report !== undefined) {
     // Prints the tables of a saved run again (e.g. for the README), without running anything.
-    const run = JSON.parse(await readFile(saved.slice('--report='.length), 'utf8')) as SavedRun;
+    const run = JSON.parse(await readFile(options.report, 'utf8')) as SavedRun;
     process.stdout.write(report({ ...run, targets: checkTargets(run.scenarios, run.options.drainMs) }));
     return;
   }
-  const options = parseOptions(process.argv.slice(2));
   const machine = machineInfo();
   const startedAt = new Date();
   // Repeats alternate (all scenarios once, then again), so a slow minute of the machine does not
@@ -922,10 +929,6 @@ function report({ startedAt, machine, load, options, disk, scenarios: results, t
 main().then(
   () => process.exit(0),
   (error: unknown) => {
-    if (error instanceof OptionError) {
-      process.stderr.write(`bench:relay: ${error.message}\nusage: ${USAGE}\n`);
-      process.exit(2);
-    }
     process.stderr.write(`\nbench:relay failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     killAll();
     process.exit(1);

@@ -23,17 +23,27 @@ export function readOptions<S extends Spec, T>(
     const { values } = parseArgs({ args: argv, options: spec, strict: true, allowPositionals: false });
     return check(values as unknown as Values<S>);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describe(error);
     process.stderr.write(`bench:${name}: ${message}\nusage: npm run bench:${name} -- ${usage}\n`);
     process.exit(2);
   }
+}
+
+/** parseArgs's errors, shortened to what is wrong; ours (`OptionError`) as they are. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const quoted = /'([^']*)'/.exec(error.message)?.[1];
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && quoted !== undefined) return `unknown option ${quoted}`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' && quoted !== undefined) return `${quoted}: options are --name=value`;
+  return error.message;
 }
 
 /** `text` as a whole number of at least `min`, or an `OptionError` naming `--option`. */
 export function wholeNumber(option: string, text: string, min = 1): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isInteger(value) || value < min) {
-    throw new OptionError(`--${option}=${text}: a whole number${min > 0 ? ` of at least ${min}` : ''}`);
+    throw new OptionError(`--${option}=${text}: a whole number of at least ${min}`);
   }
   return value;
 }
