@@ -24,7 +24,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -44,18 +44,22 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHED_MESSAGES = 200;
 const CACHED_PAINT_TARGET_MS = 50;
 const SEND_TO_PAINT_TARGET_MS = 30;
+/** The widget as built (`main` builds it when missing). */
+const BUILT_BUNDLE = 'widget/dist/santa-chat.js';
+/**
+ * `--bundle=FILE` times another build of the widget instead (e.g. one built from an older commit,
+ * to compare before and after in the same minutes); relative to the repository's root.
+ */
 const { runs: RUNS, trace: TRACE, bundle: BUNDLE } = readOptions(
   'widget',
-  '[--runs=20] [--trace] [--bundle=widget/dist/santa-chat.js]',
+  `[--runs=20] [--trace] [--bundle=${BUILT_BUNDLE}]`,
   {
     runs: { type: 'string', default: '20' },
     trace: { type: 'boolean', default: false },
-    bundle: { type: 'string', default: 'widget/dist/santa-chat.js' },
+    bundle: { type: 'string', default: BUILT_BUNDLE },
   },
   (values) => {
-    // The default is built below when missing; another build must exist (relative: to the repository's root).
-    const other = values.bundle !== 'widget/dist/santa-chat.js';
-    if (other && !existsSync(isAbsolute(values.bundle) ? values.bundle : join(ROOT, values.bundle))) {
+    if (values.bundle !== BUILT_BUNDLE && !existsSync(isAbsolute(values.bundle) ? values.bundle : join(ROOT, values.bundle))) {
       throw new OptionError(`--bundle=${values.bundle}: no such file`);
     }
     return { runs: wholeNumber('runs', values.runs), trace: values.trace, bundle: values.bundle };
@@ -82,11 +86,6 @@ async function traced(browser: Browser, page: Page, name: string, task: () => Pr
 }
 const DEADLINE_MS = 10 * 60_000;
 
-/*
- * `--bundle=FILE` (read with the other options above): time another build of the widget instead
- * of dist/santa-chat.js (e.g. one built from an older commit, to compare before and after in the
- * same minutes).
- */
 
 const STATIC_FILES: Record<string, { path: string; type: string }> = {
   '/bench/widget/page.html': { path: 'bench/widget/page.html', type: 'text/html; charset=utf-8' },
@@ -94,6 +93,15 @@ const STATIC_FILES: Record<string, { path: string; type: string }> = {
   '/bench/widget/page.css': { path: 'bench/widget/page.css', type: 'text/css; charset=utf-8' },
   '/santa-chat.js': { path: BUNDLE, type: 'text/javascript; charset=utf-8' },
 };
+
+/**
+ * What the bundle loads from beside itself, as a host serves its `dist/` folder: the panel's chunk
+ * when the panel opens, a locale for `lang` (`/chunks/panel-….js`, `/locales/de.js`).
+ */
+function besideBundle(path: string): { path: string; type: string } | undefined {
+  const match = /^\/(chunks|locales)\/([\w-]+\.js)$/.exec(path);
+  return match ? { path: join(dirname(BUNDLE), match[1]!, match[2]!), type: 'text/javascript; charset=utf-8' } : undefined;
+}
 
 /** The widget bundled by esbuild as the browser tests do, unminified (for readable profiles); undefined when that fails. */
 function buildReadableBundle(dir: string): string | undefined {
@@ -110,7 +118,7 @@ function buildReadableBundle(dir: string): string | undefined {
 async function startStaticServer(relayUrl: () => string): Promise<{ server: Server; origin: string }> {
   const server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0] ?? '/';
-    const file = path === '/santa-chat.readable.js' && readableBundle ? { path: readableBundle, type: 'text/javascript; charset=utf-8' } : STATIC_FILES[path];
+    const file = path === '/santa-chat.readable.js' && readableBundle ? { path: readableBundle, type: 'text/javascript; charset=utf-8' } : (STATIC_FILES[path] ?? besideBundle(path));
     if (!file) {
       response.writeHead(request.url === '/favicon.ico' ? 204 : 404).end();
       return;
@@ -328,7 +336,7 @@ async function main(): Promise<void> {
     process.exit(3);
   }, DEADLINE_MS);
   deadline.unref();
-  if (!existsSync(join(ROOT, 'widget/dist/santa-chat.js'))) {
+  if (!existsSync(join(ROOT, BUILT_BUNDLE))) {
     process.stderr.write('building the widget (rollup -c)…\n');
     const built = spawnSync(process.execPath, ['node_modules/rollup/dist/bin/rollup', '-c'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
     if (built.status !== 0) throw new Error('the build failed');

@@ -55,7 +55,7 @@ function when(element, predicate, what, timeoutMs) {
     let observer;
     const timer = setTimeout(() => {
       observer?.disconnect();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (the element shows ${messages(element).length}, connection ${element.connectionState})`));
     }, timeoutMs);
     const check = () => {
       if (!predicate()) return false;
