@@ -192,11 +192,15 @@ async function run(command: RunCommand): Promise<RunResult> {
     }
     const rate = command.rate;
     let cursor = 0;
+    // Offered, not sent: a socket the server closed (bench:kill) skips its turn, and the
+    // schedule goes on instead of retrying it forever.
+    let offered = 0;
     const tick = (): void => {
       const now = performance.now();
       const due = Math.floor((rate * (Math.min(now, windowEnd) - windowStart)) / 1000);
-      while (stats.sent < due) {
-        lags.push(now - (windowStart + ((stats.sent + 1) * 1000) / rate));
+      while (offered < due) {
+        offered += 1;
+        lags.push(now - (windowStart + (offered * 1000) / rate));
         sendFrom(senders[cursor] ?? 0);
         cursor = (cursor + 1) % senders.length;
       }

@@ -39,6 +39,10 @@ test('the other benchmarks refuse unknown options, stray arguments and wrong num
   assertRefused('reveal', './reveal-startup.ts', ['extra'], 'bench:reveal: extra: options are --name=value');
   assertRefused('widget', './widget.ts', ['--runs=2.5'], 'bench:widget: --runs=2.5: a whole number of at least 1');
   assertRefused('widget', './widget.ts', ['--bundle=no/such/file.js'], 'bench:widget: --bundle=no/such/file.js: no such file');
+  assertRefused('kill', './kill-under-load.ts', ['--sockets=1001'], 'bench:kill: --sockets=1001: a multiple of 4 (groups of four)');
+  assertRefused('kill', './kill-under-load.ts', ['--rate=fast'], 'bench:kill: --rate=fast: a whole number of at least 1');
+  assertRefused('kill', './kill-under-load.ts', ['--window=1'], 'bench:kill: --window=1: a whole number of at least 2');
+  assertRefused('kill', './kill-under-load.ts', ['--kils=3'], 'bench:kill: unknown option --kils');
   assertRefused('size', './size.ts', ['--modulez'], 'bench:size: unknown option --modulez');
   assertRefused('size', './size.ts', ['--build=yes'], /^bench:size: Option '--build' does not take an argument/);
 });
