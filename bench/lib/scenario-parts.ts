@@ -74,7 +74,8 @@ export class Generator {
   }
 
   async close(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    // Gone already (it exited, was killed, or its channel closed): nothing to ask it.
+    if (this.child.exitCode !== null || this.child.signalCode !== null || !this.child.connected) return;
     const exited = new Promise((resolve) => this.child.once('exit', resolve));
     this.child.send({ type: 'close' } satisfies ToGenerator);
     const killer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
