@@ -1,6 +1,6 @@
 /**
- * `npm run bench:kill`: durable before acknowledged, at bench:relay's load. The relay (SQLite,
- * on disk, as `npm start` runs it) gets `--sockets` sockets in santa-giftee pairs offering
+ * `npm run bench:kill`: durable before acknowledged, at bench:relay's load. The relay (its own
+ * entry point, SQLite on disk) gets `--sockets` sockets in santa-giftee pairs offering
  * `--rate` messages a second; after a warm-up, at a random moment of the window it is killed
  * with SIGKILL. It is then started again on the same file, as an operator would, and stopped
  * with SIGTERM; every message whose ACK a client received must be in that file. Exits 1 if one
