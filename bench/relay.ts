@@ -8,7 +8,8 @@
  * send-to-peer and send-to-ACK latency, losses, the server's CPU (`/proc/<pid>/stat`) and its
  * RSS per idle authenticated socket (`/proc/<pid>/status`, each reading after a full GC forced
  * through the inspector). After the relay exits, every ACKed clientId is looked up in its
- * database. Prints markdown tables and writes bench/results/relay-<date>.json.
+ * database. Prints markdown tables, the first design's targets and issue #17's (on the medians
+ * over `--repeat`, `lib/hot-path-targets.ts`), and writes bench/results/relay-<date>.json.
  *
  *   --quick            N=200, 2,000/s and unthrottled, 3 s each (for development)
  *   --sizes=1000,5000  --rates=2000,10000,max  --duration=10  --drain=20  (seconds)
@@ -45,20 +46,22 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { signParticipantToken } from '../server/src/auth/jwt.js';
-import { summarizeProfile, type CpuProfile, type ProfileSummary } from './lib/cpu-profile.js';
+import { summarizeProfile, type CpuProfile } from './lib/cpu-profile.js';
 import type { ConnectResult, RunResult, Target } from './lib/generator-protocol.js';
 import { collectGarbage, startProfiling, type HeapReading } from './lib/inspector.js';
 import { describeMachine, machineInfo, machineLoad, type MachineInfo } from './lib/machine.js';
 import { durableCommitCeiling, type DiskCeiling } from './lib/disk.js';
 import { historyDatabase, copyHistory } from './lib/history.js';
 import { CpuWindow, rssBytes, writeSyscalls } from './lib/proc.js';
-import { median, summarize, type LatencySummary } from './lib/stats.js';
+import { median, summarize } from './lib/stats.js';
 import { OptionError, readOptions, wholeNumber } from './lib/options.js';
 import { WalMeter, writeBytes, type WalReading } from './lib/wal.js';
 import { sleep, within, type ServerProcess } from './lib/processes.js';
 import { baselinePlan, checkStored, Generator, killAll, relayPlan, startTarget, startWebhookReceiver, userId, type Plan, type Secrets } from './lib/scenario-parts.js';
 import { RESULTS_DIR, table, writeResult } from './lib/results.js';
 import { WRITER_THREAD_NAME } from '../server/src/store/sqlite/thread-name.js';
+import type { ScenarioResult, TargetCheck } from './lib/scenario-result.js';
+import { hotPathTargets } from './lib/hot-path-targets.js';
 
 const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
 /** Socket.IO's published figure the issue compares with. */
@@ -150,60 +153,6 @@ async function readMemory(server: ServerProcess): Promise<MemoryReading> {
   const heap = server.inspectorUrl ? await collectGarbage(server.inspectorUrl) : undefined;
   await sleep(300);
   return { rss: rssBytes(server.pid), heap };
-}
-
-interface ScenarioResult {
-  target: Target;
-  sockets: number;
-  rate: number | null;
-  /** Messages already stored when the load started (relay only). */
-  history: number;
-  /** Relay only: what the database wrote during the window, per message delivered in it. */
-  storage?: { walBytesPerMessage: number; writeBytesPerMessage: number; wal: WalReading };
-  /** Relay only: reads after the drain. */
-  reads?: { historyPage: LatencySummary; conversationList: LatencySummary };
-  connect: ConnectResult;
-  memory: {
-    rssBefore: number;
-    rssIdle: number;
-    rssHalfway: number;
-    /** (RSS with N idle sockets - RSS before any) / N. */
-    rssPerIdleSocket: number;
-    /** (RSS with N - RSS with N/2) / (N/2). */
-    rssPerIdleSocketSecondHalf: number;
-    /** V8 heap used + external (Buffers) per socket, both readings after a forced GC. */
-    heapPerIdleSocket: number;
-    rssPeakDuringRun: number;
-  };
-  run: Omit<RunResult, 'ackedIds'>;
-  /** The same load for `--warmup` seconds just before the window (not in `run`): the cold start. */
-  warmup?: Omit<RunResult, 'ackedIds'>;
-  deliveredPerSecond: number;
-  lost: number;
-  /**
-   * `mainThreadUsPerMessage`: the event loop's part of `serverCpuUsPerMessage`; `writerThreadUsPerMessage`:
-   * the SQLite writer thread's (relay only, else NaN; absent in results saved before 2026-12-06
-   * 17:34 UTC; the rest: GC helpers, the checkpointer, libuv's pool).
-   */
-  cpu: {
-    serverCores: number;
-    serverCpuUsPerMessage: number;
-    mainThreadUsPerMessage: number;
-    writerThreadUsPerMessage: number;
-    generatorCores: number;
-    /** This process (the bench: its meters and the IPC) over the window; it shares the cores too. */
-    benchCores?: number;
-    systemBusy: number;
-    systemIowait: number;
-    /** Of `systemBusy`, the share the hypervisor gave to others (a VM's steal time; absent before 2026-12-07). */
-    systemSteal?: number;
-  };
-  /** Write-family system calls of the server's main thread (its socket writes) per delivered message. */
-  writeSyscallsPerMessage: number;
-  /** Relay only: each ACKed clientId looked up in the database after the relay stopped. */
-  stored?: { acked: number; missing: number; rows: number };
-  profile?: ProfileSummary;
-  load: ReturnType<typeof machineLoad>;
 }
 
 async function runScenario(target: Target, sockets: number, rate: number | null, history: number, options: Options): Promise<ScenarioResult> {
@@ -537,12 +486,6 @@ function historyTable(results: readonly ScenarioResult[]): string {
   )}`;
 }
 
-interface TargetCheck {
-  target: string;
-  met: boolean | null;
-  detail: string;
-}
-
 function checkTargets(results: readonly ScenarioResult[], drainMs: number): TargetCheck[] {
   const relay = (sockets: number, rate: number | null): ScenarioResult | undefined =>
     results.find((result) => result.target === 'relay' && result.sockets === sockets && result.rate === rate);
@@ -681,9 +624,12 @@ interface SavedRun {
   targets: TargetCheck[];
 }
 
+const verdict = (check: TargetCheck): string => `- [${check.met === null ? '?' : check.met ? 'met' : 'MISSED'}] ${check.target}: ${check.detail}`;
+
 /** The tables, targets and profiles of a run, as printed at its end (and by `--report=<json>`). */
 function report({ startedAt, machine, load, options, disk, scenarios: results, targets }: SavedRun): string {
   const tables = resultTables(results);
+  const hotPath = hotPathTargets(results);
   const profiles = results.filter((result) => result.profile);
   const lines = [
     `santa-chat relay benchmark, ${startedAt}`,
@@ -695,7 +641,8 @@ function report({ startedAt, machine, load, options, disk, scenarios: results, t
     tables,
     '',
     'Targets:',
-    ...targets.map((check) => `- [${check.met === null ? '?' : check.met ? 'met' : 'MISSED'}] ${check.target}: ${check.detail}`),
+    ...targets.map(verdict),
+    ...(hotPath.length > 0 ? ['', "Issue #17's targets (medians over the repeats; ratios within this run):", ...hotPath.map(verdict)] : []),
     ...profiles.flatMap((result) => [
       '',
       `CPU profile of the relay, ${integer(result.sockets)} × ${rateLabel(result.rate)} (self time, share of busy time):`,
