@@ -31,83 +31,120 @@ const times = (value: number): string => `${value.toFixed(2)}×`;
 const ofRuns = (...counts: number[]): string => (counts.every((n) => n === 1) ? 'one run each' : `medians of ${counts.join(' and ')} runs`);
 const label = (sockets: number, rate: number | null): string => `${count(sockets)} × ${rate === null ? 'unthrottled' : `${count(rate)}/s`}`;
 
-export function hotPathTargets(results: readonly ScenarioResult[]): TargetCheck[] {
-  const runs = (target: ScenarioResult['target'], sockets: number, rate: number | null, history = 0): ScenarioResult[] =>
-    results.filter((result) => result.target === target && result.sockets === sockets && result.rate === rate && (result.history ?? 0) === history);
-  const of = (scenarios: readonly ScenarioResult[], pick: Pick): number => median(scenarios.map(pick));
-  const loads = [
-    ...new Map(
-      results.filter((result) => ISSUE_SIZES.includes(result.sockets)).map((result) => [`${result.sockets}|${result.rate}`, { sockets: result.sockets, rate: result.rate }]),
-    ).values(),
-  ];
-  const checks: TargetCheck[] = [];
+interface Load {
+  sockets: number;
+  rate: number | null;
+}
 
-  for (const { sockets, rate } of loads) {
-    if (rate !== PACED && rate !== null) continue;
-    const relay = runs('relay', sockets, rate);
-    const baseline = runs('baseline', sockets, rate);
-    if (relay.length === 0 || baseline.length === 0) continue;
-    const relayCpu = of(relay, (s) => s.cpu.serverCpuUsPerMessage);
-    const baselineCpu = of(baseline, (s) => s.cpu.serverCpuUsPerMessage);
-    checks.push({
-      target: `CPU per delivered message ≤ ${CPU_RATIO_LIMIT}× the baseline's, ${label(sockets, rate)}`,
-      met: relayCpu / baselineCpu <= CPU_RATIO_LIMIT,
-      detail: `${count(relayCpu)} ÷ ${count(baselineCpu)} µs = ${times(relayCpu / baselineCpu)} (${ofRuns(relay.length, baseline.length)})`,
-    });
-    if (rate === null) {
-      const relayRate = of(relay, (s) => s.deliveredPerSecond);
-      const baselineRate = of(baseline, (s) => s.deliveredPerSecond);
-      checks.push({
-        target: `unthrottled delivered/s ≥ ${UNTHROTTLED_SHARE}× the baseline's, ${count(sockets)} sockets`,
-        met: relayRate / baselineRate >= UNTHROTTLED_SHARE,
-        detail: `${count(relayRate)} ÷ ${count(baselineRate)}/s = ${times(relayRate / baselineRate)} (${ofRuns(relay.length, baseline.length)})`,
-      });
-    }
+/** The run's scenarios by what they ran, and the median of a figure over a scenario's repeats. */
+class Runs {
+  readonly results: readonly ScenarioResult[];
+  /** The issue's loads this run has, in the run's order. */
+  readonly loads: Load[];
+
+  constructor(results: readonly ScenarioResult[]) {
+    this.results = results;
+    const issue = results.filter((result) => ISSUE_SIZES.includes(result.sockets));
+    this.loads = [...new Map(issue.map((result) => [`${result.sockets}|${result.rate}`, { sockets: result.sockets, rate: result.rate }])).values()];
   }
 
+  of(target: ScenarioResult['target'], { sockets, rate }: Load, history = 0): ScenarioResult[] {
+    return this.results.filter((result) => result.target === target && result.sockets === sockets && result.rate === rate && (result.history ?? 0) === history);
+  }
+
+  static median(scenarios: readonly ScenarioResult[], pick: Pick): number {
+    return median(scenarios.map(pick));
+  }
+}
+
+export function hotPathTargets(results: readonly ScenarioResult[]): TargetCheck[] {
+  const runs = new Runs(results);
+  return [...againstBaseline(runs), ...pacedLatency(runs), ...walUnderLoad(runs), ...withHistory(runs)];
+}
+
+/** CPU per message at 10,000/s and unthrottled, and the unthrottled rate, against the baseline. */
+function againstBaseline(runs: Runs): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const load of runs.loads) {
+    if (load.rate !== PACED && load.rate !== null) continue;
+    const relay = runs.of('relay', load);
+    const baseline = runs.of('baseline', load);
+    if (relay.length === 0 || baseline.length === 0) continue;
+    const compare = (pick: Pick): { relay: number; baseline: number; ratio: number } => {
+      const [a, b] = [Runs.median(relay, pick), Runs.median(baseline, pick)];
+      return { relay: a, baseline: b, ratio: a / b };
+    };
+    const cpu = compare((s) => s.cpu.serverCpuUsPerMessage);
+    checks.push({
+      target: `CPU per delivered message ≤ ${CPU_RATIO_LIMIT}× the baseline's, ${label(load.sockets, load.rate)}`,
+      met: cpu.ratio <= CPU_RATIO_LIMIT,
+      detail: `${count(cpu.relay)} ÷ ${count(cpu.baseline)} µs = ${times(cpu.ratio)} (${ofRuns(relay.length, baseline.length)})`,
+    });
+    if (load.rate !== null) continue;
+    const rate = compare((s) => s.deliveredPerSecond);
+    checks.push({
+      target: `unthrottled delivered/s ≥ ${UNTHROTTLED_SHARE}× the baseline's, ${count(load.sockets)} sockets`,
+      met: rate.ratio >= UNTHROTTLED_SHARE,
+      detail: `${count(rate.relay)} ÷ ${count(rate.baseline)}/s = ${times(rate.ratio)} (${ofRuns(relay.length, baseline.length)})`,
+    });
+  }
+  return checks;
+}
+
+/** Everything delivered at 10,000/s, and the p99 bound of its socket count. */
+function pacedLatency(runs: Runs): TargetCheck[] {
+  const checks: TargetCheck[] = [];
   for (const [socketsText, limit] of Object.entries(PACED_P99_LIMIT_MS)) {
     const sockets = Number(socketsText);
-    const relay = runs('relay', sockets, PACED);
+    const relay = runs.of('relay', { sockets, rate: PACED });
     if (relay.length === 0) continue;
-    const p99 = of(relay, (s) => s.run.endToEnd.p99);
+    const p99 = Runs.median(relay, (s) => s.run.endToEnd.p99);
     const lost = relay.reduce((total, s) => total + s.lost, 0);
+    const each = relay.length === 1 ? 'one run' : `median of ${relay.length} runs: ${relay.map((s) => s.run.endToEnd.p99.toFixed(1)).join(', ')}`;
     checks.push({
       target: `${label(sockets, PACED)}: everything delivered, p99 ≤ ${limit} ms`,
       met: lost === 0 && p99 <= limit,
-      detail: `p99 ${p99.toFixed(1)} ms (${relay.length === 1 ? 'one run' : `median of ${relay.length} runs: ${relay.map((s) => s.run.endToEnd.p99.toFixed(1)).join(', ')}`}); ${count(lost)} not delivered`,
+      detail: `p99 ${p99.toFixed(1)} ms (${each}); ${count(lost)} not delivered`,
     });
   }
+  return checks;
+}
 
-  const loaded = results.filter(
-    (s) => s.target === 'relay' && ISSUE_SIZES.includes(s.sockets) && (s.history ?? 0) === 0 && (s.rate === PACED || s.rate === null) && s.storage,
-  );
-  if (loaded.length > 0) {
-    const byLoad = loads
-      .filter(({ rate }) => rate === PACED || rate === null)
-      .map(({ sockets, rate }) => ({ sockets, rate, scenarios: loaded.filter((s) => s.sockets === sockets && s.rate === rate) }))
-      .filter(({ scenarios }) => scenarios.length > 0)
-      .map(({ sockets, rate, scenarios }) => ({ sockets, rate, bytes: of(scenarios, (s) => s.storage?.walBytesPerMessage ?? Number.NaN) }));
-    const worst = Math.max(...byLoad.map(({ bytes }) => bytes));
-    checks.push({
+/** WAL per stored message at the issue's loads (empty database): the worst load's median. */
+function walUnderLoad(runs: Runs): TargetCheck[] {
+  const byLoad = runs.loads
+    .filter(({ rate }) => rate === PACED || rate === null)
+    .map((load) => ({ load, scenarios: runs.of('relay', load).filter((s) => s.storage) }))
+    .filter(({ scenarios }) => scenarios.length > 0)
+    .map(({ load, scenarios }) => ({ load, bytes: Runs.median(scenarios, (s) => s.storage?.walBytesPerMessage ?? Number.NaN) }));
+  if (byLoad.length === 0) return [];
+  const worst = Math.max(...byLoad.map(({ bytes }) => bytes));
+  return [
+    {
       target: `WAL per stored message ≤ ${(WAL_LIMIT_BYTES / 1024).toFixed(2)} KiB under load`,
       met: worst <= WAL_LIMIT_BYTES,
-      detail: byLoad.map(({ sockets, rate, bytes }) => `${label(sockets, rate)} ${(bytes / 1024).toFixed(1)} KiB`).join('; '),
-    });
-  }
+      detail: byLoad.map(({ load, bytes }) => `${label(load.sockets, load.rate)} ${(bytes / 1024).toFixed(1)} KiB`).join('; '),
+    },
+  ];
+}
 
-  const histories = [...new Set(results.map((s) => s.history ?? 0))].filter((history) => history > 0);
+/** With messages already stored: unthrottled writes/s against the empty database; p99 and reads shown. */
+function withHistory(runs: Runs): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const histories = [...new Set(runs.results.map((s) => s.history ?? 0))].filter((history) => history > 0);
   for (const history of histories) {
-    for (const { sockets, rate } of loads) {
-      const full = runs('relay', sockets, rate, history);
-      const empty = runs('relay', sockets, rate);
+    for (const load of runs.loads) {
+      const full = runs.of('relay', load, history);
+      const empty = runs.of('relay', load);
       if (full.length === 0 || empty.length === 0) continue;
-      const ratioOf = (pick: Pick): number => of(full, pick) / of(empty, pick);
-      const name = `${count(history)} messages stored, ${label(sockets, rate)}`;
-      if (rate === null) {
+      const ratioOf = (pick: Pick): number => Runs.median(full, pick) / Runs.median(empty, pick);
+      const name = `${count(history)} messages stored, ${label(load.sockets, load.rate)}`;
+      if (load.rate === null) {
+        const perSecond: Pick = (s) => s.deliveredPerSecond;
         checks.push({
           target: `${name}: writes/s ≥ ${HISTORY_SHARE}× the empty database's`,
-          met: ratioOf((s) => s.deliveredPerSecond) >= HISTORY_SHARE,
-          detail: `${count(of(full, (s) => s.deliveredPerSecond))} ÷ ${count(of(empty, (s) => s.deliveredPerSecond))}/s = ${times(ratioOf((s) => s.deliveredPerSecond))} (${ofRuns(full.length, empty.length)})`,
+          met: ratioOf(perSecond) >= HISTORY_SHARE,
+          detail: `${count(Runs.median(full, perSecond))} ÷ ${count(Runs.median(empty, perSecond))}/s = ${times(ratioOf(perSecond))} (${ofRuns(full.length, empty.length)})`,
         });
       }
       checks.push({
