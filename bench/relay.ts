@@ -62,11 +62,10 @@ import { RESULTS_DIR, table, writeResult } from './lib/results.js';
 import { WRITER_THREAD_NAME } from '../server/src/store/sqlite/thread-name.js';
 import type { ScenarioResult, TargetCheck } from './lib/scenario-result.js';
 import { hotPathTargets } from './lib/hot-path-targets.js';
+import { checkDesignTargets } from './lib/design-targets.js';
+import { integer, KIB, kib, ms, percent, rateLabel, ratio } from './lib/format.js';
 
 const PROFILE_DIR = join(RESULTS_DIR, 'profiles');
-/** Socket.IO's published figure the issue compares with. */
-const SOCKET_IO_MESSAGES_PER_SECOND = 16_500;
-const KIB = 1024;
 
 interface Options {
   sizes: number[];
@@ -352,18 +351,6 @@ async function probeReads(url: string, plan: Plan, secrets: Secrets): Promise<Sc
   return { historyPage: summarize(pages), conversationList: summarize(lists) };
 }
 
-// Formatting.
-const integer = (value: number): string => (Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a');
-const ms = (value: number): string => (Number.isFinite(value) ? (value < 10 ? value.toFixed(2) : value < 100 ? value.toFixed(1) : integer(value)) : 'n/a');
-const percent = (value: number): string => (Number.isFinite(value) ? `${(value * 100).toFixed(value >= 0.9995 && value < 1 ? 2 : 1)}%` : 'n/a');
-const ratio = (relay: number, baseline: number): string => {
-  if (!Number.isFinite(relay) || !Number.isFinite(baseline) || baseline === 0) return '';
-  const value = relay / baseline;
-  return ` (${Math.abs(value) >= 100 ? integer(value) : value.toFixed(Math.abs(value) >= 10 ? 1 : 2)}×)`;
-};
-const rateLabel = (rate: number | null): string => (rate === null ? 'unthrottled' : `${integer(rate)}/s`);
-const kib = (bytes: number): string => (Number.isFinite(bytes) ? `${(bytes / KIB).toFixed(1)} KiB` : 'n/a');
-
 function resultTables(results: readonly ScenarioResult[]): string {
   const find = (target: Target, sockets: number, rate: number | null): ScenarioResult | undefined =>
     results.find((result) => result.target === target && result.sockets === sockets && result.rate === rate);
@@ -486,81 +473,12 @@ function historyTable(results: readonly ScenarioResult[]): string {
   )}`;
 }
 
-function checkTargets(results: readonly ScenarioResult[], drainMs: number): TargetCheck[] {
-  // Each load's runs on the empty database; with `--repeat`, figures are their medians.
-  const runs = (target: Target, sockets: number, rate: number | null): ScenarioResult[] =>
-    results.filter((result) => result.target === target && result.sockets === sockets && result.rate === rate && (result.history ?? 0) === 0);
-  const sum = (scenarios: readonly ScenarioResult[], pick: (scenario: ScenarioResult) => number): number =>
-    scenarios.reduce((total, scenario) => total + pick(scenario), 0);
-  const checks: TargetCheck[] = [];
-  const largest = Math.max(...results.map((result) => result.sockets));
-  const paced = runs('relay', largest, 10_000);
-  if (paced.length > 0) {
-    const lost = sum(paced, (s) => s.lost);
-    const share = sum(paced, (s) => s.run.delivered) / sum(paced, (s) => s.run.sent);
-    const p99 = median(paced.map((s) => s.run.endToEnd.p99));
-    const each = paced.length === 1 ? '' : `, median of ${paced.length} runs`;
-    checks.push({
-      target: `${integer(largest)} sockets, 10,000/s offered: 100% delivered`,
-      met: lost === 0 && sum(paced, (s) => s.run.refused) === 0,
-      detail: `${percent(share)} delivered within the run and ${drainMs / 1000} s of drain (${integer(lost)} not delivered); ${integer(median(paced.map((s) => s.deliveredPerSecond)))}/s delivered while offered 10,000/s${each}`,
-    });
-    checks.push({
-      target: 'end-to-end p99 ≤ 25 ms',
-      met: p99 <= 25,
-      detail: `p99 ${ms(p99)} ms (${(p99 / 25).toFixed(1)}× the target${each})`,
-    });
-  }
-  // Every relay scenario of the run (each repeat, each load, each history).
-  const checked = results.filter((result) => result.target === 'relay' && result.stored);
-  const acked = sum(checked, (s) => s.stored?.acked ?? 0);
-  const missing = sum(checked, (s) => s.stored?.missing ?? 0);
-  checks.push({
-    target: 'each message stored before its ACK',
-    met: checked.length > 0 ? missing === 0 : null,
-    detail:
-      checked.length > 0
-        ? `${integer(acked - missing)} of ${integer(acked)} ACKed messages found in the database, over ${checked.length} relay scenario${checked.length === 1 ? '' : 's'}`
-        : 'not checked',
-  });
-  for (const sockets of [...new Set(results.map((result) => result.sockets))]) {
-    const max = runs('relay', sockets, null);
-    const base = runs('baseline', sockets, null);
-    if (max.length === 0) continue;
-    const rate = median(max.map((s) => s.deliveredPerSecond));
-    const baseRate = base.length > 0 ? median(base.map((s) => s.deliveredPerSecond)) : NaN;
-    const share = rate / baseRate;
-    const stored = max.every((s) => s.stored !== undefined);
-    const storedAcked = sum(max, (s) => s.stored?.acked ?? 0);
-    const storedMissing = sum(max, (s) => s.stored?.missing ?? 0);
-    checks.push({
-      target: `${integer(sockets)} sockets unthrottled: ≥ 0.6 of the baseline and > ${integer(SOCKET_IO_MESSAGES_PER_SECOND)}/s, every message stored`,
-      met: share >= 0.6 && rate > SOCKET_IO_MESSAGES_PER_SECOND && stored && storedMissing === 0,
-      detail: `${integer(rate)}/s = ${Number.isFinite(share) ? share.toFixed(2) : 'n/a'} of the baseline's ${base.length > 0 ? integer(baseRate) : 'n/a'}/s, ${(rate / SOCKET_IO_MESSAGES_PER_SECOND).toFixed(2)} of Socket.IO's${max.length === 1 ? '' : ` (medians of ${max.length}${base.length > 0 ? ` and ${base.length}` : ''} runs)`}; ${stored ? `${integer(storedAcked - storedMissing)}/${integer(storedAcked)} ACKed stored` : ''}`,
-    });
-  }
-  const idle = results.filter((result) => result.target === 'relay' && result.sockets === largest);
-  if (idle.length > 0) {
-    const whole = median(idle.map((result) => result.memory.rssPerIdleSocket));
-    const secondHalf = median(idle.map((result) => result.memory.rssPerIdleSocketSecondHalf));
-    const heap = median(idle.map((result) => result.memory.heapPerIdleSocket));
-    // Judged on the largest of the three readings, so allocator reuse cannot flatter it.
-    const worst = Math.max(whole, secondHalf, heap);
-    checks.push({
-      target: `≤ 12 KiB relay memory per idle authenticated socket at ${integer(largest)}`,
-      met: worst <= 12 * KIB,
-      detail: `RSS ${kib(whole)} per socket over all ${integer(largest)}, ${kib(secondHalf)} over the second half, V8 heap+external ${kib(heap)} (medians of ${idle.length} scenarios; judged on the largest)`,
-    });
-  }
-  return checks;
-}
-
 async function main(): Promise<void> {
   const options = parseOptions();
   if (options.report !== undefined) {
     // Prints the tables of a saved run again (e.g. for the README), without running anything.
     const run = JSON.parse(await readFile(options.report, 'utf8')) as SavedRun;
-    process.stdout.write(report({ ...run, targets: checkTargets(run.scenarios, run.options.drainMs) }));
+    process.stdout.write(report({ ...run, targets: checkDesignTargets(run.scenarios, run.options.drainMs) }));
     return;
   }
   const machine = machineInfo();
@@ -612,7 +530,7 @@ async function main(): Promise<void> {
     );
   }
 
-  const targets = checkTargets(results, options.drainMs);
+  const targets = checkDesignTargets(results, options.drainMs);
   const load = machineLoad();
   process.stdout.write(report({ startedAt: startedAt.toISOString(), machine, load, options, disk, scenarios: results, targets }));
   const path = await writeResult('relay', {
