@@ -8,8 +8,9 @@
  * send-to-peer and send-to-ACK latency, losses, the server's CPU (`/proc/<pid>/stat`) and its
  * RSS per idle authenticated socket (`/proc/<pid>/status`, each reading after a full GC forced
  * through the inspector). After the relay exits, every ACKed clientId is looked up in its
- * database. Prints markdown tables, the first design's targets and issue #17's (on the medians
- * over `--repeat`, `lib/hot-path-targets.ts`), and writes bench/results/relay-<date>.json.
+ * database. Prints markdown tables, the first design's targets (`lib/design-targets.ts`) and
+ * issue #17's (`lib/hot-path-targets.ts`), both on the medians over `--repeat`, and writes
+ * bench/results/relay-<date>.json.
  *
  *   --quick            N=200, 2,000/s and unthrottled, 3 s each (for development)
  *   --sizes=1000,5000  --rates=2000,10000,max  --duration=10  --drain=20  (seconds)
