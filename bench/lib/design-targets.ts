@@ -9,7 +9,7 @@
  */
 import type { Target } from './generator-protocol.js';
 import { integer, KIB, kib, ms, percent } from './format.js';
-import type { ScenarioResult, TargetCheck } from './scenario-result.js';
+import { runsOf, type ScenarioResult, type TargetCheck } from './scenario-result.js';
 import { median } from './stats.js';
 
 /** Socket.IO's published figure the first design compares with. */
@@ -17,8 +17,7 @@ export const SOCKET_IO_MESSAGES_PER_SECOND = 16_500;
 
 export function checkDesignTargets(results: readonly ScenarioResult[], drainMs: number): TargetCheck[] {
   // Each load's runs on the empty database; with `--repeat`, figures are their medians.
-  const runs = (target: Target, sockets: number, rate: number | null): ScenarioResult[] =>
-    results.filter((result) => result.target === target && result.sockets === sockets && result.rate === rate && (result.history ?? 0) === 0);
+  const runs = (target: Target, sockets: number, rate: number | null): ScenarioResult[] => runsOf(results, target, sockets, rate);
   const sum = (scenarios: readonly ScenarioResult[], pick: (scenario: ScenarioResult) => number): number =>
     scenarios.reduce((total, scenario) => total + pick(scenario), 0);
   const checks: TargetCheck[] = [];

@@ -6,7 +6,8 @@
  * scenarios the run did not include is left out; one the issue words loosely ("p99 no worse",
  * "reads stay flat") is shown with its figures and not judged.
  */
-import type { ScenarioResult, TargetCheck } from './scenario-result.js';
+import { integer as count, rateLabel } from './format.js';
+import { runsOf, type ScenarioResult, type TargetCheck } from './scenario-result.js';
 import { median } from './stats.js';
 
 /** The issue's bound on CPU per delivered message, relay ÷ baseline. */
@@ -26,10 +27,9 @@ const PACED = 10_000;
 
 type Pick = (scenario: ScenarioResult) => number;
 
-const count = (value: number): string => Math.round(value).toLocaleString('en-US');
 const times = (value: number): string => `${value.toFixed(2)}×`;
 const ofRuns = (...counts: number[]): string => (counts.every((n) => n === 1) ? 'one run each' : `medians of ${counts.join(' and ')} runs`);
-const label = (sockets: number, rate: number | null): string => `${count(sockets)} × ${rate === null ? 'unthrottled' : `${count(rate)}/s`}`;
+const label = (sockets: number, rate: number | null): string => `${count(sockets)} × ${rateLabel(rate)}`;
 
 interface Load {
   sockets: number;
@@ -49,7 +49,7 @@ class Runs {
   }
 
   of(target: ScenarioResult['target'], { sockets, rate }: Load, history = 0): ScenarioResult[] {
-    return this.results.filter((result) => result.target === target && result.sockets === sockets && result.rate === rate && (result.history ?? 0) === history);
+    return runsOf(this.results, target, sockets, rate, history);
   }
 
   static median(scenarios: readonly ScenarioResult[], pick: Pick): number {

@@ -1,6 +1,7 @@
 /**
  * What `bench:relay` records per scenario (and saves in bench/results/relay-<date>.json), and a
- * target's verdict on them: the shapes `relay.ts` and the target checks share.
+ * target's verdict on them: the shapes `relay.ts` and the target checks share, and how the checks
+ * pick a load's runs.
  */
 import type { ProfileSummary } from './cpu-profile.js';
 import type { ConnectResult, RunResult, Target } from './generator-protocol.js';
@@ -67,4 +68,15 @@ export interface ScenarioResult {
   stored?: { acked: number; missing: number; rows: number };
   profile?: ProfileSummary;
   load: ReturnType<typeof machineLoad>;
+}
+
+/** The runs of one load (each `--repeat` of it) on a database holding `history` messages, in run order. */
+export function runsOf(
+  results: readonly ScenarioResult[],
+  target: Target,
+  sockets: number,
+  rate: number | null,
+  history = 0,
+): ScenarioResult[] {
+  return results.filter((result) => result.target === target && result.sockets === sockets && result.rate === rate && (result.history ?? 0) === history);
 }
