@@ -8,7 +8,7 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const folders = args.filter((arg) => !arg.startsWith('-'));
 const options = args.filter((arg) => arg.startsWith('-'));
-const roots = folders.length > 0 ? folders : ['protocol', 'server/src', 'demo/server', 'widget/src/client', 'widget/src/storage', 'bench', 'test'];
+const roots = folders.length > 0 ? folders : ['protocol', 'server/src', 'demo/server', 'widget/src/client', 'widget/src/render', 'widget/src/storage', 'bench', 'test'];
 // Browser tests run in Chromium (web-test-runner), not here.
 const skip = (path) => path.startsWith('test/browser/') || path.endsWith('.browser.test.ts');
 

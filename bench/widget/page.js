@@ -82,6 +82,12 @@ function messages(element) {
   return element.shadowRoot ? element.shadowRoot.querySelectorAll('.log .message') : [];
 }
 
+/** Whether the log's last message starts with `prefix` (the newest one held, e.g. the seeded "Message 200: …"). */
+function endsWith(element, prefix) {
+  const bubbles = element.shadowRoot?.querySelectorAll('.log .message .bubble') ?? [];
+  return bubbles.length > 0 && bubbles[bubbles.length - 1].textContent.startsWith(prefix);
+}
+
 function shows(element, text) {
   for (const bubble of element.shadowRoot?.querySelectorAll('.log .message .bubble') ?? []) {
     if (bubble.textContent === text) return true;
@@ -107,12 +113,16 @@ function databaseName(server, userId) {
 await import(new URLSearchParams(location.search).get('bundle') === 'readable' ? '/santa-chat.readable.js' : '/santa-chat.js');
 
 window.bench = {
-  /** Adds an element and resolves when it shows `count` messages: the time from the append to their DOM and to their paint. */
+  /**
+   * Adds an element and resolves when it shows the newest of the `count` messages held (the
+   * seeded "Message <count>: …"), and what it rendered before it: the time from the append to
+   * their DOM and to their paint, and how many messages the log shows.
+   */
   async cachedPaint({ server, token, conversationId, count, timeoutMs = 10_000 }) {
     const element = create({ server, token, conversationId });
     const startedAt = performance.mark('bench:start').startTime;
     stage.append(element);
-    const domAt = await when(element, () => messages(element).length >= count, `${count} messages`, timeoutMs);
+    const domAt = await when(element, () => endsWith(element, `Message ${count}:`), `message ${count}`, timeoutMs);
     performance.mark('bench:dom', { startTime: domAt });
     const paintedAt = await afterNextPaint();
     performance.mark('bench:painted', { startTime: paintedAt });
@@ -121,12 +131,12 @@ window.bench = {
     return { domMs: domAt - startedAt, paintMs: paintedAt - startedAt, shown };
   },
 
-  /** Adds an element under `name` and waits until it shows `count` messages. */
-  async mount(name, { server, token, conversationId, count = 0, timeoutMs = 15_000 }) {
+  /** Adds an element under `name` and waits until its log ends with the message that starts with `newest`. */
+  async mount(name, { server, token, conversationId, newest, timeoutMs = 15_000 }) {
     const element = create({ server, token, conversationId });
     stage.append(element);
     elements.set(name, element);
-    await when(element, () => messages(element).length >= count, `${count} messages in ${name}`, timeoutMs);
+    await when(element, () => endsWith(element, newest), `"${newest}" in ${name}`, timeoutMs);
   },
 
   async connected(names, timeoutMs = 15_000) {

@@ -16,6 +16,10 @@ export interface ThreadFixtureOptions {
   strings?: Strings;
   /** When the conversation was created (ISO); default: the first message's time, or now. */
   createdAt?: string;
+  /** The reveal: when it was (ISO), for a revealed conversation; default: none yet (1 January 2027). */
+  revealedAt?: string;
+  /** The newest message held but not rendered (render/render-window.ts). */
+  lastHidden?: ChatMessage;
 }
 
 /** A message stored by the relay, in conversation `c`, with content `content`. */
@@ -37,13 +41,14 @@ export function renderThreadFixture(messages: ChatMessage[], options: ThreadFixt
         role: 'santa',
         self: { id: 'me', name: 'Me' },
         peer: { id: 'peer', name: 'Peer', anonymous: false },
-        revealAt: new Date(2027, 0, 1).toISOString(),
-        revealed: false,
+        revealAt: options.revealedAt ?? new Date(2027, 0, 1).toISOString(),
+        revealed: options.revealedAt !== undefined,
         unread: 0,
         lastMessage: null,
         closed: false,
       },
       messages,
+      lastHidden: options.lastHidden,
       selfId: 'me',
       strings: options.strings ?? DEFAULT_STRINGS,
       locale: options.locale ?? 'en-US',

@@ -17,6 +17,7 @@ import { draftStatus, renderComposer } from './render/composer.js';
 import { formatIsolated, renderConversationTitle } from './render/isolate.js';
 import { conversationTitle, peerName } from './render/labels.js';
 import { renderPrompts } from './render/prompts.js';
+import { renderWindow } from './render/render-window.js';
 import { seenSeq } from './render/seen.js';
 import { renderStartList } from './render/start-list.js';
 import { mentionsName } from './render/text.js';
@@ -34,6 +35,7 @@ export interface PanelHost extends HTMLElement {
   readonly unread: UnreadCounts;
   readonly updateComplete: Promise<boolean>;
   readonly renderRoot: HTMLElement | DocumentFragment;
+  requestUpdate(): void;
   activeConversationId: string | null;
   draft: string;
   ideasOpen: boolean;
@@ -60,6 +62,8 @@ export class PanelView {
   readonly #context: PanelContext;
   readonly #host: PanelHost;
   readonly #chat: ChatController;
+  /** How much of the open conversation's history the thread renders (render/render-window.ts). */
+  readonly #window = renderWindow();
 
   constructor(context: PanelContext) {
     this.#context = context;
@@ -73,6 +77,7 @@ export class PanelView {
    * element has no template engine of its own: base/html.ts comes with this chunk.
    */
   renderInto(shown: boolean, root: HTMLElement | DocumentFragment, before: ChildNode): void {
+    if (!shown) this.#window.reset();
     render(shown ? this.render() : nothing, root, before);
   }
 
@@ -96,15 +101,21 @@ export class PanelView {
       ${renderBanner(this.#chat, strings)}
       ${conversation && this.#chat.client
         ? this.#renderConversation(conversation, title, strings)
-        : renderStartList({
-            groups: this.#groups(),
-            conversations: this.#chat.conversations,
-            unreadByConversation: host.unread.byConversation,
-            strings,
-            onOpen: (id) => this.#context.openConversation(id),
-            onStart: (groupId, withRole) => void host.messageMatch(groupId, withRole).catch(() => undefined),
-          })}
+        : this.#renderStartList(strings)}
     </section>`;
+  }
+
+  #renderStartList(strings: Strings): TemplateResult {
+    const host = this.#host;
+    this.#window.reset();
+    return renderStartList({
+      groups: this.#groups(),
+      conversations: this.#chat.conversations,
+      unreadByConversation: host.unread.byConversation,
+      strings,
+      onOpen: (id) => this.#context.openConversation(id),
+      onStart: (groupId, withRole) => void host.messageMatch(groupId, withRole).catch(() => undefined),
+    });
   }
 
   /** The open conversation: its log, who is typing, the quick questions and the composer. */
@@ -146,19 +157,24 @@ export class PanelView {
     const host = this.#host;
     const chat = this.#chat;
     const messages = this.#messages(conversation.id);
+    const { shown, hidden, lastHidden } = this.#window.of(conversation.id, messages);
     const client = chat.client;
     return renderThread({
       conversation,
-      messages,
+      messages: shown,
+      lastHidden,
       selfId: client?.userId ?? null,
       strings,
       locale: host.lang || undefined,
       now: new Date(),
-      // Older messages than those held can be fetched.
-      canLoadOlder: lowestSeq(messages) > 1,
+      // Older messages than those rendered are held, or can be fetched.
+      canLoadOlder: hidden > 0 || lowestSeq(messages) > 1,
       onLoadOlder: () => {
         this.#context.stickToEnd(false);
-        void client?.loadOlder(conversation.id);
+        if (!this.#window.widen(conversation.id, this.#messages(conversation.id))) return void client?.loadOlder(conversation.id);
+        host.requestUpdate();
+        // The button goes once nothing older is left: the focus stays in the log, not on the page.
+        void host.updateComplete.then(() => host.renderRoot.querySelector('.older') || host.renderRoot.querySelector<HTMLElement>('.log')?.focus());
       },
       onRetry: (clientId) => void client?.retry(clientId),
       onDiscard: (clientId) => void client?.discard(clientId),

@@ -8,7 +8,10 @@ import { DAY, dayKey, dayLabel, fullTime, relativeTime } from '../i18n/time-form
 
 export interface ThreadView {
   conversation: Conversation;
+  /** The messages rendered: the newest held (render/render-window.ts). */
   messages: readonly ChatMessage[];
+  /** The newest message held but not rendered, older than `messages`; absent when all are rendered. */
+  lastHidden?: ChatMessage | undefined;
   selfId: string | null;
   strings: Strings;
   locale: string | undefined;
@@ -168,7 +171,8 @@ export function renderThread(view: ThreadView): TemplateResult {
   const { conversation, messages, strings, locale, now } = view;
   const items: TemplateResult[] = [];
   const revealAt = Date.parse(conversation.revealAt);
-  let revealShown = !conversation.revealed;
+  // Not shown either when the reveal falls among the messages held but not rendered.
+  let revealShown = !conversation.revealed || (view.lastHidden !== undefined && renderedOf(view.lastHidden).time >= revealAt);
   let previousDay = '';
   for (const [index, message] of messages.entries()) {
     const entry = renderedOf(message);
