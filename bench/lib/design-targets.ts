@@ -63,14 +63,11 @@ export function checkDesignTargets(results: readonly ScenarioResult[], drainMs: 
     const storedMissing = sum(max, (s) => s.stored?.missing ?? 0);
     // Without a baseline in the run, only Socket.IO's figure and the storage can be judged.
     const absolute = rate > SOCKET_IO_MESSAGES_PER_SECOND && stored && storedMissing === 0;
-    const against =
-      base.length > 0
-        ? `${share.toFixed(2)} of the baseline's ${integer(baseRate)}/s`
-        : 'not compared: no baseline in this run (--only=relay)';
+    const against = base.length > 0 ? ` = ${share.toFixed(2)} of the baseline's ${integer(baseRate)}/s` : ' (no baseline in this run to compare with: --only=relay)';
     checks.push({
       target: `${integer(sockets)} sockets unthrottled: ≥ 0.6 of the baseline and > ${integer(SOCKET_IO_MESSAGES_PER_SECOND)}/s, every message stored`,
       met: base.length > 0 ? share >= 0.6 && absolute : absolute ? null : false,
-      detail: `${integer(rate)}/s = ${against}, ${(rate / SOCKET_IO_MESSAGES_PER_SECOND).toFixed(2)} of Socket.IO's${max.length === 1 ? '' : ` (medians of ${max.length}${base.length > 0 ? ` and ${base.length}` : ''} runs)`}; ${stored ? `${integer(storedAcked - storedMissing)}/${integer(storedAcked)} ACKed stored` : 'not checked in the database'}`,
+      detail: `${integer(rate)}/s${against}, ${(rate / SOCKET_IO_MESSAGES_PER_SECOND).toFixed(2)} of Socket.IO's${max.length === 1 ? '' : ` (medians of ${max.length}${base.length > 0 ? ` and ${base.length}` : ''} runs)`}; ${stored ? `${integer(storedAcked - storedMissing)}/${integer(storedAcked)} ACKed stored` : 'not checked in the database'}`,
     });
   }
   const idle = results.filter((result) => result.target === 'relay' && result.sockets === largest);
