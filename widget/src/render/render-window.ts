@@ -38,7 +38,8 @@ export interface RenderWindow {
  * open: messages that arrive are added to it, and none that the reader has seen leaves it.
  * Showing another conversation (or none) starts again from its newest `size`.
  *
- * A closure rather than a class: its state's names are minified (the panel's chunk has a budget).
+ * A closure rather than a class, and a scan rather than a binary search: fewer bytes in the panel's
+ * chunk, which is at its budget; a thread holds at most 500 messages.
  */
 export function renderWindow(size = RENDER_WINDOW): RenderWindow {
   let shownId: string | null = null;
