@@ -4,7 +4,7 @@
  * and once none is left asks the relay. The reveal notice stays where the reveal was.
  */
 import { expect } from '@open-wc/testing';
-import { bubbles, chatFor, cleanup, connected, createGroup, relayInfo, shadow, startRelay, stopRelay, tokenFor, until } from './harness.js';
+import { bubbles, chatFor, cleanup, connected, createGroup, messageElements, relayInfo, send, shadow, startRelay, stopRelay, tokenFor, until } from './harness.js';
 import { FIXTURE_NOW, renderThreadFixture, sentMessage } from './thread-fixture.js';
 import { openHistoryStore } from '../../widget/src/storage/open-history-store.js';
 import type { StoredMessage } from '../../widget/src/storage/records.js';
@@ -18,18 +18,13 @@ function log(element: SantaChat): HTMLElement {
   return shadow(element).querySelector<HTMLElement>('.log')!;
 }
 
-/**
- * A santa whose cache holds a conversation with `count` messages (seq `first`..), both sides
- * in turn, one a minute up to now; the relay holds none of them, so it is stopped before the
- * element that shows them starts (and started again by `cleanup`).
- */
-async function cachedThread(count: number, first = 1): Promise<{ element: SantaChat; texts: string[] }> {
-  const { groupId, santa, giftee } = await createGroup();
-  const opener = await chatFor(santa.id, { mode: 'inline' });
+/** The santa opens the conversation with their giftee in a first element, which caches it; that element is then removed (its cache stays). */
+async function cachedConversation(groupId: string, santaId: string) {
+  const opener = await chatFor(santaId, { mode: 'inline' });
   await connected(opener);
   const conversation = await opener.messageMatch(groupId);
   const { url } = await relayInfo();
-  const store = await openHistoryStore(url, santa.id);
+  const store = await openHistoryStore(url, santaId);
   // The opener saved the conversation list; wait until it is on disk.
   const deadline = Date.now() + 5000;
   while (!(await store.loadConversations()).some((known) => known.id === conversation.id)) {
@@ -37,6 +32,17 @@ async function cachedThread(count: number, first = 1): Promise<{ element: SantaC
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   opener.remove();
+  return { conversation, store, url };
+}
+
+/**
+ * A santa whose cache holds a conversation with `count` messages (seq `first`..), both sides
+ * in turn, one a minute up to now; the relay holds none of them, so it is stopped before the
+ * element that shows them starts (and started again by `cleanup`).
+ */
+async function cachedThread(count: number, first = 1): Promise<{ element: SantaChat; texts: string[] }> {
+  const { groupId, santa, giftee } = await createGroup();
+  const { conversation, store } = await cachedConversation(groupId, santa.id);
   const now = Date.now();
   const messages: StoredMessage[] = Array.from({ length: count }, (_, index) => ({
     id: `long-${first + index}`,
@@ -100,6 +106,29 @@ describe('a long thread', () => {
     } finally {
       window.fetch = fetchBefore;
     }
+  });
+
+  it('when the relay\'s page was the last one, the button goes and the log keeps the focus, as with the held ones', async () => {
+    const { groupId, santa, giftee } = await createGroup();
+    const { conversation, store, url } = await cachedConversation(groupId, santa.id);
+    const gifteeChat = await chatFor(giftee.id, { mode: 'inline', 'conversation-id': conversation.id });
+    await connected(gifteeChat);
+    for (const text of ['one', 'two', 'three']) await send(gifteeChat, text);
+    await until(() => bubbles(gifteeChat).length === 3 && messageElements(gifteeChat).every((message) => !message.classList.contains('sending')), 'the three are stored');
+    // The santa's cache holds only the newest (as after a cache trimmed to its newest messages).
+    const response = await fetch(`${url}/conversations/${encodeURIComponent(conversation.id)}/messages`, { headers: { authorization: `Bearer ${await tokenFor(santa.id)}` } });
+    const stored = ((await response.json()) as { messages: StoredMessage[] }).messages;
+    await store.putMessages(conversation.id, stored.slice(2));
+    const element = await chatFor(santa.id, { mode: 'inline', 'conversation-id': conversation.id });
+    await until(() => bubbles(element).length === 1 && olderButton(element) !== null, 'the newest, and the button');
+    await connected(element);
+    const button = olderButton(element)!;
+    button.focus();
+    button.click();
+    await until(() => bubbles(element).length === 3, 'the relay\'s page before it');
+    expect(bubbles(element)).to.deep.equal(['one', 'two', 'three']);
+    await until(() => olderButton(element) === null, 'the button is gone');
+    await until(() => shadow(element).activeElement === log(element), 'the log has the focus');
   });
 
   it('a reveal among the messages held but not rendered has no notice in the window; one inside it keeps its place', () => {

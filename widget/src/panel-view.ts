@@ -86,6 +86,8 @@ export class PanelView {
     // The panel's English defaults under the element's strings: the complete table.
     const strings: Strings = { ...PANEL_STRINGS, ...this.#context.strings() };
     const conversation = this.#chat.conversation(host.activeConversationId);
+    // No conversation shown: the next one opens at its newest messages.
+    if (!conversation || !this.#chat.client) this.#window.reset();
     const canGoBack = conversation !== undefined && !host.conversationId;
     const title = conversation ? conversationTitle(conversation, strings) : strings.title;
     return html`<section class="panel" part="panel" role=${host.mode === 'launcher' ? 'dialog' : 'region'} aria-label=${title}>
@@ -101,21 +103,15 @@ export class PanelView {
       ${renderBanner(this.#chat, strings)}
       ${conversation && this.#chat.client
         ? this.#renderConversation(conversation, title, strings)
-        : this.#renderStartList(strings)}
+        : renderStartList({
+            groups: this.#groups(),
+            conversations: this.#chat.conversations,
+            unreadByConversation: host.unread.byConversation,
+            strings,
+            onOpen: (id) => this.#context.openConversation(id),
+            onStart: (groupId, withRole) => void host.messageMatch(groupId, withRole).catch(() => undefined),
+          })}
     </section>`;
-  }
-
-  #renderStartList(strings: Strings): TemplateResult {
-    const host = this.#host;
-    this.#window.reset();
-    return renderStartList({
-      groups: this.#groups(),
-      conversations: this.#chat.conversations,
-      unreadByConversation: host.unread.byConversation,
-      strings,
-      onOpen: (id) => this.#context.openConversation(id),
-      onStart: (groupId, withRole) => void host.messageMatch(groupId, withRole).catch(() => undefined),
-    });
   }
 
   /** The open conversation: its log, who is typing, the quick questions and the composer. */
@@ -171,10 +167,12 @@ export class PanelView {
       canLoadOlder: hidden > 0 || lowestSeq(messages) > 1,
       onLoadOlder: () => {
         this.#context.stickToEnd(false);
-        if (!this.#window.widen(conversation.id, this.#messages(conversation.id))) return void client?.loadOlder(conversation.id);
-        host.requestUpdate();
-        // The button goes once nothing older is left: the focus stays in the log, not on the page.
-        void host.updateComplete.then(() => host.renderRoot.querySelector('.older') || host.renderRoot.querySelector<HTMLElement>('.log')?.focus());
+        // The held ones first (render/render-window.ts), then the relay's page before them.
+        const loaded = this.#window.widen(conversation.id, this.#messages(conversation.id)) ? host.requestUpdate() : client?.loadOlder(conversation.id);
+        // Either way, the button goes once nothing older is left: the focus stays in the log, not on the page.
+        void Promise.resolve(loaded)
+          .then(() => host.updateComplete)
+          .then(() => host.renderRoot.querySelector('.older') || host.renderRoot.querySelector<HTMLElement>('.log')?.focus());
       },
       onRetry: (clientId) => void client?.retry(clientId),
       onDiscard: (clientId) => void client?.discard(clientId),
