@@ -81,7 +81,8 @@ function reportSize(budgeted) {
  * becomes one space, which renders the same outside `white-space: pre` (the message bubble is
  * `pre-wrap`, and its template holds nothing but the message). In `css`, comments go and
  * whitespace is collapsed, and removed next to `{ } ;` and after `,` and `:` (no selector here
- * has a space after a colon). The source keeps its layout; only the bundle loses it.
+ * has a space after a colon), and an attribute selector's value that is a word loses its quotes.
+ * The source keeps its layout; only the bundle loses it.
  */
 function minifyTemplateWhitespace() {
   const minifiers = {
@@ -92,7 +93,8 @@ function minifyTemplateWhitespace() {
         .replace(/\s+/g, ' ')
         .replace(/ ?([{};]) ?/g, '$1')
         .replace(/([,:]) /g, '$1')
-        .replace(/;}/g, '}'),
+        .replace(/;}/g, '}')
+        .replace(/\[([\w-]+)='([\w-]+)'\]/g, '[$1=$2]'),
   };
   return {
     name: 'minify-template-whitespace',

@@ -18,6 +18,14 @@ function log(element: SantaChat): HTMLElement {
   return shadow(element).querySelector<HTMLElement>('.log')!;
 }
 
+/**
+ * Each rendered message's text, and the `aria-live` of the region it is in: "off" for the
+ * history (what there was when the thread opened), "polite" for the log's live part.
+ */
+function liveness(element: SantaChat): string[] {
+  return messageElements(element).map((message) => `${message.querySelector('.bubble')!.textContent}: ${message.closest('[aria-live]')?.getAttribute('aria-live')}`);
+}
+
 /** The santa opens the conversation with their giftee in a first element, which caches it; that element is then removed (its cache stays). */
 async function cachedConversation(groupId: string, santaId: string) {
   const opener = await chatFor(santaId, { mode: 'inline' });
@@ -71,6 +79,8 @@ describe('a long thread', () => {
     olderButton(element)!.click();
     await until(() => bubbles(element).length === 100, '50 more');
     expect(bubbles(element)).to.deep.equal(texts.slice(30));
+    // What a press renders is history, which a screen reader does not read out.
+    expect(liveness(element)).to.deep.equal(texts.slice(30).map((text) => `${text}: off`));
     expect(olderButton(element), 'older messages are still held').to.not.equal(null);
 
     const button = olderButton(element)!;
@@ -129,6 +139,35 @@ describe('a long thread', () => {
     expect(bubbles(element)).to.deep.equal(['one', 'two', 'three']);
     await until(() => olderButton(element) === null, 'the button is gone');
     await until(() => shadow(element).activeElement === log(element), 'the log has the focus');
+  });
+
+  it('renders what there was when the thread opened (held, or the relay\'s pages) outside the log\'s live part, and what arrives inside it', async () => {
+    const { groupId, santa, giftee } = await createGroup();
+    const { conversation } = await cachedConversation(groupId, santa.id);
+    const gifteeChat = await chatFor(giftee.id, { mode: 'inline', 'conversation-id': conversation.id });
+    await connected(gifteeChat);
+    for (const text of ['one', 'two']) await send(gifteeChat, text);
+    await until(() => messageElements(gifteeChat).length === 2 && messageElements(gifteeChat).every((message) => message.classList.contains('sent')), 'the two are stored');
+    // The santa's cache has none of them: they come in the relay's page, after the thread is open.
+    const element = await chatFor(santa.id, { mode: 'inline', 'conversation-id': conversation.id });
+    await connected(element);
+    await until(() => bubbles(element).length === 2, 'the relay\'s page');
+    expect(liveness(element)).to.deep.equal(['one: off', 'two: off']);
+    expect(log(element).getAttribute('aria-live'), 'the log itself stays live').to.equal('polite');
+    expect(log(element).getAttribute('role')).to.equal('log');
+
+    await send(gifteeChat, 'three');
+    await until(() => bubbles(element).length === 3, 'a message that arrives');
+    await send(element, 'four');
+    await until(() => messageElements(element).at(-1)?.classList.contains('sent') === true, 'the santa\'s own is stored');
+    expect(liveness(element)).to.deep.equal(['one: off', 'two: off', 'three: polite', 'four: polite']);
+    const history = shadow(element).querySelector('.log > [aria-live="off"]')!;
+    expect(history.getAttribute('aria-live')).to.equal('off');
+    // Laid out as the log: as wide as its content, the peer's messages on the start side, the santa's on the end side.
+    expect(Math.abs(history.getBoundingClientRect().width - (log(element).clientWidth - 28))).to.be.below(2);
+    const [one, , , four] = messageElements(element);
+    expect(Math.abs(one!.getBoundingClientRect().left - log(element).getBoundingClientRect().left - 14)).to.be.below(2);
+    expect(Math.abs(log(element).getBoundingClientRect().right - 14 - four!.getBoundingClientRect().right)).to.be.below(2);
   });
 
   it('a reveal among the messages held but not rendered has no notice in the window; one inside it keeps its place', () => {

@@ -20,6 +20,8 @@ export interface ThreadFixtureOptions {
   revealedAt?: string;
   /** The newest message held but not rendered (render/render-window.ts). */
   lastHidden?: ChatMessage;
+  /** The messages up to this seq were there when the thread opened (default 0: all are live). */
+  liveAfter?: number;
 }
 
 /** A message stored by the relay, in conversation `c`, with content `content`. */
@@ -49,6 +51,7 @@ export function renderThreadFixture(messages: ChatMessage[], options: ThreadFixt
       },
       messages,
       lastHidden: options.lastHidden,
+      liveAfter: options.liveAfter ?? 0,
       selfId: 'me',
       strings: options.strings ?? DEFAULT_STRINGS,
       locale: options.locale ?? 'en-US',

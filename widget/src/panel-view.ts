@@ -153,18 +153,20 @@ export class PanelView {
     const host = this.#host;
     const chat = this.#chat;
     const messages = this.#messages(conversation.id);
-    const { shown, hidden, lastHidden } = this.#window.of(conversation.id, messages);
+    const { shown, hidden, lastHidden, liveAfter } = this.#window.of(conversation.id, messages, conversation.lastMessage?.seq);
     const client = chat.client;
     return renderThread({
       conversation,
       messages: shown,
       lastHidden,
+      liveAfter,
       selfId: client?.userId ?? null,
       strings,
       locale: host.lang || undefined,
       now: new Date(),
       // Older messages than those rendered are held, or can be fetched.
-      canLoadOlder: hidden > 0 || lowestSeq(messages) > 1,
+      // Stored messages come first: the first one held is not seq 1.
+      canLoadOlder: hidden > 0 || (messages[0] as { seq?: number } | undefined)?.seq! > 1,
       onLoadOlder: () => {
         this.#context.stickToEnd(false);
         // The held ones first (render/render-window.ts), then the relay's page before them.
@@ -271,8 +273,3 @@ export class PanelView {
   }
 }
 
-/** The sequence number of the oldest message held that the relay stored (0: none). */
-function lowestSeq(messages: readonly ChatMessage[]): number {
-  for (const message of messages) if (message.status === 'sent') return message.seq;
-  return 0;
-}

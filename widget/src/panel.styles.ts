@@ -15,7 +15,7 @@ export const panelStyles = css`
     --_own-text: var(--santa-chat-own-text, var(--_accent-text));
     --_ink: var(--santa-chat-accent, #b3261e);
     --_danger: var(--santa-chat-danger, #b3261e);
-    --_danger-text: #ffffff;
+    --_danger-text: #fff;
     --_panel-width: var(--santa-chat-panel-width, 380px);
     --_panel-height: var(--santa-chat-panel-height, 560px);
   }
@@ -34,10 +34,6 @@ export const panelStyles = css`
       --_danger: var(--santa-chat-danger, #ffb4ab);
       --_danger-text: #690005;
     }
-  }
-  textarea {
-    font: inherit;
-    color: inherit;
   }
   .visually-hidden {
     position: absolute;
@@ -192,13 +188,17 @@ export const panelStyles = css`
     text-align: center;
   }
 
+  /* The log's history (render/thread.ts: the one region that is not live) is laid out as a part of it. */
+  .log,
+  [aria-live='off'] {
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
   .log {
     flex: 1;
     overflow-y: auto;
     padding: 12px 14px;
-    display: flex;
-    flex-direction: column;
-    gap: 6px;
   }
   .day {
     align-self: center;
@@ -392,7 +392,5 @@ export const panelStyles = css`
     flex-direction: column;
     gap: 4px;
   }
-  .report-form textarea {
-    font: inherit;
-  }
+
 `;

@@ -15,8 +15,8 @@ import { css } from './base/css.js';
 export const styles = css`
   :host {
     --_accent: var(--santa-chat-accent, #b3261e);
-    --_accent-text: var(--santa-chat-accent-text, #ffffff);
-    --_surface: var(--santa-chat-surface, #ffffff);
+    --_accent-text: var(--santa-chat-accent-text, #fff);
+    --_surface: var(--santa-chat-surface, #fff);
     --_text: var(--santa-chat-text, #1f1b16);
     --_border: var(--santa-chat-border, #ddd6cf);
     --_focus: var(--santa-chat-focus, #1a73e8);
@@ -61,11 +61,12 @@ export const styles = css`
   * {
     box-sizing: border-box;
   }
-  button {
+  /* Every button here draws its own border and background, or none (the panel's textareas their own). */
+  button,
+  textarea {
     font: inherit;
     color: inherit;
   }
-  /* Every button here draws its own border and background, or none. */
   button {
     cursor: pointer;
     border: none;

@@ -78,6 +78,28 @@ describe('renderWindow', () => {
     assert.equal(firstSeq(window.of('c', held(1, 300, ['x'])).shown), 251);
   });
 
+  it('marks as history (liveAfter) what there was when the conversation opened: held, or known to the relay (its lastMessage)', () => {
+    const window = renderWindow();
+    assert.equal(window.of('c', held(1, 120), 100).liveAfter, 120, 'the newest held');
+    assert.equal(window.of('c', held(1, 130), 130).liveAfter, 120, 'fixed while the conversation stays open');
+    window.widen('c', held(1, 130));
+    assert.equal(window.of('c', held(1, 130)).liveAfter, 120, 'and when it widens');
+    assert.equal(window.of('d', held(1, 0, ['x']), 40).liveAfter, 40, 'nothing held yet: what the relay has, which its pages bring');
+    assert.equal(window.of('d', held(1, 60), 40).liveAfter, 40);
+    assert.equal(window.of('e', []).liveAfter, 0, 'a new conversation: everything is live');
+    window.reset();
+    assert.equal(window.of('d', held(1, 60), 40).liveAfter, 60, 'opened again: what it holds now');
+  });
+
+  it('takes in as history what the relay says it has beyond what is held (a READY after the thread opened from the cache), not what arrives', () => {
+    const window = renderWindow();
+    assert.equal(window.of('c', held(1, 10), 10).liveAfter, 10, 'opened from the cache');
+    assert.equal(window.of('c', held(1, 10), 15).liveAfter, 15, 'READY: the relay has up to 15');
+    assert.equal(window.of('c', held(1, 15), 15).liveAfter, 15, 'its pages bring them');
+    assert.equal(window.of('c', held(1, 16), 16).liveAfter, 15, 'a NEW_MESSAGE is held when it becomes the last one: live');
+    assert.equal(window.of('c', held(1, 16), 16).liveAfter, 15);
+  });
+
   it('for any thread and any steps: renders a suffix of what is held that holds every outgoing message and the newest stored ones, and hides exactly what it leaves out', () => {
     const step = fc.oneof(
       fc.record({ kind: fc.constant('arrive' as const), count: fc.nat(120) }),

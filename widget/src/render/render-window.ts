@@ -18,13 +18,23 @@ export interface WindowedMessages {
   hidden: number;
   /** The newest of those, if any. */
   lastHidden: ChatMessage | undefined;
+  /**
+   * The seq of the newest message there was when the conversation opened, held or on the relay:
+   * those up to it are history, which a screen reader is not to read out as they are rendered
+   * (`render/thread.ts`); those after it arrived while the conversation was open.
+   */
+  liveAfter: number;
 }
 
 export interface RenderWindow {
   /** The panel shows no conversation: the next one opens at its newest messages. */
   reset(): void;
-  /** `messages` (stored ones by `seq`, then outgoing ones, as the client lists them) as conversation `conversationId`'s thread renders them. */
-  of(conversationId: string, messages: readonly ChatMessage[]): WindowedMessages;
+  /**
+   * `messages` (stored ones by `seq`, then outgoing ones, as the client lists them) as conversation
+   * `conversationId`'s thread renders them; `lastSeq`, the newest seq the relay said it has (the
+   * conversation's `lastMessage`).
+   */
+  of(conversationId: string, messages: readonly ChatMessage[], lastSeq?: number): WindowedMessages;
   /**
    * Widens the window by `size` older messages held, if any are hidden; false when none are
    * (the relay is asked for older ones then, and the window takes in all it sends).
@@ -45,28 +55,36 @@ export function renderWindow(size = RENDER_WINDOW): RenderWindow {
   let shownId: string | null = null;
   /** The seq the rendering starts at; undefined until the conversation had a stored message. */
   let fromSeq: number | undefined;
-  const of = (conversationId: string, messages: readonly ChatMessage[]): WindowedMessages => {
-    if (conversationId !== shownId) {
-      shownId = conversationId;
-      fromSeq = undefined;
-    }
+  let liveAfter = 0;
+  const of = (conversationId: string, messages: readonly ChatMessage[], lastSeq = 0): WindowedMessages => {
     // Stored messages come first in the client's list, by seq; outgoing ones after them.
     let stored = messages.findIndex((message) => message.status !== 'sent');
     if (stored < 0) stored = messages.length;
+    const newest = stored && seqAt(messages, stored - 1);
+    if (conversationId !== shownId) {
+      shownId = conversationId;
+      fromSeq = undefined;
+      liveAfter = newest;
+    }
+    // The relay has newer messages than those held (its READY, before the pages that bring
+    // them): those are history too. One that arrives (NEW_MESSAGE) is held before it is last.
+    // (`lastMessage` only moves forward.)
+    if (lastSeq > newest) liveAfter = lastSeq;
     if (fromSeq === undefined) {
-      if (stored === 0) return { shown: messages, hidden: 0, lastHidden: undefined };
+      if (stored === 0) return { shown: messages, hidden: 0, lastHidden: undefined, liveAfter };
       fromSeq = seqAt(messages, stored - size);
     }
     let start = 0;
     while (start < stored && seqAt(messages, start) < fromSeq) start++;
-    return { shown: start ? messages.slice(start) : messages, hidden: start, lastHidden: messages[start - 1] };
+    return { shown: start ? messages.slice(start) : messages, hidden: start, lastHidden: messages[start - 1], liveAfter };
   };
   return {
     reset: () => (shownId = null),
     of,
     widen(conversationId, messages) {
       const { hidden } = of(conversationId, messages);
-      fromSeq = hidden ? seqAt(messages, hidden - size) : Number.NEGATIVE_INFINITY;
+      // None hidden: from seq 1 on (seqs start at 1), whatever older the relay sends.
+      fromSeq = hidden ? seqAt(messages, hidden - size) : 0;
       return hidden > 0;
     },
   };

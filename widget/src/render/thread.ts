@@ -12,6 +12,11 @@ export interface ThreadView {
   messages: readonly ChatMessage[];
   /** The newest message held but not rendered, older than `messages`; absent when all are rendered. */
   lastHidden?: ChatMessage | undefined;
+  /**
+   * Messages up to this seq were there when the thread opened (render/render-window.ts): they are
+   * rendered outside the log's live part, so that a screen reader reads out only what arrives.
+   */
+  liveAfter: number;
   selfId: string | null;
   strings: Strings;
   locale: string | undefined;
@@ -170,6 +175,7 @@ function revealNotice(view: ThreadView): TemplateResult {
 export function renderThread(view: ThreadView): TemplateResult {
   const { conversation, messages, strings, locale, now } = view;
   const items: TemplateResult[] = [];
+  const history: TemplateResult[] = [];
   const revealAt = Date.parse(conversation.revealAt);
   // Not shown either when the reveal falls among the messages held but not rendered.
   let revealShown = !conversation.revealed || (view.lastHidden !== undefined && renderedOf(view.lastHidden).time >= revealAt);
@@ -180,20 +186,24 @@ export function renderThread(view: ThreadView): TemplateResult {
     const nextEntry = next && renderedOf(next);
     const last =
       !next || !nextEntry || isOwn(next, view) !== isOwn(message, view) || nextEntry.day !== entry.day || nextEntry.time - entry.time > RUN_GAP_MS;
+    // An outgoing message has no seq yet: it is live.
+    const into = (message as { seq?: number }).seq! <= view.liveAfter ? history : items;
     if (!revealShown && entry.time >= revealAt) {
-      items.push(revealNotice(view));
+      into.push(revealNotice(view));
       revealShown = true;
     }
     if (entry.day !== previousDay) {
-      items.push(html`<div class="day" role="presentation">${dayLabel(new Date(entry.time), now, locale)}</div>`);
+      into.push(html`<div class="day" role="presentation">${dayLabel(new Date(entry.time), now, locale)}</div>`);
       previousDay = entry.day;
     }
-    items.push(renderMessage(message, entry, view, last));
+    into.push(renderMessage(message, entry, view, last));
   }
+  // The history is a region of its own that is not live: what "Show older messages" or the
+  // relay's pages add to it is not read out, as everything added to the log (role="log") is.
   // After the last message the notice has a place of its own, so a new message is added
   // before it rather than in its place (which would rebuild it, and announce it again).
   return html`${view.canLoadOlder
       ? html`<button type="button" class="older" @click=${view.onLoadOlder}>${strings.loadOlder}</button>`
       : nothing}
-    ${messages.length === 0 ? html`<p class="empty">${strings.noMessages}</p>` : nothing} ${items}${revealShown ? nothing : revealNotice(view)}`;
+    ${messages.length === 0 ? html`<p class="empty">${strings.noMessages}</p>` : nothing}<div aria-live="off">${history}</div>${items}${revealShown ? nothing : revealNotice(view)}`;
 }
