@@ -164,8 +164,8 @@ export class PanelView {
       strings,
       locale: host.lang || undefined,
       now: new Date(),
-      // Older messages than those rendered are held, or can be fetched.
-      // Stored messages come first: the first one held is not seq 1.
+      // Older messages than those rendered are held, or can be fetched: the first message held
+      // (stored ones come first; an outgoing one has no seq) is past seq 1.
       canLoadOlder: hidden > 0 || (messages[0] as { seq?: number } | undefined)?.seq! > 1,
       onLoadOlder: () => {
         this.#context.stickToEnd(false);

@@ -392,5 +392,4 @@ export const panelStyles = css`
     flex-direction: column;
     gap: 4px;
   }
-
 `;
