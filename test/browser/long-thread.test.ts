@@ -76,6 +76,7 @@ describe('a long thread', () => {
     expect(bubbles(element)).to.deep.equal(texts.slice(80));
     await until(() => Math.abs(log(element).scrollHeight - log(element).clientHeight - log(element).scrollTop) <= 2, 'the log is scrolled to its end');
 
+    expect(Math.round(olderButton(element)!.getBoundingClientRect().height), 'a touch target').to.be.at.least(44);
     olderButton(element)!.click();
     await until(() => bubbles(element).length === 100, '50 more');
     expect(bubbles(element)).to.deep.equal(texts.slice(30));

@@ -264,12 +264,13 @@ export const panelStyles = css`
     font-size: 12px;
     color: var(--_muted);
   }
+  /* 44 px: a touch target (WCAG 2.5.5), as the quick questions below. */
   .older {
     align-self: center;
     border: 1px solid var(--_border);
     background: var(--_surface);
     border-radius: 999px;
-    min-height: 32px;
+    min-height: 44px;
     padding: 4px 12px;
     font-size: 12px;
   }
