@@ -100,6 +100,14 @@ describe('renderWindow', () => {
     assert.equal(window.of('c', held(1, 16), 16).liveAfter, 15);
   });
 
+  it('once a message arrived live, a later READY does not move it into the history; what the catch-up brings after it is live too', () => {
+    const window = renderWindow();
+    assert.equal(window.of('c', held(1, 10), 10).liveAfter, 10);
+    assert.equal(window.of('c', held(1, 11), 11).liveAfter, 10, 'seq 11 arrived while open');
+    assert.equal(window.of('c', held(1, 11), 13).liveAfter, 10, 'a reconnect\'s READY: the relay has up to 13');
+    assert.equal(window.of('c', held(1, 13), 13).liveAfter, 10, 'its catch-up');
+  });
+
   it('for any thread and any steps: renders a suffix of what is held that holds every outgoing message and the newest stored ones, and hides exactly what it leaves out', () => {
     const step = fc.oneof(
       fc.record({ kind: fc.constant('arrive' as const), count: fc.nat(120) }),

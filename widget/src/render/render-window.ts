@@ -68,8 +68,9 @@ export function renderWindow(size = RENDER_WINDOW): RenderWindow {
     }
     // The relay has newer messages than those held (its READY, before the pages that bring
     // them): those are history too. One that arrives (NEW_MESSAGE) is held before it is last.
-    // (`lastMessage` only moves forward.)
-    if (lastSeq > newest) liveAfter = lastSeq;
+    // Not once a message has arrived: the ones rendered live stay where they are (and a
+    // reconnect's catch-up after them is read out as they are). `lastMessage` only moves forward.
+    if (lastSeq > newest && newest <= liveAfter) liveAfter = lastSeq;
     if (fromSeq === undefined) {
       if (stored === 0) return { shown: messages, hidden: 0, lastHidden: undefined, liveAfter };
       fromSeq = seqAt(messages, stored - size);
