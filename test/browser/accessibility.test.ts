@@ -16,7 +16,9 @@ import {
   type,
   until,
   untilMessages,
+  messageElements,
 } from './harness.js';
+import { targetSizeViolations } from './axe-setup.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
 import { LIMITS } from '../../protocol/browser.js';
 
@@ -189,6 +191,43 @@ describe('accessibility', () => {
     await santaChat.updateComplete;
     shadow(santaChat).querySelector<HTMLButtonElement>('.header button[aria-label="Close chat"]')!.click();
     await until(() => !santaChat.open && focused(santaChat) === launcher(santaChat), 'closed by the button');
+  });
+
+  it('keeps every control 24 px, or spaced as WCAG 2.5.8 allows: Report under each of a run, its form, at 375 px and 800 px', async function () {
+    this.timeout(25000);
+    // The rule runs (axe-core ships it disabled; axe-setup.ts turns it on): two 10 px buttons
+    // 4 px apart fail it, each within the other's 24 px circle.
+    const cramped = document.createElement('div');
+    const tiny = 'all: unset; display: inline-block; width: 10px; height: 10px; margin-right: 4px;';
+    cramped.innerHTML = `<button style="${tiny}" aria-label="one"></button><button style="${tiny}" aria-label="two"></button>`;
+    document.body.append(cramped);
+    try {
+      expect(await targetSizeViolations(cramped), 'two cramped buttons').to.have.length(2);
+    } finally {
+      cramped.remove();
+    }
+
+    const { groupId, santa, giftee } = await createGroup();
+    const santaChat = await chatFor(santa.id, { mode: 'inline' });
+    const gifteeChat = await chatFor(giftee.id, { mode: 'inline' });
+    await connected(santaChat, gifteeChat);
+    await openMatch(santaChat, groupId);
+    // A run of short messages: each has its own Report, one above the other.
+    for (const text of ['Hi', 'ok', 'A longer one that wraps onto a second line on a phone, with more words in it']) await send(santaChat, text);
+    await openMatch(gifteeChat, groupId, 'santa');
+    await untilMessages(gifteeChat, 3);
+    for (const width of ['375px', '800px']) {
+      gifteeChat.style.width = width;
+      await settled(gifteeChat);
+      const reports = messageElements(gifteeChat).map((message) => message.querySelector('.meta button'));
+      expect(reports.every((button) => button?.textContent === 'Report'), 'a Report under each').to.equal(true);
+      expect(await targetSizeViolations(gifteeChat), `the thread at ${width}`).to.deep.equal([]);
+    }
+    messageElements(gifteeChat)[1]!.querySelector<HTMLButtonElement>('.meta button')!.click();
+    await until(() => shadow(gifteeChat).querySelector('.report-form') !== null, 'the report form opens');
+    await settled(gifteeChat);
+    expect(await targetSizeViolations(gifteeChat), 'with the report form open').to.deep.equal([]);
+    // A failed message's Retry and Delete: composer.test.ts audits them, with this rule on.
   });
 
   it('shows messages in a role="log" live region labelled with the conversation', async () => {

@@ -5,6 +5,7 @@
  */
 import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../widget/src/santa-chat.js';
+import './axe-setup.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
 import { databaseName } from '../../widget/src/storage/open-history-store.js';
 import type { Engine } from './engine-plugin.js';
