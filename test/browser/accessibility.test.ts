@@ -193,7 +193,7 @@ describe('accessibility', () => {
     await until(() => !santaChat.open && focused(santaChat) === launcher(santaChat), 'closed by the button');
   });
 
-  it('keeps every control 24 px, or spaced as WCAG 2.5.8 allows: Report under each of a run, its form, at 375 px and 800 px', async function () {
+  it('keeps every control 24 px, or spaced as WCAG 2.5.8 allows: Report under each of a run, its form, Resume here, at 375 and 800 px', async function () {
     this.timeout(25000);
     // The rule runs (axe-core ships it disabled; axe-setup.ts turns it on): two 10 px buttons
     // 4 px apart fail it, each within the other's 24 px circle.
@@ -228,6 +228,18 @@ describe('accessibility', () => {
     await settled(gifteeChat);
     expect(await targetSizeViolations(gifteeChat), 'with the report form open').to.deep.equal([]);
     // A failed message's Retry and Delete: composer.test.ts audits them, with this rule on.
+
+    // Paused because the giftee opened too many tabs: the banner's "Resume here".
+    const tabs: SantaChat[] = [];
+    for (let index = 0; index < LIMITS.maxSocketsPerUser; index += 1) tabs.push(await chatFor(giftee.id, { mode: 'inline' }));
+    await connected(...tabs);
+    await until(() => shadow(gifteeChat).querySelector('.banner button') !== null, 'paused by the newest tab');
+    expect(shadow(gifteeChat).querySelector('.banner button')!.textContent).to.equal('Resume here');
+    for (const width of ['375px', '800px']) {
+      gifteeChat.style.width = width;
+      await settled(gifteeChat);
+      expect(await targetSizeViolations(gifteeChat), `the paused banner at ${width}`).to.deep.equal([]);
+    }
   });
 
   it('shows messages in a role="log" live region labelled with the conversation', async () => {
