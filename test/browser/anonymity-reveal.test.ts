@@ -16,6 +16,7 @@ import {
   readDatabase,
   recordEvents,
   send,
+  settled,
   shadow,
   shadowText,
   sleep,
@@ -135,6 +136,10 @@ describe('anonymity and reveal', () => {
       expect(messageElements(gifteeChat)[0]!.querySelector('.visually-hidden')!.textContent).to.equal(`${santa.name}:`);
       expect(bubbles(gifteeChat)).to.deep.equal(['Merry Christmas!', 'Thank you, mystery person']);
       expect(shadow(santaChat).querySelector('.reveal')?.textContent).to.include(`${giftee.name} now knows you are their Secret Santa.`);
+      await settled(gifteeChat);
+      await settled(santaChat);
+      await expect(gifteeChat, 'the giftee’s thread after the reveal').to.be.accessible();
+      await expect(santaChat, 'the santa’s thread after the reveal').to.be.accessible();
 
       let senders: string[] = [];
       for (let tries = 0; tries < 50; tries++) {

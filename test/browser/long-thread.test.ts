@@ -4,7 +4,7 @@
  * and once none is left asks the relay. The reveal notice stays where the reveal was.
  */
 import { expect } from '@open-wc/testing';
-import { bubbles, chatFor, cleanup, connected, createGroup, messageElements, relayInfo, send, shadow, startRelay, stopRelay, tokenFor, until } from './harness.js';
+import { bubbles, chatFor, cleanup, connected, createGroup, messageElements, relayInfo, send, settled, shadow, startRelay, stopRelay, tokenFor, until } from './harness.js';
 import { FIXTURE_NOW, renderThreadFixture, sentMessage } from './thread-fixture.js';
 import { openHistoryStore } from '../../widget/src/storage/open-history-store.js';
 import type { StoredMessage } from '../../widget/src/storage/records.js';
@@ -77,6 +77,8 @@ describe('a long thread', () => {
     await until(() => Math.abs(log(element).scrollHeight - log(element).clientHeight - log(element).scrollTop) <= 2, 'the log is scrolled to its end');
 
     expect(Math.round(olderButton(element)!.getBoundingClientRect().height), 'a touch target').to.be.at.least(44);
+    await settled(element);
+    await expect(element, 'a long thread with "Show older messages"').to.be.accessible();
     olderButton(element)!.click();
     await until(() => bubbles(element).length === 100, '50 more');
     expect(bubbles(element)).to.deep.equal(texts.slice(30));

@@ -14,6 +14,7 @@ import {
   putGroup,
   relayInfo,
   send,
+  settled,
   shadow,
   shadowText,
   sleep,
@@ -105,6 +106,8 @@ describe('starting both chats from the widget', () => {
     expect(shadowText(chat)).to.contain('Office 2026').and.to.contain('Book club');
     expect(buttons(chat, 'Your giftee')).to.have.length(0);
     expect(buttons(chat, 'Your Secret Santa')).to.have.length(0);
+    await settled(chat);
+    await expect(chat, 'the not-drawn sentences').to.be.accessible();
 
     const scoped = await chatFor(giftee.id, { mode: 'inline', 'group-id': other });
     await connected(scoped);
@@ -153,6 +156,8 @@ describe('Seen', () => {
     await until(() => seen(santaChat).length > 0, 'Seen on the santa’s side', 1000);
     expect(performance.now() - opened).to.be.below(1000);
     expect(seen(santaChat)).to.deep.equal(['What do you like?']);
+    await settled(santaChat);
+    await expect(santaChat, 'a thread with Seen').to.be.accessible();
 
     // The giftee answers while the santa's thread is open: the santa reads it, the giftee sees it.
     await untilMessages(gifteeChat, 2);
@@ -182,6 +187,8 @@ describe('the santa’s quick questions', () => {
     await connected(santaChat);
     (await button(santaChat, `Your giftee: ${giftee.name}`)).click();
     await until(() => prompts(santaChat).length === 5, 'five suggestions');
+    await settled(santaChat);
+    await expect(santaChat, 'the quick questions').to.be.accessible();
     expect(prompts(santaChat).map(nameOf)).to.deep.equal([
       'What size do you wear?',
       'Favourite colours?',
