@@ -9,6 +9,7 @@ import {
   cleanup,
   connected,
   createGroup,
+  messageElements,
   openMatch,
   send,
   settled,
@@ -16,9 +17,8 @@ import {
   type,
   until,
   untilMessages,
-  messageElements,
 } from './harness.js';
-import { targetSizeViolations } from './axe-setup.js';
+import { targetSizeViolations, violatedRules } from './axe-setup.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
 import { LIMITS } from '../../protocol/browser.js';
 
@@ -195,13 +195,14 @@ describe('accessibility', () => {
 
   it('keeps every control 24 px, or spaced as WCAG 2.5.8 allows: Report under each of a run, its form, Resume here, at 375 and 800 px', async function () {
     this.timeout(25000);
-    // The rule runs (axe-core ships it disabled; axe-setup.ts turns it on): two 10 px buttons
-    // 4 px apart fail it, each within the other's 24 px circle.
+    // The rule runs in every audit (axe-core ships it disabled; axe-setup.ts turns it on): two
+    // 10 px buttons 4 px apart fail it, each within the other's 24 px circle.
     const cramped = document.createElement('div');
     const tiny = 'all: unset; display: inline-block; width: 10px; height: 10px; margin-right: 4px;';
     cramped.innerHTML = `<button style="${tiny}" aria-label="one"></button><button style="${tiny}" aria-label="two"></button>`;
     document.body.append(cramped);
     try {
+      expect(await violatedRules(cramped), 'a default audit of two cramped buttons').to.deep.equal(['target-size']);
       expect(await targetSizeViolations(cramped), 'two cramped buttons').to.have.length(2);
     } finally {
       cramped.remove();

@@ -4,19 +4,19 @@
  * meets no other control. axe-core ships that rule disabled; chai-a11y-axe runs the `axe` it
  * finds on `window`, so the rule is turned on here, once, before any audit.
  */
-import type { AxeResults } from 'axe-core';
 import 'axe-core/axe.min.js';
 
-interface AxeOnWindow {
-  configure(spec: { rules: { id: string; enabled: boolean }[] }): void;
-  run(context: Element, options: object): Promise<AxeResults>;
-}
-
-const axe = (window as unknown as { axe: AxeOnWindow }).axe;
+const axe = (window as unknown as { axe: typeof import('axe-core') }).axe;
 axe.configure({ rules: [{ id: 'target-size', enabled: true }] });
 
 /** The target-size rule's violations within `element`, as `selector: summary` lines. */
 export async function targetSizeViolations(element: Element): Promise<string[]> {
   const results = await axe.run(element, { runOnly: ['target-size'], resultTypes: ['violations'] });
   return results.violations.flatMap((violation) => violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary ?? ''}`));
+}
+
+/** The rules a default audit (as `to.be.accessible()` runs it) finds violated within `element`. */
+export async function violatedRules(element: Element): Promise<string[]> {
+  const results = await axe.run(element, { resultTypes: ['violations'] });
+  return results.violations.map((violation) => violation.id);
 }
