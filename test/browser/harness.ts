@@ -7,6 +7,7 @@ import { executeServerCommand, sendKeys } from '@web/test-runner-commands';
 import '../../widget/src/santa-chat.js';
 import './axe-setup.js';
 import type { SantaChat } from '../../widget/src/santa-chat.component.js';
+import { backoffDelay } from '../../widget/src/client/backoff.js';
 import { databaseName } from '../../widget/src/storage/open-history-store.js';
 import type { Engine } from './engine-plugin.js';
 
@@ -134,6 +135,17 @@ export function shadowText(element: SantaChat): string {
 
 export function connected(...elements: SantaChat[]): Promise<void> {
   return until(() => elements.every((element) => element.connectionState === 'connected'), 'connected', 8000);
+}
+
+/**
+ * How long a client may take to reconnect once a stopped relay is back: its loop waits at most
+ * the longest backoff between attempts (client/backoff.ts, 20 s), plus the attempt itself.
+ */
+export const RECONNECT_WITHIN_MS = backoffDelay(Number.POSITIVE_INFINITY, () => 1) + 5_000;
+
+/** `connected`, for elements that were backing off while the relay was stopped (`startRelay`). */
+export function reconnected(...elements: SantaChat[]): Promise<void> {
+  return until(() => elements.every((element) => element.connectionState === 'connected'), 'reconnected', RECONNECT_WITHIN_MS);
 }
 
 /** Opens the conversation with one's giftee (default) or santa and waits for the thread. */

@@ -4,7 +4,7 @@
  * and once none is left asks the relay. The reveal notice stays where the reveal was.
  */
 import { expect } from '@open-wc/testing';
-import { bubbles, chatFor, cleanup, connected, createGroup, messageElements, relayInfo, send, settled, shadow, startRelay, stopRelay, tokenFor, until } from './harness.js';
+import { bubbles, chatFor, cleanup, connected, createGroup, messageElements, RECONNECT_WITHIN_MS, reconnected, relayInfo, send, settled, shadow, startRelay, stopRelay, tokenFor, until } from './harness.js';
 import { FIXTURE_NOW, renderThreadFixture, sentMessage } from './thread-fixture.js';
 import { openHistoryStore } from '../../widget/src/storage/open-history-store.js';
 import type { StoredMessage } from '../../widget/src/storage/records.js';
@@ -96,7 +96,8 @@ describe('a long thread', () => {
     await until(() => shadow(element).activeElement === log(element), 'the log has the focus');
   });
 
-  it('asks the relay only once every message held is rendered', async () => {
+  it('asks the relay only once every message held is rendered', async function () {
+    this.timeout(15000 + RECONNECT_WITHIN_MS);
     const { element, texts } = await cachedThread(60, 41);
     await until(() => bubbles(element).length === 50, 'the newest 50 are rendered', 8000);
     const asked: string[] = [];
@@ -113,7 +114,7 @@ describe('a long thread', () => {
       expect(olderButton(element)).to.not.equal(null);
       expect(asked.filter((url) => url.includes('/messages?'))).to.deep.equal([]);
       await startRelay();
-      await connected(element);
+      await reconnected(element);
       olderButton(element)!.click();
       await until(() => asked.some((url) => url.includes('/messages?before=41&')), 'the page before seq 41 is asked for');
     } finally {

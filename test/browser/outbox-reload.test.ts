@@ -13,6 +13,8 @@ import {
   messageElements,
   openMatch,
   readDatabase,
+  RECONNECT_WITHIN_MS,
+  reconnected,
   recordEvents,
   relayInfo,
   send,
@@ -47,7 +49,7 @@ describe('outbox, reload and connection', () => {
   afterEach(cleanup);
 
   it('queues sends while the relay is down and delivers each exactly once, in order', async function () {
-    this.timeout(30000);
+    this.timeout(30000 + RECONNECT_WITHIN_MS);
     const { groupId, santa, giftee } = await createGroup();
     const santaChat = await chatFor(santa.id, { mode: 'inline' });
     const gifteeChat = await chatFor(giftee.id, { mode: 'inline' });
@@ -77,7 +79,7 @@ describe('outbox, reload and connection', () => {
       await startRelay();
     }
 
-    await until(() => bubbles(gifteeChat).length >= 3, 'the giftee received the three', 15000);
+    await until(() => bubbles(gifteeChat).length >= 3, 'the giftee received the three', RECONNECT_WITHIN_MS);
     await until(() => !shadowText(santaChat).includes('Sending…'), "the santa's are sent", 5000);
     await sleep(500);
     expect(bubbles(gifteeChat)).to.deep.equal(contents);
@@ -89,7 +91,7 @@ describe('outbox, reload and connection', () => {
   });
 
   it('keeps the outbox across a reload and sends it once the relay is back', async function () {
-    this.timeout(30000);
+    this.timeout(30000 + RECONNECT_WITHIN_MS);
     const { groupId, santa, giftee } = await createGroup();
     const santaToken = await tokenFor(santa.id);
     const santaChat = await chatFor(santa.id, { mode: 'inline', token: santaToken });
@@ -110,14 +112,14 @@ describe('outbox, reload and connection', () => {
     } finally {
       await startRelay();
     }
-    await until(() => bubbles(gifteeChat).length >= 2, 'delivered after the restart', 15000);
+    await until(() => bubbles(gifteeChat).length >= 2, 'delivered after the restart', RECONNECT_WITHIN_MS);
     await sleep(500);
     expect(bubbles(gifteeChat)).to.deep.equal(['written before the reload', 'and another one']);
     expect(await storedContents(santa.id, conversation.id)).to.deep.equal(['written before the reload', 'and another one']);
   });
 
   it('shows the cached history from IndexedDB before the socket opens', async function () {
-    this.timeout(30000);
+    this.timeout(30000 + RECONNECT_WITHIN_MS);
     const { groupId, santa, giftee } = await createGroup();
     const gifteeToken = await tokenFor(giftee.id);
     const santaChat = await chatFor(santa.id, { mode: 'inline' });
@@ -154,7 +156,7 @@ describe('outbox, reload and connection', () => {
     // Back online, nothing doubles.
     const reloaded = document.querySelectorAll('santa-chat');
     const element = reloaded[reloaded.length - 1] as SantaChat;
-    await until(() => element.connectionState === 'connected', 'reconnected', 15000);
+    await reconnected(element);
     await send(santaChat, 'Welcome back');
     await until(() => bubbles(element).length === 3, 'live again');
     await sleep(300);
@@ -162,7 +164,7 @@ describe('outbox, reload and connection', () => {
   });
 
   it('shows "Reconnecting…" while the relay is down and removes it when it is back', async function () {
-    this.timeout(30000);
+    this.timeout(30000 + RECONNECT_WITHIN_MS);
     const { santa } = await createGroup();
     const santaChat = await chatFor(santa.id, { mode: 'inline' });
     await connected(santaChat);
@@ -177,7 +179,7 @@ describe('outbox, reload and connection', () => {
       } finally {
         await startRelay();
       }
-      await until(() => santaChat.connectionState === 'connected', 'reconnected', 15000);
+      await reconnected(santaChat);
       await santaChat.updateComplete;
       expect(banner(santaChat)).to.equal(null);
       const states = connections.events.filter((event) => event.target === santaChat).map((event) => event.detail);
