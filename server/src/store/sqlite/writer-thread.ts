@@ -14,14 +14,15 @@ const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? './writer-worker.mjs' : '
  * A batch starts at most this often, unless `FULL_BATCH` writes are waiting. Each COMMIT costs
  * its fsync, a round trip to the thread and a WAL page per B-tree leaf it changed, however few
  * messages it holds: at 10,000 messages a second this disk committed about 1,250 batches of ~8,
- * and 2 ms made them ~20, for 16 % less CPU per message (docs/decisions/0022). 4 ms (batches
- * about twice as large) took about 10 % more off, for 1.6 ms more p50 under that load, once the
- * relay's p99 had room for it (decision 0022, update of 2026-12-06). A write that comes 4 ms or
- * more after the last batch went goes at once.
+ * and 2 ms made them ~20, for 16 % less CPU per message (docs/decisions/0022). 4 ms took about
+ * 10 % more off (decision 0022, update of 2026-12-06); 8 ms with `FULL_BATCH` at 128 (batches of
+ * ~80 at 10,000/s, instead of ~40) took the writer thread from 18 to 15 µs a message and the
+ * relay from 64 to 58 µs at 1,000 sockets, for about 3.4 ms more p50 under that load (update of
+ * 2026-12-07). A write that comes 8 ms or more after the last batch went goes at once.
  */
-export const BATCH_INTERVAL_MS = 4;
+export const BATCH_INTERVAL_MS = 8;
 /** Enough writes waiting to start a batch before its interval is up. */
-export const FULL_BATCH = 64;
+export const FULL_BATCH = 128;
 
 /**
  * Starts the writer thread for the database file at `path`; tests pass their own. `syncFd` is
