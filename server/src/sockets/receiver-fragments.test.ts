@@ -55,7 +55,7 @@ describe('received payloads are let go once ws has emitted them (decision 0029)'
     });
   });
 
-  it('leaves a Receiver of another form alone, and says so', () => {
+  it('leaves a Receiver of another form alone, and returns false', () => {
     class NoFragments {
       dataMessage(cb: unknown): void {
         void cb;
