@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as ws from 'ws';
+import { captureLogs } from '../../../test/helpers/logs.js';
 import { sendMessage, withRelay } from '../../../test/helpers/ws-harness.js';
-import { installReceiverFragmentRelease } from './receiver-fragments.js';
+import { installReceiverFragmentRelease, releaseReceivedPayloads } from './receiver-fragments.js';
 
 interface FrameOptions {
   fin: boolean;
@@ -55,7 +56,7 @@ describe('received payloads are let go once ws has emitted them (decision 0029)'
     });
   });
 
-  it('leaves a Receiver of another form alone, and returns false', () => {
+  it('leaves a Receiver of another form alone: install returns false, and the relay warns, naming this module', () => {
     class NoFragments {
       dataMessage(cb: unknown): void {
         void cb;
@@ -70,7 +71,16 @@ describe('received payloads are let go once ws has emitted them (decision 0029)'
       const before = Stand.prototype.dataMessage;
       assert.equal(installReceiverFragmentRelease(Stand as never), false, Stand.name);
       assert.equal(Stand.prototype.dataMessage, before, `${Stand.name} unchanged`);
+      const logs = captureLogs();
+      releaseReceivedPayloads(logs.logger, Stand as never);
+      const warnings = logs.find('warn');
+      assert.equal(warnings.length, 1, Stand.name);
+      assert.match(warnings[0]!.msg, /server\/src\/sockets\/receiver-fragments\.ts/);
+      assert.equal(Stand.prototype.dataMessage, before, `${Stand.name} still unchanged`);
     }
+    const logs = captureLogs();
+    releaseReceivedPayloads(logs.logger);
+    assert.deepEqual(logs.find('warn'), [], "no warning for the ws this project locks");
   });
 
   it('installs on the ws this project locks', () => {

@@ -18,6 +18,7 @@
  * `receiver-fragments.test.ts` fails if a new `ws` changes them.
  */
 import * as ws from 'ws';
+import type { Logger } from '../core/logger.js';
 
 interface ReceiverState {
   _fragments: unknown;
@@ -55,4 +56,12 @@ export function installReceiverFragmentRelease(receiverClass: ReceiverClass = Re
   };
   wrapped.add(prototype);
   return true;
+}
+
+/** What the relay does at start-up: the wrapper, or a warning naming what to look at. */
+export function releaseReceivedPayloads(logger: Logger, receiverClass: ReceiverClass = Receiver): void {
+  if (installReceiverFragmentRelease(receiverClass)) return;
+  logger.warn(
+    "ws's Receiver is not the form server/src/sockets/receiver-fragments.ts expects; received payloads stay held until the socket's next message (docs/decisions/0029-received-payloads-die-young.md)",
+  );
 }

@@ -14,7 +14,7 @@ import type { RelayMetrics } from '../core/metrics.js';
 import { Connection } from './connection.js';
 import type { Dispatcher } from './dispatch.js';
 import type { SocketHub } from './hub.js';
-import { installReceiverFragmentRelease } from './receiver-fragments.js';
+import { releaseReceivedPayloads } from './receiver-fragments.js';
 
 export interface SocketServerOptions {
   dispatcher: Dispatcher;
@@ -52,11 +52,7 @@ export class SocketServer {
 
   constructor(options: SocketServerOptions) {
     this.#options = options;
-    if (!installReceiverFragmentRelease()) {
-      options.logger.warn(
-        "ws's Receiver is not the form server/src/sockets/receiver-fragments.ts expects; received payloads stay held until the socket's next message (docs/decisions/0029-received-payloads-die-young.md)",
-      );
-    }
+    releaseReceivedPayloads(options.logger);
     // Compression stays off: it costs memory per socket and invites zip-bomb style abuse.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes, perMessageDeflate: false });
     this.#heartbeat = setInterval(() => this.#step(), Math.max(1, options.heartbeatIntervalMs / HEARTBEAT_STEPS));
