@@ -5,17 +5,17 @@
  * (`dataMessage`) it emits them joined and starts a fresh `[]` for the socket's next message.
  * That fresh array lives until the socket's next frame. At 5,000 sockets that is about half a
  * second, long enough for V8 to move the array to the old generation; the next payload pushed
- * into it (a view of the 64 KiB buffer the TCP socket read) is then held by an old object, which
- * the young generation's collections treat as live until the next mark-compact. So every message
- * promoted its payload and the buffer under it: about 5 MB/s at 5,000 sockets × 10,000/s, a
- * mark-compact every two seconds, and the relay's p99 in its pauses
+ * into it (a view of the buffer the TCP socket read, up to 64 KiB) is then held by an old
+ * object, which the young generation's collections treat as live until the next mark-compact.
+ * So every message promoted its payload and the buffer under it: about 5 MB/s at 5,000
+ * sockets × 10,000/s, a mark-compact every two seconds, and the relay's p99 in its pauses
  * (docs/decisions/0029-received-payloads-die-young.md).
  *
  * After `dataMessage` has replaced a completed message's array, this empties the old one, so
  * the payload is held only by what the relay still uses. It touches `ws`'s private
- * `dataMessage` and `_fragments`; `install` checks both are there and of the form this expects,
- * and does nothing otherwise (the relay then works as before, only with the garbage), and
- * `receiver-fragments.test.ts` fails if a new `ws` changes them.
+ * `dataMessage` and `_fragments`; the install checks both are there and of the form this
+ * expects, and does nothing otherwise (the relay then logs a warning and works as before, only
+ * with the garbage), and `receiver-fragments.test.ts` fails if a new `ws` changes them.
  */
 import * as ws from 'ws';
 import type { Logger } from '../core/logger.js';
