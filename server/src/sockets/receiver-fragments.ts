@@ -21,7 +21,8 @@ import * as ws from 'ws';
 import type { Logger } from '../core/logger.js';
 
 interface ReceiverState {
-  _fragments: unknown;
+  /** An array as `install` checks; `ws` only ever replaces it with another. */
+  _fragments: unknown[];
   _binaryType: unknown;
   dataMessage(this: ReceiverState, cb: unknown): void;
 }
@@ -50,9 +51,7 @@ export function installReceiverFragmentRelease(receiverClass: ReceiverClass = Re
     const fragments = this._fragments;
     dataMessage.call(this, cb);
     // With binaryType 'fragments' the array itself is the message a listener gets: kept whole.
-    if (fragments !== this._fragments && Array.isArray(fragments) && this._binaryType !== 'fragments') {
-      fragments.length = 0;
-    }
+    if (fragments !== this._fragments && this._binaryType !== 'fragments') fragments.length = 0;
   };
   wrapped.add(prototype);
   return true;
