@@ -134,7 +134,11 @@ export function shadowText(element: SantaChat): string {
 }
 
 export function connected(...elements: SantaChat[]): Promise<void> {
-  return until(() => elements.every((element) => element.connectionState === 'connected'), 'connected', 8000);
+  return allConnected(elements, 'connected', 8000);
+}
+
+function allConnected(elements: SantaChat[], what: string, timeoutMs: number): Promise<void> {
+  return until(() => elements.every((element) => element.connectionState === 'connected'), what, timeoutMs);
 }
 
 /**
@@ -145,7 +149,7 @@ export const RECONNECT_WITHIN_MS = backoffDelay(Number.POSITIVE_INFINITY, () => 
 
 /** `connected`, for elements that were backing off while the relay was stopped (`startRelay`). */
 export function reconnected(...elements: SantaChat[]): Promise<void> {
-  return until(() => elements.every((element) => element.connectionState === 'connected'), 'reconnected', RECONNECT_WITHIN_MS);
+  return allConnected(elements, 'reconnected', RECONNECT_WITHIN_MS);
 }
 
 /** Opens the conversation with one's giftee (default) or santa and waits for the thread. */
