@@ -58,7 +58,8 @@ function seen(element: SantaChat): string[] {
 
 function prompts(element: SantaChat): HTMLButtonElement[] {
   const group = [...shadow(element).querySelectorAll('[role="group"]')].find((node) => nameOf(node) === 'Questions to ask');
-  return group ? [...group.querySelectorAll<HTMLButtonElement>('button.prompt')] : [];
+  // The suggestions; the other button of the group is the "Ideas" toggle, with its aria-expanded.
+  return group ? [...group.querySelectorAll<HTMLButtonElement>('button:not([aria-expanded])')] : [];
 }
 
 describe('starting both chats from the widget', () => {
@@ -218,6 +219,39 @@ describe('the santa’s quick questions', () => {
     ideas.click();
     await until(() => prompts(santaChat).length === 5, 'shown on demand');
     expect(ideas.getAttribute('aria-expanded')).to.equal('true');
+  });
+
+  it('sit on one line that scrolls sideways, without widening the widget; each comes into view when focused', async () => {
+    const { groupId, santa, giftee } = await createGroup();
+    const santaChat = await chatFor(santa.id, { mode: 'inline', 'group-id': groupId });
+    // A phone's column, narrower than the five questions side by side.
+    santaChat.style.cssText = 'display: block; width: 320px; height: 480px';
+    await connected(santaChat);
+    (await button(santaChat, `Your giftee: ${giftee.name}`)).click();
+    await until(() => prompts(santaChat).length === 5, 'five suggestions');
+    await settled(santaChat);
+    const row = shadow(santaChat).querySelector<HTMLElement>('.prompts')!;
+    const tops = new Set(prompts(santaChat).map((prompt) => Math.round(prompt.getBoundingClientRect().top)));
+    expect([...tops], 'one line').to.have.length(1);
+    // One 44 px row with its padding, and a scrollbar where the engine draws one (Firefox: 12 px); two rows are over 100.
+    expect(row.getBoundingClientRect().height, 'one row high').to.be.below(80);
+    expect(row.scrollWidth, 'the row scrolls').to.be.above(row.clientWidth + 100);
+    expect(santaChat.getBoundingClientRect().width).to.equal(320);
+
+    // A host's column sized to its content (a grid's auto track, a flex item) is not widened by the row.
+    santaChat.style.width = 'min-content';
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    expect(santaChat.getBoundingClientRect().width, 'the widget at its narrowest').to.be.below(row.scrollWidth / 2);
+    santaChat.style.width = '320px';
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+
+    const last = prompts(santaChat).at(-1)!;
+    expect(last.getBoundingClientRect().left, 'the last is out of view at first').to.be.above(row.getBoundingClientRect().right);
+    last.focus();
+    await until(() => {
+      const [item, box] = [last.getBoundingClientRect(), row.getBoundingClientRect()];
+      return item.left >= box.left - 1 && item.right <= box.right + 1;
+    }, 'the focused question scrolled into view');
   });
 
   it('are replaced or turned off by the `prompts` property, and the giftee never sees them', async () => {

@@ -373,11 +373,14 @@ export const panelStyles = css`
   .group {
     font-weight: 650;
   }
+  /* One row that scrolls sideways: wrapped, five questions took five rows of a phone's panel from the log. */
   .prompts {
     display: flex;
-    flex-wrap: wrap;
     gap: 6px;
     padding: 4px 14px;
+    overflow: auto;
+    /* Its width is the panel's: the questions on one line must not widen the widget, or the host's column. */
+    contain: inline-size;
   }
   .prompts button {
     border: 1px solid var(--_border);
@@ -386,6 +389,7 @@ export const panelStyles = css`
     min-height: 44px;
     padding: 4px 10px;
     font-size: 12px;
+    white-space: nowrap;
   }
   .report-form,
   .report-form label {

@@ -1,7 +1,8 @@
 /**
  * The santa's quick questions: a row of suggestions under their thread that fill the composer
- * (never send). Shown while the santa has sent fewer than `PROMPTS_WHILE_SENT_UNDER` messages,
- * then behind a small "Ideas" button. The giftee never sees them.
+ * (never send), on one line that scrolls sideways. Shown while the santa has sent fewer than
+ * `PROMPTS_WHILE_SENT_UNDER` messages, then behind a small "Ideas" button. The giftee never
+ * sees them.
  */
 import { html, nothing, type TemplateResult } from '../base/html.js';
 import type { Conversation } from '../../../protocol/browser.js';
@@ -30,12 +31,13 @@ export function renderPrompts(view: PromptsView): TemplateResult | typeof nothin
   let sent = 0;
   for (const message of view.messages) if (message.senderId === conversation.self.id) sent++;
   const young = sent < PROMPTS_WHILE_SENT_UNDER;
+  // "Ideas" first: the row scrolls sideways, and the toggle stays in view beside what it opened.
   return html`<div class="prompts" role="group" aria-label=${strings.ideasLabel}>
-    ${young || view.open
-      ? prompts.map((prompt) => html`<button type="button" class="prompt" @click=${() => view.onPick(prompt)}>${prompt}</button>`)
-      : nothing}
     ${young
       ? nothing
-      : html`<button type="button" class="ideas" aria-expanded=${view.open ? 'true' : 'false'} @click=${view.onToggle}>${strings.ideas}</button>`}
+      : html`<button type="button" aria-expanded=${String(view.open)} @click=${view.onToggle}>${strings.ideas}</button>`}
+    ${young || view.open
+      ? prompts.map((prompt) => html`<button type="button" @click=${() => view.onPick(prompt)}>${prompt}</button>`)
+      : nothing}
   </div>`;
 }
