@@ -11,6 +11,7 @@ import {
   cleanup,
   connected,
   createGroup,
+  pressChord,
   putGroup,
   relayInfo,
   send,
@@ -252,6 +253,21 @@ describe('the santa’s quick questions', () => {
       const [item, box] = [last.getBoundingClientRect(), row.getBoundingClientRect()];
       return item.left >= box.left - 1 && item.right <= box.right + 1;
     }, 'the focused question scrolled into view');
+
+    // By keyboard, back from the composer: each question's focus ring is drawn inside it, where the
+    // scrolling row, which clips whatever leaves it, cannot cut it off.
+    composer(santaChat, `Message to ${giftee.name}`)!.focus();
+    for (const prompt of prompts(santaChat).reverse()) {
+      await pressChord('Shift', 'Tab');
+      expect(shadow(santaChat).activeElement, 'Shift+Tab reaches each question').to.equal(prompt);
+      expect(prompt.matches(':focus-visible'), 'a visible focus').to.equal(true);
+      const style = getComputedStyle(prompt);
+      expect(parseFloat(style.outlineWidth), 'a ring').to.be.at.least(2);
+      expect(parseFloat(style.outlineOffset) + parseFloat(style.outlineWidth), 'the ring inside the question').to.be.at.most(0);
+      const [item, box] = [prompt.getBoundingClientRect(), row.getBoundingClientRect()];
+      expect(item.top, 'inside the row').to.be.at.least(box.top);
+      expect(item.bottom, 'inside the row').to.be.at.most(box.top + row.clientHeight);
+    }
   });
 
   it('are replaced or turned off by the `prompts` property, and the giftee never sees them', async () => {

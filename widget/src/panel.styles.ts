@@ -163,8 +163,9 @@ export const panelStyles = css`
     border-bottom: 1px solid var(--_border);
     text-align: start;
   }
-  /* Inside the list's scroll box, which would clip a ring drawn outside the button. */
-  .list button:focus-visible {
+  /* Inside a scroll box (the list, the row of quick questions), which would clip a ring drawn outside the button. */
+  .list button:focus-visible,
+  .prompts button:focus-visible {
     outline-offset: -3px;
   }
   .list button:hover {
@@ -264,15 +265,18 @@ export const panelStyles = css`
     font-size: 12px;
     color: var(--_muted);
   }
-  /* 44 px: a touch target (WCAG 2.5.5), as the quick questions below. */
-  .older {
-    align-self: center;
+  /* Pills: "Show older messages" and the quick questions. 44 px: a phone's touch target (WCAG 2.5.5), drawn small. */
+  .older,
+  .prompts button {
     border: 1px solid var(--_border);
     background: var(--_surface);
     border-radius: 999px;
     min-height: 44px;
     padding: 4px 12px;
     font-size: 12px;
+  }
+  .older {
+    align-self: center;
   }
 
   .composer {
@@ -383,12 +387,6 @@ export const panelStyles = css`
     contain: inline-size;
   }
   .prompts button {
-    border: 1px solid var(--_border);
-    border-radius: 999px;
-    /* A phone's 44 px touch target, drawn small. */
-    min-height: 44px;
-    padding: 4px 10px;
-    font-size: 12px;
     white-space: nowrap;
   }
   .report-form,

@@ -26,7 +26,7 @@ export interface PromptsView {
 export function renderPrompts(view: PromptsView): TemplateResult | typeof nothing {
   const { conversation, strings } = view;
   if (conversation.role !== 'santa' || conversation.closed) return nothing;
-  const prompts = view.prompts ?? strings.prompts.split('\n').filter((prompt) => prompt.trim() !== '');
+  const prompts = view.prompts ?? strings.prompts.split('\n').filter((prompt) => prompt.trim());
   if (prompts.length === 0) return nothing;
   let sent = 0;
   for (const message of view.messages) if (message.senderId === conversation.self.id) sent++;
