@@ -100,19 +100,22 @@ describe('outbox, reload and connection', () => {
     const conversation = await openMatch(santaChat, groupId);
     await openMatch(gifteeChat, groupId, 'santa');
 
+    let reloaded: SantaChat;
     await stopRelay();
     try {
       await until(() => santaChat.connectionState !== 'connected', 'santa lost the relay');
       await send(santaChat, 'written before the reload');
       await send(santaChat, 'and another one');
       santaChat.remove();
-      const reloaded = await chatFor(santa.id, { mode: 'inline', token: santaToken, 'conversation-id': conversation.id });
+      reloaded = await chatFor(santa.id, { mode: 'inline', token: santaToken, 'conversation-id': conversation.id });
       await until(() => bubbles(reloaded).length === 2, 'the outbox shows after the reload');
       expect(shadowText(reloaded)).to.include('Sending…');
     } finally {
       await startRelay();
     }
-    await until(() => bubbles(gifteeChat).length >= 2, 'delivered after the restart', RECONNECT_WITHIN_MS);
+    // Both back first (each within its backoff), then the delivery: a timeout names the step that did not come.
+    await reconnected(reloaded, gifteeChat);
+    await until(() => bubbles(gifteeChat).length >= 2, 'delivered after the restart', 10_000);
     await sleep(500);
     expect(bubbles(gifteeChat)).to.deep.equal(['written before the reload', 'and another one']);
     expect(await storedContents(santa.id, conversation.id)).to.deep.equal(['written before the reload', 'and another one']);
